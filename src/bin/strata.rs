@@ -1,0 +1,176 @@
+//! `strata`: the same core as the browser app, on the command line.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    use clap::{Parser, Subcommand};
+    use serde_json::json;
+    use strata::core::error::{chain, CoreError};
+    use strata::core::ingest::{self, IngestOptions, Loaded, Pass, RaggedPolicy, SourceFormat, TypeErrorPolicy};
+
+    #[derive(Parser)]
+    #[command(name = "strata", version, about = "Strata's data-preparation core on the command line")]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Print a file's schema, row count, sniffed dialect and load errors as JSON.
+        Inspect {
+            file: PathBuf,
+            #[command(flatten)]
+            load: LoadArgs,
+        },
+    }
+
+    #[derive(clap::Args)]
+    struct LoadArgs {
+        /// Field delimiter (one character, or "tab").
+        #[arg(long)]
+        delimiter: Option<String>,
+        /// Text encoding: utf-8, utf-8-bom, utf-16-le, utf-16-be, windows-1252.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The first row is data, not column names.
+        #[arg(long)]
+        no_header: bool,
+        /// Set rows whose values break their column's type aside instead of reading the column as text.
+        #[arg(long)]
+        set_aside_type_errors: bool,
+        /// Pad short rows with nulls instead of setting them aside.
+        #[arg(long)]
+        pad_short_rows: bool,
+    }
+
+    impl LoadArgs {
+        fn options(&self) -> Result<IngestOptions, String> {
+            let mut o = IngestOptions::default();
+            if let Some(d) = &self.delimiter {
+                o.dialect.delimiter = Some(match d.as_str() {
+                    "tab" | "\\t" => b'\t',
+                    s if s.len() == 1 => s.as_bytes()[0],
+                    s => return Err(format!("--delimiter must be one character or \"tab\", not {s:?}")),
+                });
+            }
+            if let Some(e) = &self.encoding {
+                o.dialect.encoding = Some(
+                    serde_json::from_value(json!(e.to_lowercase()))
+                        .map_err(|_| format!("unknown --encoding {e:?} (utf-8, utf-8-bom, utf-16-le, utf-16-be, windows-1252)"))?,
+                );
+            }
+            if self.no_header {
+                o.dialect.has_header = Some(false);
+            }
+            if self.set_aside_type_errors {
+                o.on_type_error = TypeErrorPolicy::SetAside;
+            }
+            if self.pad_short_rows {
+                o.on_ragged = RaggedPolicy::Pad;
+            }
+            Ok(o)
+        }
+    }
+
+    pub fn main() -> ExitCode {
+        let cli = Cli::parse();
+        match run(cli) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(msg) => {
+                eprintln!("strata: {msg}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn run(cli: Cli) -> Result<(), String> {
+        match cli.command {
+            Command::Inspect { file, load } => {
+                let options = load.options()?;
+                let loaded = load_path(&file, &options).map_err(|e| format!("{}: {}", file.display(), chain(&e)))?;
+                let rows: u64 = loaded.batches.iter().map(|b| b.num_rows() as u64).sum();
+                let schema: Vec<_> = loaded
+                    .schema
+                    .fields()
+                    .iter()
+                    .map(|f| json!({"name": f.name(), "type": f.data_type().to_string(), "nullable": f.is_nullable()}))
+                    .collect();
+                let out = json!({
+                    "file": file.display().to_string(),
+                    "format": loaded.report.format,
+                    "bytes": loaded.source_bytes,
+                    "sha256": loaded.source_sha256,
+                    "rows": rows,
+                    "schema": schema,
+                    "dialect": loaded.report.dialect,
+                    "columns": loaded.report.columns,
+                    "rows_set_aside": loaded.report.rows_set_aside,
+                    "load_errors": loaded.report.issues,
+                    "warnings": loaded.report.warnings,
+                    "fell_back_to_string": loaded.report.fell_back_to_string,
+                    "parquet": loaded.report.parquet,
+                });
+                println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+                Ok(())
+            }
+        }
+    }
+
+    /// Streams a file from disk through the core, re-reading once if a column falls back to text.
+    pub fn load_path(path: &Path, options: &IngestOptions) -> Result<Loaded, CoreError> {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut head = [0u8; 4];
+        let n = std::fs::File::open(path)?.read(&mut head)?;
+        let format = options.format.unwrap_or_else(|| SourceFormat::detect(&name, &head[..n]));
+        if format == SourceFormat::Parquet {
+            let mut hasher = ingest::SourceHasher::default();
+            let mut f = std::fs::File::open(path)?;
+            let mut buf = vec![0u8; 8 << 20];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+            }
+            let (sha, _) = hasher.finish();
+            return ingest::parquet::load_with_hash(std::fs::File::open(path)?, sha, options, &mut |_| Ok(()));
+        }
+        let mut options = options.clone();
+        let mut fell_back = Vec::new();
+        loop {
+            let mut loader = ingest::TextLoader::new(format, &name, options.clone())?;
+            let mut f = std::fs::File::open(path)?;
+            let mut buf = vec![0u8; 8 << 20];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                loader.push(&buf[..n])?;
+            }
+            match loader.finish()? {
+                Pass::Done(mut l) => {
+                    l.report.fell_back_to_string.extend(fell_back);
+                    return Ok(*l);
+                }
+                Pass::Again(next, cols) => {
+                    fell_back.extend(cols);
+                    options = next;
+                }
+            }
+        }
+    }
+}

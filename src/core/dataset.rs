@@ -1,0 +1,98 @@
+//! A dataset: an Arrow schema and record batches, with where it came from.
+
+use arrow_array::{Array, RecordBatch};
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use arrow_schema::SchemaRef;
+use serde::{Deserialize, Serialize};
+
+use crate::core::ingest::{LoadReport, Loaded, SourceFormat};
+
+/// Identity of a source file: its name, size and SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+    pub format: SourceFormat,
+}
+
+/// A table held in memory as Arrow batches.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub source: Option<SourceInfo>,
+    pub load_report: Option<LoadReport>,
+}
+
+/// A window of rows rendered as text for display; `None` is a null cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    pub offset: u64,
+    pub total_rows: u64,
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Dataset {
+    pub fn from_loaded(name: &str, source_name: &str, loaded: Loaded) -> Self {
+        Dataset {
+            name: name.to_string(),
+            schema: loaded.schema,
+            batches: loaded.batches,
+            source: Some(SourceInfo {
+                name: source_name.to_string(),
+                bytes: loaded.source_bytes,
+                sha256: loaded.source_sha256,
+                format: loaded.report.format,
+            }),
+            load_report: Some(loaded.report),
+        }
+    }
+
+    pub fn num_rows(&self) -> u64 {
+        self.batches.iter().map(|b| b.num_rows() as u64).sum()
+    }
+
+    pub fn null_counts(&self) -> Vec<u64> {
+        (0..self.schema.fields().len())
+            .map(|c| self.batches.iter().map(|b| b.column(c).null_count() as u64).sum())
+            .collect()
+    }
+
+    /// Rows `offset..offset+limit` formatted for display.
+    pub fn page(&self, offset: u64, limit: usize) -> Page {
+        let options = FormatOptions::default().with_display_error(true);
+        let mut rows = Vec::new();
+        let mut skip = offset;
+        for batch in &self.batches {
+            if rows.len() >= limit {
+                break;
+            }
+            let n = batch.num_rows() as u64;
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            let formatters: Vec<_> = batch
+                .columns()
+                .iter()
+                .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("display is defined for every type"))
+                .collect();
+            let take = (n - skip).min((limit - rows.len()) as u64);
+            for r in skip..skip + take {
+                let r = r as usize;
+                rows.push(
+                    batch
+                        .columns()
+                        .iter()
+                        .zip(&formatters)
+                        .map(|(col, f)| if col.is_null(r) { None } else { Some(f.value(r).to_string()) })
+                        .collect(),
+                );
+            }
+            skip = 0;
+        }
+        Page { offset, total_rows: self.num_rows(), rows }
+    }
+}

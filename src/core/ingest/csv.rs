@@ -1,0 +1,813 @@
+//! Streaming CSV/TSV loader: bytes → (decode) → csv-core records → typed Arrow builders.
+//!
+//! The first megabyte is buffered to sniff the dialect; the first rows are buffered to infer
+//! types; after that every record goes straight into typed column builders, so memory holds the
+//! typed table and not the text. Rows that cannot be loaded are set aside with their line number.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{Field, Schema, SchemaRef};
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
+
+use super::infer::{self, Cell, ColumnEvidence, ColumnType};
+use super::sniff::{self, Dialect, Escape, TextEncoding};
+use super::{
+    ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, RaggedPolicy, SourceFormat,
+    SourceHasher, TypeErrorPolicy,
+};
+use crate::core::error::{CoreError, Result};
+
+/// Bytes buffered before the dialect is sniffed.
+pub const SNIFF_BYTES: usize = 1 << 20;
+/// Sample cells (rows × columns) kept for type inference.
+const SAMPLE_CELLS: usize = 400_000;
+
+/// Turns the file's bytes into UTF-8, checking validity and keeping characters cut by chunking.
+enum TextDecoder {
+    Utf8 { carry: Vec<u8>, skip_bom: usize },
+    Other(Box<encoding_rs::Decoder>, Vec<u8>),
+}
+
+/// The push-based CSV loader.
+pub struct CsvLoader {
+    name: String,
+    options: IngestOptions,
+    hasher: SourceHasher,
+    head: Vec<u8>,
+    stream: Option<Box<Stream>>,
+}
+
+struct Stream {
+    dialect: Dialect,
+    decoder: TextDecoder,
+    /// Bytes of source consumed by the decoder so far (for byte offsets in messages).
+    decoded_bytes: u64,
+    parser: RecordParser,
+    table: TableState,
+}
+
+/// csv-core plus its output buffers; hands out whole records.
+struct RecordParser {
+    rdr: Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nout: usize,
+    nend: usize,
+    /// Non-zero while a record is in progress (detects a final record without newline).
+    pending: usize,
+    delimiter: u8,
+}
+
+impl RecordParser {
+    fn new(d: &Dialect) -> Self {
+        let mut b = ReaderBuilder::new();
+        b.delimiter(d.delimiter).quote(d.quote).terminator(Terminator::CRLF);
+        if d.escape == Escape::Backslash {
+            b.double_quote(false).escape(Some(b'\\'));
+        }
+        Self {
+            rdr: b.build(),
+            out: vec![0; 1 << 16],
+            ends: vec![0; 64],
+            nout: 0,
+            nend: 0,
+            pending: 0,
+            delimiter: d.delimiter,
+        }
+    }
+
+    /// Feeds `input`; calls `on_record(fields_buffer, ends, end_line)` per complete record.
+    fn feed(&mut self, mut input: &[u8], table: &mut TableState) -> Result<()> {
+        loop {
+            let (res, nin, nout, nend) =
+                self.rdr.read_record(input, &mut self.out[self.nout..], &mut self.ends[self.nend..]);
+            let ended_with_newline = nin > 0 && input[nin - 1] == b'\n';
+            let consumed = &input[..nin];
+            input = &input[nin..];
+            self.nout += nout;
+            self.nend += nend;
+            // A record is in progress once it has output, or consumed more than line breaks
+            // (an open quote outputs nothing yet).
+            if self.nout > 0 || self.nend > 0 || consumed.iter().any(|&b| b != b'\n' && b != b'\r') {
+                self.pending += 1;
+            }
+            match res {
+                ReadRecordResult::InputEmpty => return Ok(()),
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    let end_line = self.rdr.line() - ended_with_newline as u64;
+                    let (out, ends) = (&self.out[..self.nout], &self.ends[..self.nend]);
+                    table.record(out, ends, end_line, self.delimiter)?;
+                    self.nout = 0;
+                    self.nend = 0;
+                    self.pending = 0;
+                }
+                ReadRecordResult::End => return Ok(()),
+            }
+        }
+    }
+
+    /// At end of input: reports an unterminated quote, else flushes the last record.
+    fn finish(&mut self, table: &mut TableState) -> Result<()> {
+        if self.pending > 0 {
+            // A final record without a newline: give it one. Outside quotes that ends the record;
+            // inside an unterminated quote the newline is swallowed and the record stays open.
+            self.feed(b"\n", table)?;
+            if self.pending > 0 {
+                let newlines = self.out[..self.nout].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Err(CoreError::UnterminatedQuote { line: self.rdr.line() - newlines });
+            }
+        }
+        self.feed(&[], table)
+    }
+}
+
+/// Column builders of one type each.
+enum ColumnBuilder {
+    Bool(BooleanBuilder),
+    I64(Int64Builder),
+    F64(Float64Builder),
+    Dec(Decimal128Builder),
+    Date(Date32Builder),
+    Ts(TimestampMicrosecondBuilder),
+    Str(StringBuilder),
+}
+
+impl ColumnBuilder {
+    fn new(t: ColumnType, capacity: usize) -> Self {
+        match t {
+            ColumnType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
+            ColumnType::Int64 => ColumnBuilder::I64(Int64Builder::with_capacity(capacity)),
+            ColumnType::Float64 => ColumnBuilder::F64(Float64Builder::with_capacity(capacity)),
+            ColumnType::Decimal { precision, scale } => ColumnBuilder::Dec(
+                Decimal128Builder::with_capacity(capacity)
+                    .with_precision_and_scale(precision, scale)
+                    .expect("inferred precision and scale are valid"),
+            ),
+            ColumnType::Date { .. } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
+            ColumnType::Timestamp { utc, .. } => {
+                let b = TimestampMicrosecondBuilder::with_capacity(capacity);
+                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b })
+            }
+            ColumnType::String => ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8)),
+        }
+    }
+
+    fn finish(&mut self) -> ArrayRef {
+        match self {
+            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
+            ColumnBuilder::I64(b) => Arc::new(b.finish()),
+            ColumnBuilder::F64(b) => Arc::new(b.finish()),
+            ColumnBuilder::Dec(b) => Arc::new(b.finish()),
+            ColumnBuilder::Date(b) => Arc::new(b.finish()),
+            ColumnBuilder::Ts(b) => Arc::new(b.finish()),
+            ColumnBuilder::Str(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// Header, sample, typed builders and the report: everything downstream of the record parser.
+struct TableState {
+    options: IngestOptions,
+    names: Option<Vec<String>>,
+    header_pending: bool,
+    sample: Vec<(u64, Vec<Vec<u8>>)>,
+    sample_limit: usize,
+    types: Vec<ColumnType>,
+    builders: Vec<ColumnBuilder>,
+    cells: Vec<Cell>,
+    rows_in_batch: usize,
+    batches: Vec<RecordBatch>,
+    schema: Option<SchemaRef>,
+    report: LoadReport,
+    /// Columns whose inferred type broke under the fall-back policy (the pass will re-run).
+    demoted: Vec<bool>,
+    null_tokens: Vec<Vec<u8>>,
+    empty_is_null: bool,
+}
+
+impl TableState {
+    fn new(options: IngestOptions, has_header: bool) -> Self {
+        let null_tokens: Vec<Vec<u8>> =
+            options.null_tokens.iter().filter(|t| !t.is_empty()).map(|t| t.as_bytes().to_vec()).collect();
+        let empty_is_null = options.null_tokens.iter().any(String::is_empty);
+        Self {
+            sample_limit: options.sample_rows.max(1),
+            options,
+            names: None,
+            header_pending: has_header,
+            sample: Vec::new(),
+            types: Vec::new(),
+            builders: Vec::new(),
+            cells: Vec::new(),
+            rows_in_batch: 0,
+            batches: Vec::new(),
+            schema: None,
+            report: LoadReport::new(SourceFormat::Csv),
+            demoted: Vec::new(),
+            null_tokens,
+            empty_is_null,
+        }
+    }
+
+    #[inline]
+    fn is_null(&self, v: &[u8]) -> bool {
+        if v.is_empty() {
+            return self.empty_is_null;
+        }
+        self.null_tokens.iter().any(|t| t.as_slice() == v)
+    }
+
+    fn record(&mut self, out: &[u8], ends: &[usize], end_line: u64, delimiter: u8) -> Result<()> {
+        if self.header_pending {
+            self.header_pending = false;
+            let mut start = 0;
+            let names = ends
+                .iter()
+                .map(|&e| {
+                    let n = String::from_utf8_lossy(&out[start..e]).trim().to_string();
+                    start = e;
+                    n
+                })
+                .collect();
+            self.names = Some(unique_names(names));
+            return Ok(());
+        }
+        if self.schema.is_none() {
+            let newlines = out.iter().filter(|&&b| b == b'\n').count() as u64;
+            let mut start = 0;
+            let fields = ends
+                .iter()
+                .map(|&e| {
+                    let f = out[start..e].to_vec();
+                    start = e;
+                    f
+                })
+                .collect::<Vec<_>>();
+            if self.names.is_none() {
+                self.names = Some((1..=fields.len()).map(|i| format!("column_{i}")).collect());
+            }
+            let ncols = self.names.as_ref().map_or(1, Vec::len).max(1);
+            self.sample_limit = self.sample_limit.min((SAMPLE_CELLS / ncols).max(100));
+            self.sample.push((end_line - newlines, fields));
+            if self.sample.len() >= self.sample_limit {
+                self.start_typed()?;
+            }
+            return Ok(());
+        }
+        self.typed_row(out, ends, end_line, delimiter)
+    }
+
+    /// Infers column types from the sample, builds the typed builders and replays the sample.
+    fn start_typed(&mut self) -> Result<()> {
+        let names = self.names.clone().unwrap_or_default();
+        let ncols = names.len();
+        let mut evidence = vec![ColumnEvidence::default(); ncols];
+        let mut examples: Vec<Option<String>> = vec![None; ncols];
+        for (_, fields) in &self.sample {
+            if fields.len() != ncols {
+                continue;
+            }
+            for (c, f) in fields.iter().enumerate() {
+                if !self.is_null(f) {
+                    evidence[c].observe(f);
+                    if examples[c].is_none() {
+                        examples[c] = Some(String::from_utf8_lossy(f).into_owned());
+                    }
+                }
+            }
+        }
+        self.types.clear();
+        for (c, name) in names.iter().enumerate() {
+            let inferred = infer::decide(&evidence[c], examples[c].as_deref());
+            let chosen = self.options.column_types.get(name).copied();
+            let t = chosen.unwrap_or(inferred.column_type);
+            self.types.push(t);
+            self.report.columns.push(ColumnReport {
+                name: name.clone(),
+                column_type: t.name(),
+                note: if chosen.is_some() { Some(format!("chosen by you (inferred: {})", inferred.column_type.name())) } else { inferred.note },
+                ambiguous_dates: if chosen.is_some() { None } else { inferred.ambiguous_dates },
+                overridden: chosen.map(|_| true),
+            });
+        }
+        let fields: Vec<Field> =
+            names.iter().zip(&self.types).map(|(n, t)| Field::new(n, t.data_type(), true)).collect();
+        self.schema = Some(Arc::new(Schema::new(fields)));
+        self.demoted = vec![false; ncols];
+        self.cells = vec![Cell::Null; ncols];
+        self.new_builders();
+        let sample = std::mem::take(&mut self.sample);
+        let delimiter = self.report.dialect.as_ref().map_or(b',', |d| d.delimiter);
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        for (line, fields) in sample {
+            out.clear();
+            ends.clear();
+            for f in &fields {
+                out.extend_from_slice(f);
+                ends.push(out.len());
+            }
+            // The sample stored start lines; typed_row expects end lines.
+            let newlines = out.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.typed_row(&out, &ends, line + newlines, delimiter)?;
+        }
+        Ok(())
+    }
+
+    fn new_builders(&mut self) {
+        let cap = self.options.batch_rows.min(1 << 16);
+        self.builders = self.types.iter().map(|&t| ColumnBuilder::new(t, cap)).collect();
+    }
+
+    fn raw_row(out: &[u8], ends: &[usize], delimiter: u8) -> String {
+        let mut s = String::new();
+        let mut start = 0;
+        for (i, &e) in ends.iter().enumerate() {
+            if i > 0 {
+                s.push(delimiter as char);
+            }
+            s.push_str(&String::from_utf8_lossy(&out[start..e]));
+            start = e;
+            if s.len() > 1000 {
+                let mut cut = 1000;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                s.truncate(cut);
+                s.push('…');
+                break;
+            }
+        }
+        s
+    }
+
+    #[inline]
+    fn typed_row(&mut self, out: &[u8], ends: &[usize], end_line: u64, delimiter: u8) -> Result<()> {
+        let ncols = self.types.len();
+        let start_line = || end_line - out.iter().filter(|&&b| b == b'\n').count() as u64;
+        let nfields = ends.len();
+        if nfields != ncols {
+            let pad = nfields < ncols && self.options.on_ragged == RaggedPolicy::Pad;
+            // A lone empty field on an otherwise blank line is not data.
+            if !pad {
+                self.report.set_aside(LoadIssue {
+                    line: start_line(),
+                    kind: IssueKind::RaggedRow,
+                    message: format!("expected {ncols} fields, found {nfields}"),
+                    column: None,
+                    raw: Self::raw_row(out, ends, delimiter),
+                });
+                return Ok(());
+            }
+        }
+        let mut start = 0;
+        for c in 0..ncols {
+            let v: &[u8] = if c < nfields {
+                let e = ends[c];
+                let v = &out[start..e];
+                start = e;
+                v
+            } else {
+                &[]
+            };
+            let cell = if c >= nfields || self.is_null(v) {
+                Cell::Null
+            } else {
+                match parse_cell(self.types[c], v, self.options.nan_is_null) {
+                    Some(cell) => cell,
+                    None => {
+                        match self.options.on_type_error {
+                            TypeErrorPolicy::FallbackToString => {
+                                self.demoted[c] = true;
+                                Cell::Null
+                            }
+                            TypeErrorPolicy::SetAside => {
+                                let name = self.names.as_ref().map(|n| n[c].clone()).unwrap_or_default();
+                                self.report.set_aside(LoadIssue {
+                                    line: start_line(),
+                                    kind: IssueKind::TypeMismatch,
+                                    message: format!(
+                                        "\"{}\" is not a valid {}",
+                                        String::from_utf8_lossy(v),
+                                        self.types[c].name()
+                                    ),
+                                    column: Some(name),
+                                    raw: Self::raw_row(out, ends, delimiter),
+                                });
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+            };
+            self.cells[c] = cell;
+        }
+        // Commit the row.
+        let mut start = 0;
+        for c in 0..ncols {
+            let (fs, fe) = if c < nfields {
+                let r = (start, ends[c]);
+                start = ends[c];
+                r
+            } else {
+                (0, 0)
+            };
+            match (&mut self.builders[c], self.cells[c]) {
+                (ColumnBuilder::Str(b), Cell::Str) => {
+                    // SAFETY: the decoder only passes valid UTF-8 and csv-core splits on ASCII
+                    // bytes, so every field is valid UTF-8.
+                    b.append_value(unsafe { std::str::from_utf8_unchecked(&out[fs..fe]) })
+                }
+                (ColumnBuilder::Str(b), _) => b.append_null(),
+                (ColumnBuilder::Bool(b), Cell::Bool(v)) => b.append_value(v),
+                (ColumnBuilder::Bool(b), _) => b.append_null(),
+                (ColumnBuilder::I64(b), Cell::I64(v)) => b.append_value(v),
+                (ColumnBuilder::I64(b), _) => b.append_null(),
+                (ColumnBuilder::F64(b), Cell::F64(v)) => b.append_value(v),
+                (ColumnBuilder::F64(b), _) => b.append_null(),
+                (ColumnBuilder::Dec(b), Cell::Dec(v)) => b.append_value(v),
+                (ColumnBuilder::Dec(b), _) => b.append_null(),
+                (ColumnBuilder::Date(b), Cell::Date(v)) => b.append_value(v),
+                (ColumnBuilder::Date(b), _) => b.append_null(),
+                (ColumnBuilder::Ts(b), Cell::Ts(v)) => b.append_value(v),
+                (ColumnBuilder::Ts(b), _) => b.append_null(),
+            }
+        }
+        self.report.rows_loaded += 1;
+        self.rows_in_batch += 1;
+        if self.rows_in_batch >= self.options.batch_rows {
+            self.flush_batch()?;
+        }
+        Ok(())
+    }
+
+    fn flush_batch(&mut self) -> Result<()> {
+        if self.rows_in_batch == 0 {
+            return Ok(());
+        }
+        let columns: Vec<ArrayRef> = self.builders.iter_mut().map(ColumnBuilder::finish).collect();
+        let schema = self.schema.clone().expect("schema set before rows");
+        self.batches.push(RecordBatch::try_new(schema, columns)?);
+        self.rows_in_batch = 0;
+        Ok(())
+    }
+}
+
+/// Parses one non-null field as the column's type; `None` when it does not fit.
+#[inline]
+fn parse_cell(t: ColumnType, v: &[u8], nan_is_null: bool) -> Option<Cell> {
+    Some(match t {
+        ColumnType::String => Cell::Str,
+        ColumnType::Int64 => Cell::I64(infer::parse_i64(v)?),
+        ColumnType::Float64 => {
+            let (f, exact) = infer::parse_f64_exact(v)?;
+            if !exact {
+                return None;
+            }
+            if f.is_nan() && nan_is_null {
+                Cell::Null
+            } else {
+                Cell::F64(f)
+            }
+        }
+        ColumnType::Boolean => Cell::Bool(infer::parse_bool(v)?),
+        ColumnType::Decimal { precision, scale } => Cell::Dec(infer::parse_decimal(v, precision, scale)?),
+        ColumnType::Date { order } => Cell::Date(infer::parse_date(v, order)?),
+        ColumnType::Timestamp { order, utc } => {
+            let (ts, tz) = infer::parse_timestamp(v, order)?;
+            if tz != utc {
+                return None;
+            }
+            Cell::Ts(ts)
+        }
+    })
+}
+
+/// Names must be unique and non-empty to be Arrow fields users can refer to.
+fn unique_names(names: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let base = if n.is_empty() { format!("column_{}", i + 1) } else { n };
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                base
+            } else {
+                format!("{base}_{count}")
+            }
+        })
+        .collect()
+}
+
+impl CsvLoader {
+    pub fn new(name: &str, options: IngestOptions) -> Self {
+        Self { name: name.to_string(), options, hasher: SourceHasher::default(), head: Vec::new(), stream: None }
+    }
+
+    /// Data rows loaded so far.
+    pub fn rows(&self) -> u64 {
+        self.stream.as_ref().map_or(0, |s| s.table.report.rows_loaded)
+    }
+
+    pub fn dialect(&self) -> Option<&Dialect> {
+        self.stream.as_ref().map(|s| &s.dialect)
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        self.hasher.update(chunk);
+        if self.stream.is_none() {
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < SNIFF_BYTES {
+                return Ok(());
+            }
+            let head = std::mem::take(&mut self.head);
+            self.start(&head, false)?;
+            return self.stream.as_mut().expect("started").decode(&head, false);
+        }
+        self.stream.as_mut().expect("started").decode(chunk, false)
+    }
+
+    fn start(&mut self, head: &[u8], complete: bool) -> Result<()> {
+        if head.is_empty() {
+            return Err(CoreError::Empty);
+        }
+        let (encoding, evidence) = match self.options.dialect.encoding {
+            Some(e) => (e, String::new()),
+            None => sniff::sniff_encoding(&head[..head.len().min(SNIFF_BYTES)]),
+        };
+        sniff::check_binary(&head[..head.len().min(SNIFF_BYTES)], encoding)?;
+        let sample = sniff::decode_sample(&head[..head.len().min(SNIFF_BYTES)], encoding);
+        let dialect = sniff::sniff_dialect(&sample, encoding, evidence, &self.options.dialect, &self.name, complete);
+        let decoder = match encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+                TextDecoder::Utf8 { carry: Vec::new(), skip_bom: encoding.bom_len() }
+            }
+            TextEncoding::Utf16Le => TextDecoder::Other(Box::new(encoding_rs::UTF_16LE.new_decoder()), Vec::new()),
+            TextEncoding::Utf16Be => TextDecoder::Other(Box::new(encoding_rs::UTF_16BE.new_decoder()), Vec::new()),
+            TextEncoding::Windows1252 => {
+                TextDecoder::Other(Box::new(encoding_rs::WINDOWS_1252.new_decoder()), Vec::new())
+            }
+        };
+        let mut table = TableState::new(self.options.clone(), dialect.has_header);
+        table.report.dialect = Some(dialect.clone());
+        self.stream = Some(Box::new(Stream {
+            parser: RecordParser::new(&dialect),
+            dialect,
+            decoder,
+            decoded_bytes: 0,
+            table,
+        }));
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<Pass> {
+        if self.stream.is_none() {
+            let head = std::mem::take(&mut self.head);
+            self.start(&head, true)?;
+            self.stream.as_mut().expect("started").decode(&head, false)?;
+        }
+        let mut stream = self.stream.take().expect("started");
+        stream.decode(&[], true)?;
+        stream.parser.finish(&mut stream.table)?;
+        let table = &mut stream.table;
+        if table.schema.is_none() {
+            if table.names.is_some() && table.sample.is_empty() {
+                // Header only: a valid table with zero rows, and a warning.
+                table.start_typed()?;
+                table
+                    .report
+                    .warnings
+                    .push("the file has a header but no data rows: 0 rows loaded".into());
+            } else if table.names.is_none() {
+                return Err(CoreError::Empty);
+            } else {
+                table.start_typed()?;
+            }
+        }
+        if table.demoted.iter().any(|&d| d) {
+            let names = table.names.clone().unwrap_or_default();
+            let mut next = self.options.clone();
+            let mut cols = Vec::new();
+            for (c, &d) in table.demoted.iter().enumerate() {
+                if d {
+                    next.column_types.insert(names[c].clone(), ColumnType::String);
+                    cols.push(names[c].clone());
+                }
+            }
+            return Ok(Pass::Again(next, cols));
+        }
+        table.flush_batch()?;
+        if table.report.rows_set_aside > 0 {
+            let counts: Vec<String> =
+                table.report.issue_counts.iter().map(|(k, v)| format!("{v} {}", issue_label(*k))).collect();
+            table.report.warnings.push(format!(
+                "{} rows were set aside and are listed under load errors ({})",
+                table.report.rows_set_aside,
+                counts.join(", ")
+            ));
+        }
+        let schema = table.schema.clone().expect("schema set");
+        let (sha, bytes) = self.hasher.finish();
+        Ok(Pass::Done(Box::new(Loaded {
+            schema,
+            batches: std::mem::take(&mut table.batches),
+            report: std::mem::replace(&mut table.report, LoadReport::new(SourceFormat::Csv)),
+            source_sha256: sha,
+            source_bytes: bytes,
+        })))
+    }
+}
+
+fn issue_label(k: IssueKind) -> &'static str {
+    match k {
+        IssueKind::RaggedRow => "with the wrong number of fields",
+        IssueKind::TypeMismatch => "with a value that breaks its column's type",
+        IssueKind::InvalidJson => "of invalid JSON",
+    }
+}
+
+impl Stream {
+    /// Decodes a chunk to UTF-8 and feeds it to the record parser.
+    fn decode(&mut self, chunk: &[u8], last: bool) -> Result<()> {
+        // Empty input would tell csv-core the data has ended; that is `RecordParser::finish`'s job.
+        if chunk.is_empty() && !last {
+            return Ok(());
+        }
+        let Stream { decoder, parser, table, decoded_bytes, .. } = self;
+        match decoder {
+            TextDecoder::Utf8 { carry, skip_bom } => {
+                let mut owned;
+                let mut data: &[u8] = if carry.is_empty() {
+                    chunk
+                } else {
+                    owned = std::mem::take(carry);
+                    owned.extend_from_slice(chunk);
+                    &owned[..]
+                };
+                if *skip_bom > 0 {
+                    let n = (*skip_bom).min(data.len());
+                    data = &data[n..];
+                    *skip_bom -= n;
+                    *decoded_bytes += n as u64;
+                }
+                match std::str::from_utf8(data) {
+                    Ok(_) if data.is_empty() => Ok(()),
+                    Ok(_) => {
+                        *decoded_bytes += data.len() as u64;
+                        parser.feed(data, table)
+                    }
+                    Err(e) => {
+                        let valid = e.valid_up_to();
+                        if valid > 0 {
+                            parser.feed(&data[..valid], table)?;
+                        }
+                        if e.error_len().is_none() && !last {
+                            *decoded_bytes += valid as u64;
+                            *carry = data[valid..].to_vec();
+                            Ok(())
+                        } else {
+                            Err(CoreError::InvalidUtf8 {
+                                offset: *decoded_bytes + valid as u64,
+                                line: parser.rdr.line(),
+                            })
+                        }
+                    }
+                }
+            }
+            TextDecoder::Other(dec, buf) => {
+                let mut src = chunk;
+                loop {
+                    let need = dec.max_utf8_buffer_length(src.len()).unwrap_or(src.len() * 3 + 16);
+                    buf.resize(need.max(16), 0);
+                    let (res, read, written, _) = dec.decode_to_utf8(src, buf, last);
+                    src = &src[read..];
+                    *decoded_bytes += read as u64;
+                    if written > 0 {
+                        parser.feed(&buf[..written], table)?;
+                    }
+                    if res == encoding_rs::CoderResult::InputEmpty {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{load_text_bytes, IngestOptions, TypeErrorPolicy};
+    use super::*;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int64Type;
+
+    fn load(s: &[u8]) -> Result<Loaded> {
+        load_text_bytes("t.csv", s, &IngestOptions::default())
+    }
+
+    #[test]
+    fn basic_typed_load() {
+        let l = load(b"id,name,amount,day\n1,ann,2.5,2024-01-02\n2,bob,,2024-02-03\n").unwrap();
+        assert_eq!(l.report.rows_loaded, 2);
+        let s = l.schema.clone();
+        assert_eq!(s.field(0).data_type(), &arrow_schema::DataType::Int64);
+        assert_eq!(s.field(2).data_type(), &arrow_schema::DataType::Float64);
+        assert_eq!(s.field(3).data_type(), &arrow_schema::DataType::Date32);
+        assert_eq!(l.batches[0].column(2).null_count(), 1);
+        assert_eq!(l.batches[0].column(0).as_primitive::<Int64Type>().value(1), 2);
+    }
+
+    #[test]
+    fn ragged_rows_set_aside_with_lines() {
+        let l = load(b"a,b\n1,2\n3\n4,5,6\n7,8\n").unwrap();
+        assert_eq!(l.report.rows_loaded, 2);
+        assert_eq!(l.report.rows_set_aside, 2);
+        assert_eq!(l.report.issues[0].line, 3);
+        assert_eq!(l.report.issues[0].message, "expected 2 fields, found 1");
+        assert_eq!(l.report.issues[1].line, 4);
+    }
+
+    #[test]
+    fn crlf_lines_and_embedded_newlines() {
+        let l = load(b"a,b\r\n1,\"x\r\ny\"\r\n2\r\n3,z\r\n").unwrap();
+        assert_eq!(l.report.issues[0].line, 4);
+        assert_eq!(l.report.rows_loaded, 2);
+    }
+
+    #[test]
+    fn type_error_fallback_and_set_aside() {
+        let mut body = b"n\n".to_vec();
+        for i in 0..20_000 {
+            body.extend_from_slice(format!("{i}\n").as_bytes());
+        }
+        body.extend_from_slice(b"oops\n");
+        let l = load(&body).unwrap();
+        assert_eq!(l.schema.field(0).data_type(), &arrow_schema::DataType::Utf8);
+        assert_eq!(l.report.fell_back_to_string, vec!["n".to_string()]);
+        assert_eq!(l.report.rows_loaded, 20_001);
+        let opts = IngestOptions { on_type_error: TypeErrorPolicy::SetAside, ..Default::default() };
+        let l = load_text_bytes("t.csv", &body, &opts).unwrap();
+        assert_eq!(l.schema.field(0).data_type(), &arrow_schema::DataType::Int64);
+        assert_eq!(l.report.rows_loaded, 20_000);
+        assert_eq!(l.report.issues[0].line, 20_002);
+        assert_eq!(l.report.issues[0].column.as_deref(), Some("n"));
+    }
+
+    #[test]
+    fn unterminated_quote() {
+        let e = load(b"a,b\n1,2\n3,\"never closed\n4,5\n").unwrap_err();
+        assert!(matches!(e, CoreError::UnterminatedQuote { line: 3 }), "{e}");
+    }
+
+    #[test]
+    fn last_row_without_newline() {
+        let l = load(b"a,b\n1,2\n3,4").unwrap();
+        assert_eq!(l.report.rows_loaded, 2);
+    }
+
+    #[test]
+    fn invalid_utf8_after_sniffed_sample() {
+        let mut body = b"name\n".to_vec();
+        while body.len() < SNIFF_BYTES + 10 {
+            body.extend_from_slice(b"plain ascii\n");
+        }
+        let at = body.len();
+        body.extend_from_slice(b"caf\xe9\n");
+        let e = load(&body).unwrap_err();
+        match e {
+            CoreError::InvalidUtf8 { offset, .. } => assert_eq!(offset, at as u64 + 3),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn windows_1252_and_utf16() {
+        let l = load(b"name;city\nJos\xe9;S\xe3o Paulo\n").unwrap();
+        let d = l.report.dialect.as_ref().unwrap();
+        assert_eq!(d.encoding, TextEncoding::Windows1252);
+        assert_eq!(d.delimiter, b';');
+        assert_eq!(l.batches[0].column(0).as_string::<i32>().value(0), "José");
+        let mut u16 = vec![0xFF, 0xFE];
+        for c in "a,b\n1,é\n".encode_utf16() {
+            u16.extend_from_slice(&c.to_le_bytes());
+        }
+        let l = load(&u16).unwrap();
+        assert_eq!(l.batches[0].column(1).as_string::<i32>().value(0), "é");
+    }
+}

@@ -1,0 +1,641 @@
+//! Type inference for text columns and the fast value parsers used by the full typed parse.
+//!
+//! Inference looks at a sample of rows and picks, per column, the narrowest type every non-null
+//! sample value fits: boolean, int64, float64, decimal (when float64 would lose digits), date,
+//! timestamp, else string. Codes with leading zeros stay text. When dates could be read day-first
+//! or month-first, the column stays text and an ambiguity is reported: we never guess silently.
+
+use arrow_schema::{DataType, TimeUnit};
+use serde::{Deserialize, Serialize};
+
+/// Order of the day, month and year parts of a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    Ymd,
+    Dmy,
+    Mdy,
+}
+
+impl DateOrder {
+    pub fn label(self) -> &'static str {
+        match self {
+            DateOrder::Ymd => "year-month-day",
+            DateOrder::Dmy => "day/month/year",
+            DateOrder::Mdy => "month/day/year",
+        }
+    }
+}
+
+/// A column's type as Strata infers and users override it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ColumnType {
+    Boolean,
+    Int64,
+    Float64,
+    Decimal { precision: u8, scale: i8 },
+    Date { order: DateOrder },
+    /// `utc` is true when values carry an offset (they are converted to UTC).
+    Timestamp { order: DateOrder, utc: bool },
+    String,
+}
+
+impl ColumnType {
+    pub fn data_type(self) -> DataType {
+        match self {
+            ColumnType::Boolean => DataType::Boolean,
+            ColumnType::Int64 => DataType::Int64,
+            ColumnType::Float64 => DataType::Float64,
+            ColumnType::Decimal { precision, scale } => DataType::Decimal128(precision, scale),
+            ColumnType::Date { .. } => DataType::Date32,
+            ColumnType::Timestamp { utc, .. } => {
+                DataType::Timestamp(TimeUnit::Microsecond, if utc { Some("UTC".into()) } else { None })
+            }
+            ColumnType::String => DataType::Utf8,
+        }
+    }
+
+    /// A short name for badges and messages.
+    pub fn name(self) -> String {
+        match self {
+            ColumnType::Boolean => "boolean".into(),
+            ColumnType::Int64 => "int64".into(),
+            ColumnType::Float64 => "float64".into(),
+            ColumnType::Decimal { precision, scale } => format!("decimal({precision},{scale})"),
+            ColumnType::Date { order } => format!("date ({})", order.label()),
+            ColumnType::Timestamp { order, utc } => {
+                format!("timestamp ({}{})", order.label(), if utc { ", UTC" } else { "" })
+            }
+            ColumnType::String => "string".into(),
+        }
+    }
+}
+
+/// A parsed cell, staged before a row is committed to the column builders.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell {
+    Null,
+    Bool(bool),
+    I64(i64),
+    F64(f64),
+    Dec(i128),
+    Date(i32),
+    Ts(i64),
+    Str,
+}
+
+/// Parses a canonical integer: optional '-', no leading zeros (codes like "007" stay text), no '+'.
+#[inline]
+pub fn parse_i64(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 || (digits[0] == b'0' && (digits.len() > 1 || neg)) {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in digits {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = if neg {
+            v.checked_mul(10)?.checked_sub(d as i64)?
+        } else {
+            v.checked_mul(10)?.checked_add(d as i64)?
+        };
+    }
+    Some(v)
+}
+
+/// Shape of a decimal literal: digits before and after the point, and whether it has an exponent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberShape {
+    pub int_digits: usize,
+    pub frac_digits: usize,
+    pub exponent: bool,
+    pub significant: usize,
+}
+
+/// Recognises a plain number `-?digits[.digits][e±digits]` and rejects codes with leading zeros.
+pub fn number_shape(s: &[u8]) -> Option<NumberShape> {
+    let mut i = 0;
+    if matches!(s.first(), Some(b'-') | Some(b'+')) {
+        i = 1;
+    }
+    let int_start = i;
+    while i < s.len() && s[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    if int_digits > 1 && s[int_start] == b'0' {
+        return None; // "007", "00.5": a code, not a quantity
+    }
+    let mut frac_digits = 0;
+    if i < s.len() && s[i] == b'.' {
+        i += 1;
+        let fs = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - fs;
+    }
+    if int_digits + frac_digits == 0 {
+        return None;
+    }
+    let mut exponent = false;
+    if i < s.len() && (s[i] == b'e' || s[i] == b'E') {
+        i += 1;
+        if i < s.len() && (s[i] == b'-' || s[i] == b'+') {
+            i += 1;
+        }
+        let es = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == es {
+            return None;
+        }
+        exponent = true;
+    }
+    if i != s.len() {
+        return None;
+    }
+    // Significant digits: all digits without leading zeros of the integer part and trailing zeros
+    // of the fraction (they carry no precision).
+    let digits: Vec<u8> = s[int_start..int_start + int_digits + if frac_digits > 0 { frac_digits + 1 } else { 0 }]
+        .iter()
+        .copied()
+        .filter(|b| b.is_ascii_digit())
+        .collect();
+    let first = digits.iter().position(|&d| d != b'0');
+    let significant = match first {
+        None => 0,
+        Some(f) => {
+            let last = digits.iter().rposition(|&d| d != b'0').unwrap_or(f);
+            last - f + 1
+        }
+    };
+    Some(NumberShape { int_digits, frac_digits, exponent, significant })
+}
+
+/// Parses a float and reports whether float64 keeps it exactly (≤15 significant digits always do;
+/// longer literals are checked by printing the shortest round-trip form back).
+#[inline]
+pub fn parse_f64_exact(s: &[u8]) -> Option<(f64, bool)> {
+    match s {
+        b"NaN" | b"nan" => return Some((f64::NAN, true)),
+        b"inf" | b"Infinity" | b"+inf" => return Some((f64::INFINITY, true)),
+        b"-inf" | b"-Infinity" => return Some((f64::NEG_INFINITY, true)),
+        _ => {}
+    }
+    let shape = number_shape(s)?;
+    // SAFETY of from_utf8: number_shape accepted only ASCII digits, signs, '.', 'e'.
+    let text = std::str::from_utf8(s).ok()?;
+    let v: f64 = text.parse().ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    let exact = shape.significant <= 15 || same_digits(text, v);
+    Some((v, exact))
+}
+
+/// True when `v` printed in shortest form carries the same significant digits as `text`.
+fn same_digits(text: &str, v: f64) -> bool {
+    let mut buf = ryu::Buffer::new();
+    let printed = buf.format_finite(v);
+    significant_digits(text) == significant_digits(printed) && decimal_exponent(text) == decimal_exponent(printed)
+}
+
+fn significant_digits(s: &str) -> String {
+    let mantissa = s.split(['e', 'E']).next().unwrap_or("");
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').to_string()
+}
+
+/// The power of ten of the first significant digit, so 1.5 and 15 are told apart.
+fn decimal_exponent(s: &str) -> i64 {
+    let mut parts = s.split(['e', 'E']);
+    let mantissa = parts.next().unwrap_or("");
+    let exp: i64 = parts.next().and_then(|e| e.parse().ok()).unwrap_or(0);
+    let mantissa = mantissa.trim_start_matches(['-', '+']);
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let int_trim = int.trim_start_matches('0');
+    if !int_trim.is_empty() {
+        exp + int_trim.len() as i64 - 1
+    } else {
+        let lead = frac.len() - frac.trim_start_matches('0').len();
+        exp - lead as i64 - 1
+    }
+}
+
+/// Parses a plain decimal literal into an i128 scaled by 10^scale; None if it has more fraction
+/// digits than `scale` (that would round) or does not fit `precision`.
+pub fn parse_decimal(s: &[u8], precision: u8, scale: i8) -> Option<i128> {
+    let shape = number_shape(s)?;
+    if shape.exponent || shape.frac_digits > scale.max(0) as usize {
+        return None;
+    }
+    if shape.int_digits + scale.max(0) as usize > precision as usize {
+        // Leading zero integer part ("0.5") has int_digits 1 but no precision cost.
+        if !(shape.int_digits == 1 && s.iter().find(|b| b.is_ascii_digit()) == Some(&b'0')) {
+            return None;
+        }
+    }
+    let neg = s.first() == Some(&b'-');
+    let mut v: i128 = 0;
+    let mut frac_seen = 0usize;
+    let mut after_point = false;
+    for &b in s {
+        match b {
+            b'0'..=b'9' => {
+                v = v.checked_mul(10)?.checked_add((b - b'0') as i128)?;
+                if after_point {
+                    frac_seen += 1;
+                }
+            }
+            b'.' => after_point = true,
+            _ => {}
+        }
+    }
+    for _ in frac_seen..scale.max(0) as usize {
+        v = v.checked_mul(10)?;
+    }
+    Some(if neg { -v } else { v })
+}
+
+#[inline]
+pub fn parse_bool(s: &[u8]) -> Option<bool> {
+    match s {
+        b"true" | b"TRUE" | b"True" => Some(true),
+        b"false" | b"FALSE" | b"False" => Some(false),
+        _ => None,
+    }
+}
+
+#[inline]
+fn digits_value(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u32;
+    }
+    Some(v)
+}
+
+/// Days since 1970-01-01 for a valid calendar date.
+#[inline]
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m as usize - 1];
+    if d > dim {
+        return None;
+    }
+    // Howard Hinnant's algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = (y - era * 400) as u32;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe as i32 - 719468)
+}
+
+/// Splits a date into three numeric parts with one separator among '-', '/', '.'.
+#[inline]
+fn date_parts(s: &[u8]) -> Option<(u32, usize, u32, usize, u32, usize)> {
+    let sep = *s.iter().find(|b| matches!(b, b'-' | b'/' | b'.'))?;
+    let mut it = s.split(|&b| b == sep);
+    let a = it.next()?;
+    let b = it.next()?;
+    let c = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some((digits_value(a)?, a.len(), digits_value(b)?, b.len(), digits_value(c)?, c.len()))
+}
+
+/// Parses a date in the given part order. Years have four digits; day and month one or two.
+#[inline]
+pub fn parse_date(s: &[u8], order: DateOrder) -> Option<i32> {
+    let (a, al, b, bl, c, cl) = date_parts(s)?;
+    let (y, m, d) = match order {
+        DateOrder::Ymd if al == 4 && bl <= 2 && cl <= 2 => (a, b, c),
+        DateOrder::Dmy if cl == 4 && al <= 2 && bl <= 2 => (c, b, a),
+        DateOrder::Mdy if cl == 4 && al <= 2 && bl <= 2 => (c, a, b),
+        _ => return None,
+    };
+    days_from_civil(y as i32, m, d)
+}
+
+/// Parses `DATE[T| ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]` into microseconds since the epoch.
+/// Returns the value and whether it carried an offset (then it is converted to UTC).
+pub fn parse_timestamp(s: &[u8], order: DateOrder) -> Option<(i64, bool)> {
+    let split = s.iter().position(|&b| b == b'T' || b == b' ')?;
+    let days = parse_date(&s[..split], order)? as i64;
+    let t = &s[split + 1..];
+    if t.len() < 5 || t[2] != b':' {
+        return None;
+    }
+    let hh = digits_value(&t[0..2])? as i64;
+    let mm = digits_value(&t[3..5])? as i64;
+    let mut i = 5;
+    let mut ss = 0i64;
+    let mut micros = 0i64;
+    if i < t.len() && t[i] == b':' {
+        ss = digits_value(t.get(i + 1..i + 3)?)? as i64;
+        i += 3;
+        if i < t.len() && (t[i] == b'.' || t[i] == b',') {
+            i += 1;
+            let fs = i;
+            while i < t.len() && t[i].is_ascii_digit() {
+                i += 1;
+            }
+            let frac = &t[fs..i];
+            if frac.is_empty() || frac.len() > 9 {
+                return None;
+            }
+            let mut v = 0i64;
+            for k in 0..6 {
+                v = v * 10 + frac.get(k).map(|b| (b - b'0') as i64).unwrap_or(0);
+            }
+            micros = v;
+        }
+    }
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut offset_secs = 0i64;
+    let mut has_tz = false;
+    let rest = &t[i..];
+    match rest {
+        [] => {}
+        [b'Z'] => has_tz = true,
+        [sign @ (b'+' | b'-'), tz @ ..] => {
+            let (oh, om) = match tz.len() {
+                2 => (digits_value(tz)?, 0),
+                4 => (digits_value(&tz[0..2])?, digits_value(&tz[2..4])?),
+                5 if tz[2] == b':' => (digits_value(&tz[0..2])?, digits_value(&tz[3..5])?),
+                _ => return None,
+            };
+            offset_secs = (oh as i64 * 3600 + om as i64 * 60) * if *sign == b'-' { -1 } else { 1 };
+            has_tz = true;
+        }
+        _ => return None,
+    }
+    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss - offset_secs;
+    Some((secs * 1_000_000 + micros, has_tz))
+}
+
+/// Everything learnt about one column from the sample.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnEvidence {
+    pub non_null: usize,
+    pub bool_ok: usize,
+    pub int_ok: usize,
+    pub float_ok: usize,
+    pub float_inexact: usize,
+    pub decimal_ok: usize,
+    pub max_int_digits: usize,
+    pub max_frac_digits: usize,
+    pub date_ok: [usize; 3],
+    pub ts_ok: [usize; 3],
+    pub ts_tz: usize,
+    /// A value that proves one order, e.g. "25/03/2024" proves day-first.
+    pub order_witness: [Option<String>; 3],
+    pub leading_zero_codes: usize,
+}
+
+const ORDERS: [DateOrder; 3] = [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy];
+
+impl ColumnEvidence {
+    pub fn observe(&mut self, v: &[u8]) {
+        self.non_null += 1;
+        if parse_bool(v).is_some() {
+            self.bool_ok += 1;
+        }
+        if parse_i64(v).is_some() {
+            self.int_ok += 1;
+        }
+        if let Some((_, exact)) = parse_f64_exact(v) {
+            self.float_ok += 1;
+            if !exact {
+                self.float_inexact += 1;
+            }
+        }
+        if let Some(shape) = number_shape(v) {
+            if !shape.exponent {
+                self.decimal_ok += 1;
+                self.max_int_digits = self.max_int_digits.max(shape.int_digits);
+                self.max_frac_digits = self.max_frac_digits.max(shape.frac_digits);
+            }
+        } else if v.len() > 1 && v[0] == b'0' && v.iter().all(u8::is_ascii_digit) {
+            self.leading_zero_codes += 1;
+        }
+        let mut tz_seen = false;
+        for (k, &order) in ORDERS.iter().enumerate() {
+            let date = parse_date(v, order).is_some();
+            let ts = parse_timestamp(v, order);
+            if date {
+                self.date_ok[k] += 1;
+            }
+            if let Some((_, tz)) = ts {
+                self.ts_ok[k] += 1;
+                tz_seen |= tz;
+            }
+            if (date || ts.is_some()) && self.order_witness[k].is_none() {
+                let other_ok = ORDERS.iter().any(|&o| {
+                    o != order && (parse_date(v, o).is_some() || parse_timestamp(v, o).is_some())
+                });
+                if !other_ok {
+                    self.order_witness[k] = Some(String::from_utf8_lossy(v).into_owned());
+                }
+            }
+        }
+        if tz_seen {
+            self.ts_tz += 1;
+        }
+    }
+}
+
+/// The inference result for one column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inferred {
+    pub column_type: ColumnType,
+    /// Why this type, in a sentence, when it is not obvious (e.g. a witness for a date order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Set when the values fit both day-first and month-first dates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ambiguous_dates: Option<AmbiguousDates>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmbiguousDates {
+    pub timestamp: bool,
+    pub example: String,
+}
+
+/// Picks a column's type from its evidence.
+pub fn decide(ev: &ColumnEvidence, sample_example: Option<&str>) -> Inferred {
+    let n = ev.non_null;
+    let plain = |t| Inferred { column_type: t, note: None, ambiguous_dates: None };
+    if n == 0 {
+        return Inferred {
+            column_type: ColumnType::String,
+            note: Some("no values in the sample, kept as text".into()),
+            ambiguous_dates: None,
+        };
+    }
+    if ev.bool_ok == n {
+        return plain(ColumnType::Boolean);
+    }
+    if ev.int_ok == n {
+        return plain(ColumnType::Int64);
+    }
+    if ev.float_ok == n && ev.float_inexact == 0 {
+        return plain(ColumnType::Float64);
+    }
+    if ev.decimal_ok == n && ev.max_int_digits + ev.max_frac_digits <= 38 {
+        let scale = ev.max_frac_digits as i8;
+        let precision = (ev.max_int_digits + ev.max_frac_digits).clamp(1, 38) as u8;
+        let why = if ev.int_ok + ev.float_inexact > 0 && ev.max_frac_digits == 0 {
+            "integers beyond the int64 range, kept exact as decimal"
+        } else {
+            "float64 would lose digits of some values, kept exact as decimal"
+        };
+        return Inferred {
+            column_type: ColumnType::Decimal { precision, scale },
+            note: Some(why.into()),
+            ambiguous_dates: None,
+        };
+    }
+    for (kind_ts, counts) in [(false, ev.date_ok), (true, ev.ts_ok)] {
+        let fits: Vec<usize> = (0..3).filter(|&k| counts[k] == n).collect();
+        if fits.is_empty() {
+            continue;
+        }
+        let make = |order: DateOrder| {
+            if kind_ts {
+                ColumnType::Timestamp { order, utc: ev.ts_tz > 0 }
+            } else {
+                ColumnType::Date { order }
+            }
+        };
+        if kind_ts && ev.ts_tz > 0 && ev.ts_tz < n {
+            return Inferred {
+                column_type: ColumnType::String,
+                note: Some("timestamps with and without a time zone are mixed, kept as text".into()),
+                ambiguous_dates: None,
+            };
+        }
+        if fits.len() == 1 {
+            let order = ORDERS[fits[0]];
+            let note = if order == DateOrder::Ymd {
+                None
+            } else {
+                ev.order_witness[fits[0]]
+                    .as_ref()
+                    .map(|w| format!("read as {} because \"{w}\" fits no other order", order.label()))
+            };
+            return Inferred { column_type: make(order), note, ambiguous_dates: None };
+        }
+        // Both d/m/y and m/d/y fit every value: ask, never guess.
+        return Inferred {
+            column_type: ColumnType::String,
+            note: Some("dates fit both day/month/year and month/day/year; choose one".into()),
+            ambiguous_dates: Some(AmbiguousDates {
+                timestamp: kind_ts,
+                example: sample_example.unwrap_or_default().to_string(),
+            }),
+        };
+    }
+    let note = (ev.leading_zero_codes > 0).then(|| "codes with leading zeros, kept as text".to_string());
+    Inferred { column_type: ColumnType::String, note, ambiguous_dates: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infer(values: &[&str]) -> Inferred {
+        let mut ev = ColumnEvidence::default();
+        for v in values {
+            ev.observe(v.as_bytes());
+        }
+        decide(&ev, values.first().copied())
+    }
+
+    #[test]
+    fn integers_and_codes() {
+        assert_eq!(parse_i64(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_i64(b"9223372036854775808"), None);
+        assert_eq!(parse_i64(b"007"), None);
+        assert_eq!(parse_i64(b"-0"), None);
+        assert_eq!(parse_i64(b"0"), Some(0));
+        assert_eq!(infer(&["1", "2", "-3"]).column_type, ColumnType::Int64);
+        let codes = infer(&["007", "012", "100"]);
+        assert_eq!(codes.column_type, ColumnType::String);
+        assert!(codes.note.unwrap().contains("leading zeros"));
+    }
+
+    #[test]
+    fn floats_exact_or_decimal() {
+        assert_eq!(infer(&["1.5", "2", "1e3"]).column_type, ColumnType::Float64);
+        assert_eq!(infer(&["0.30000000000000004", "1"]).column_type, ColumnType::Float64);
+        let d = infer(&["12345678901234567890.12", "1.5"]);
+        assert_eq!(d.column_type, ColumnType::Decimal { precision: 22, scale: 2 });
+        assert_eq!(parse_decimal(b"-1.5", 22, 2), Some(-150));
+        assert_eq!(parse_decimal(b"1.555", 22, 2), None);
+        let big = infer(&["99999999999999999999", "1"]);
+        assert_eq!(big.column_type, ColumnType::Decimal { precision: 20, scale: 0 });
+    }
+
+    #[test]
+    fn dates_and_ambiguity() {
+        assert_eq!(parse_date(b"1970-01-01", DateOrder::Ymd), Some(0));
+        assert_eq!(parse_date(b"2024-02-29", DateOrder::Ymd), Some(19782));
+        assert_eq!(parse_date(b"2023-02-29", DateOrder::Ymd), None);
+        assert_eq!(infer(&["2024-01-05", "2024-12-31"]).column_type, ColumnType::Date { order: DateOrder::Ymd });
+        let amb = infer(&["01/02/2024", "03/04/2024"]);
+        assert_eq!(amb.column_type, ColumnType::String);
+        assert!(amb.ambiguous_dates.is_some());
+        let dmy = infer(&["01/02/2024", "25/04/2024"]);
+        assert_eq!(dmy.column_type, ColumnType::Date { order: DateOrder::Dmy });
+        assert!(dmy.note.unwrap().contains("25/04/2024"));
+    }
+
+    #[test]
+    fn timestamps() {
+        let (v, tz) = parse_timestamp(b"1970-01-01T00:00:01.5Z", DateOrder::Ymd).unwrap();
+        assert_eq!((v, tz), (1_500_000, true));
+        let (v, _) = parse_timestamp(b"1970-01-01 02:00:00+02:00", DateOrder::Ymd).unwrap();
+        assert_eq!(v, 0);
+        assert_eq!(
+            infer(&["2024-01-05 10:00:00", "2024-01-06T11:30"]).column_type,
+            ColumnType::Timestamp { order: DateOrder::Ymd, utc: false }
+        );
+        assert_eq!(
+            infer(&["2024-01-05T10:00:00Z", "2024-01-06T11:30:00+01:00"]).column_type,
+            ColumnType::Timestamp { order: DateOrder::Ymd, utc: true }
+        );
+    }
+
+    #[test]
+    fn booleans_and_empty() {
+        assert_eq!(infer(&["true", "False"]).column_type, ColumnType::Boolean);
+        assert_eq!(infer(&[]).column_type, ColumnType::String);
+    }
+}

@@ -1,0 +1,307 @@
+//! Ingest: CSV/TSV, JSON Lines and Parquet into Arrow record batches.
+//!
+//! Text formats are push-based (`push(chunk)` then `finish()`), so the worker can feed file chunks
+//! as they are read and the CLI can feed a `Read`. Nothing here does I/O.
+
+pub mod csv;
+pub mod infer;
+pub mod jsonl;
+pub mod parquet;
+pub mod sniff;
+
+use std::collections::BTreeMap;
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use infer::{ColumnType, DateOrder};
+pub use sniff::{Dialect, DialectOverrides, Escape, TextEncoding};
+
+use crate::core::error::{CoreError, Result};
+
+/// The file formats Strata reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    Csv,
+    Jsonl,
+    Parquet,
+}
+
+impl SourceFormat {
+    /// Picks the format from the file name, then from the first bytes.
+    pub fn detect(name: &str, head: &[u8]) -> SourceFormat {
+        let lower = name.to_ascii_lowercase();
+        if head.starts_with(b"PAR1") || lower.ends_with(".parquet") || lower.ends_with(".pq") {
+            SourceFormat::Parquet
+        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") {
+            SourceFormat::Jsonl
+        } else {
+            SourceFormat::Csv
+        }
+    }
+}
+
+/// What to do when a value breaks its column's inferred type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeErrorPolicy {
+    /// The column becomes text (the load re-runs once with it as text).
+    #[default]
+    FallbackToString,
+    /// The row is set aside in the load-errors list with its line number.
+    SetAside,
+}
+
+/// What to do with a row whose field count differs from the header's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaggedPolicy {
+    /// The row is set aside in the load-errors list.
+    #[default]
+    SetAside,
+    /// Short rows get nulls; long rows are still set aside (cutting them would lose values).
+    Pad,
+}
+
+/// Every choice of a load, so a load is a reproducible recipe step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IngestOptions {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<SourceFormat>,
+    pub dialect: DialectOverrides,
+    /// Cells equal to one of these are null.
+    pub null_tokens: Vec<String>,
+    /// Whether the text "NaN" in a float column is a missing value (else it is the float NaN).
+    pub nan_is_null: bool,
+    /// Types chosen by the user, by column name; they win over inference.
+    pub column_types: BTreeMap<String, ColumnType>,
+    pub on_type_error: TypeErrorPolicy,
+    pub on_ragged: RaggedPolicy,
+    /// Rows per Arrow record batch.
+    pub batch_rows: usize,
+    /// Rows looked at to infer types (capped so that rows × columns stays bounded).
+    pub sample_rows: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            dialect: DialectOverrides::default(),
+            null_tokens: default_null_tokens(),
+            nan_is_null: false,
+            column_types: BTreeMap::new(),
+            on_type_error: TypeErrorPolicy::default(),
+            on_ragged: RaggedPolicy::default(),
+            batch_rows: 65_536,
+            sample_rows: 10_000,
+        }
+    }
+}
+
+pub fn default_null_tokens() -> Vec<String> {
+    ["", "NA", "N/A", "null", "NULL", "-"].iter().map(|s| s.to_string()).collect()
+}
+
+/// Why a row was set aside while loading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    RaggedRow,
+    TypeMismatch,
+    InvalidJson,
+}
+
+/// One row that did not load, with where it was and what it said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadIssue {
+    pub line: u64,
+    pub kind: IssueKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The raw row (cut to 1,000 characters), so nothing is lost unseen.
+    pub raw: String,
+}
+
+/// What inference decided for a column and what happened to its values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnReport {
+    pub name: String,
+    pub column_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Present when the column's dates fit both d/m/y and m/d/y: the user must choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ambiguous_dates: Option<infer::AmbiguousDates>,
+    /// The inferred type when it was chosen by the user instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overridden: Option<bool>,
+}
+
+/// Everything a user should know about how a load went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    pub format: SourceFormat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<Dialect>,
+    pub columns: Vec<ColumnReport>,
+    pub rows_loaded: u64,
+    pub rows_set_aside: u64,
+    pub issue_counts: BTreeMap<IssueKind, u64>,
+    /// The first issues (at most `MAX_KEPT_ISSUES`); counts above are complete.
+    pub issues: Vec<LoadIssue>,
+    pub warnings: Vec<String>,
+    /// Columns that became text because a value broke the inferred type.
+    pub fell_back_to_string: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parquet: Option<parquet::ParquetMeta>,
+}
+
+pub const MAX_KEPT_ISSUES: usize = 10_000;
+
+impl LoadReport {
+    pub fn new(format: SourceFormat) -> Self {
+        Self {
+            format,
+            dialect: None,
+            columns: Vec::new(),
+            rows_loaded: 0,
+            rows_set_aside: 0,
+            issue_counts: BTreeMap::new(),
+            issues: Vec::new(),
+            warnings: Vec::new(),
+            fell_back_to_string: Vec::new(),
+            parquet: None,
+        }
+    }
+
+    pub fn set_aside(&mut self, issue: LoadIssue) {
+        self.rows_set_aside += 1;
+        *self.issue_counts.entry(issue.kind).or_default() += 1;
+        if self.issues.len() < MAX_KEPT_ISSUES {
+            self.issues.push(issue);
+        }
+    }
+}
+
+/// A finished load: Arrow batches plus the report and the source's identity.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+    pub report: LoadReport,
+    pub source_sha256: String,
+    pub source_bytes: u64,
+}
+
+/// Result of one pass over a text file: done, or run again with these options (a column fell
+/// back to text, so earlier rows must be read as text too).
+#[derive(Debug)]
+pub enum Pass {
+    Done(Box<Loaded>),
+    Again(IngestOptions, Vec<String>),
+}
+
+/// Hashes the source bytes as they stream by.
+#[derive(Clone, Default)]
+pub struct SourceHasher {
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl SourceHasher {
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        self.bytes += chunk.len() as u64;
+    }
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+    pub fn finish(self) -> (String, u64) {
+        (hex(&self.hasher.finalize()), self.bytes)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// A push-based loader for the text formats.
+pub enum TextLoader {
+    Csv(Box<csv::CsvLoader>),
+    Jsonl(Box<jsonl::JsonlLoader>),
+}
+
+impl TextLoader {
+    pub fn new(format: SourceFormat, name: &str, options: IngestOptions) -> Result<Self> {
+        match format {
+            SourceFormat::Csv => Ok(TextLoader::Csv(Box::new(csv::CsvLoader::new(name, options)))),
+            SourceFormat::Jsonl => Ok(TextLoader::Jsonl(Box::new(jsonl::JsonlLoader::new(options)))),
+            SourceFormat::Parquet => {
+                Err(CoreError::invalid("Parquet is read by random access, not as a stream", Default::default()))
+            }
+        }
+    }
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        match self {
+            TextLoader::Csv(l) => l.push(chunk),
+            TextLoader::Jsonl(l) => l.push(chunk),
+        }
+    }
+    pub fn finish(self) -> Result<Pass> {
+        match self {
+            TextLoader::Csv(l) => l.finish(),
+            TextLoader::Jsonl(l) => l.finish(),
+        }
+    }
+    pub fn rows(&self) -> u64 {
+        match self {
+            TextLoader::Csv(l) => l.rows(),
+            TextLoader::Jsonl(l) => l.rows(),
+        }
+    }
+}
+
+/// Loads a whole in-memory text file (tests, CLI on small files): pushes it in chunks and
+/// re-runs when a column falls back to text.
+pub fn load_text_bytes(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Loaded> {
+    let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, bytes));
+    let mut options = options.clone();
+    let mut fell_back: Vec<String> = Vec::new();
+    loop {
+        let mut loader = TextLoader::new(format, name, options.clone())?;
+        for chunk in bytes.chunks(8 << 20) {
+            loader.push(chunk)?;
+        }
+        match loader.finish()? {
+            Pass::Done(mut loaded) => {
+                loaded.report.fell_back_to_string.extend(fell_back);
+                return Ok(*loaded);
+            }
+            Pass::Again(next, cols) => {
+                fell_back.extend(cols);
+                options = next;
+            }
+        }
+    }
+}
+
+/// Loads any supported file held in memory.
+pub fn load_bytes(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Loaded> {
+    let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, bytes));
+    match format {
+        SourceFormat::Parquet => parquet::load(bytes::Bytes::copy_from_slice(bytes), options, &mut |_| Ok(())),
+        _ => load_text_bytes(name, bytes, options),
+    }
+}

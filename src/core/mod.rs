@@ -1,0 +1,11 @@
+//! The pure core: ingest, datasets, recipes and (later) profile, validate, transform, sample,
+//! compare and export. No browser crates; every input is bytes, every output Arrow or serde data.
+
+pub mod dataset;
+pub mod error;
+pub mod export;
+pub mod ingest;
+pub mod recipe;
+
+pub use dataset::Dataset;
+pub use error::{CoreError, Location};

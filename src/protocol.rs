@@ -1,0 +1,139 @@
+//! The only vocabulary shared by the UI and the worker: requests, responses and progress.
+//!
+//! Messages travel as JSON strings; a `File` handle travels beside the JSON (it cannot be
+//! serialized). Datasets stay in the worker; the UI gets summaries and pages of rows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::dataset::{Page, SourceInfo};
+use crate::core::error::{chain, CoreError, Location};
+use crate::core::ingest::parquet::ParquetMeta;
+use crate::core::ingest::{IngestOptions, LoadReport};
+use crate::core::recipe::StepOutcome;
+
+/// Name of a dataset held by the worker.
+pub type DatasetId = String;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Load the `File` sent beside this message.
+    Load { request_id: u64, file_name: String, options: IngestOptions },
+    /// Stop the running request `request_id` as soon as possible.
+    Cancel { request_id: u64 },
+    /// Rows `offset..offset+limit` of a dataset, formatted for display.
+    GetPage { request_id: u64, dataset: DatasetId, offset: u64, limit: u32 },
+    /// The session's recipe as JSON.
+    GetRecipe { request_id: u64 },
+    /// Diagnostics: make the worker panic, to prove the page survives and recovers.
+    Crash,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    /// The worker has started and accepts requests.
+    Ready,
+    Progress { request_id: u64, progress: Progress },
+    /// A Parquet file's footer, sent before its data is read.
+    ParquetMeta { request_id: u64, file_name: String, meta: ParquetMeta },
+    Loaded { request_id: u64, summary: DatasetSummary },
+    Page { request_id: u64, dataset: DatasetId, page: Page },
+    Recipe { request_id: u64, json: String },
+    Cancelled { request_id: u64 },
+    Error { request_id: Option<u64>, error: WireError },
+    /// The worker panicked; it must be restarted.
+    Panic { message: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub bytes_read: u64,
+    pub bytes_total: u64,
+    pub rows: u64,
+    /// "reading", "hashing" or "reading metadata".
+    pub phase: Phase,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Reading,
+    Rereading,
+    Hashing,
+}
+
+/// An error as the UI shows it: the whole chain, its kind and where it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WireError {
+    pub kind: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl From<&CoreError> for WireError {
+    fn from(e: &CoreError) -> Self {
+        WireError { kind: e.kind().to_string(), message: chain(e), location: e.location() }
+    }
+}
+
+/// One column as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub name: String,
+    pub data_type: String,
+    pub nulls: u64,
+}
+
+/// What the UI knows of a dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    pub id: DatasetId,
+    pub rows: u64,
+    pub columns: Vec<ColumnSummary>,
+    pub source: Option<SourceInfo>,
+    pub report: Option<LoadReport>,
+    pub outcome: Option<StepOutcome>,
+    /// Wall time of the load in milliseconds, as measured by the worker.
+    pub elapsed_ms: f64,
+}
+
+impl Request {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("requests always serialize")
+    }
+    pub fn from_json(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s).map_err(|e| format!("malformed request: {e}"))
+    }
+}
+
+impl Response {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("responses always serialize")
+    }
+    pub fn from_json(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s).map_err(|e| format!("malformed response: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let r = Request::Load { request_id: 7, file_name: "a.csv".into(), options: IngestOptions::default() };
+        assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
+        let e = Response::Error {
+            request_id: Some(7),
+            error: WireError::from(&CoreError::UnterminatedQuote { line: 3 }),
+        };
+        let back = Response::from_json(&e.to_json()).unwrap();
+        assert_eq!(back, e);
+        if let Response::Error { error, .. } = back {
+            assert_eq!(error.kind, "unterminated_quote");
+            assert_eq!(error.location.unwrap().line, Some(3));
+        }
+    }
+}
