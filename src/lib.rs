@@ -5,6 +5,7 @@
 
 pub mod core;
 pub mod protocol;
+pub mod view_model;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

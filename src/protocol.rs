@@ -18,7 +18,14 @@ pub type DatasetId = String;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Request {
     /// Load the `File` sent beside this message.
-    Load { request_id: u64, file_name: String, options: IngestOptions },
+    /// `replaces` names a dataset this load supersedes (a re-load with other options).
+    Load {
+        request_id: u64,
+        file_name: String,
+        options: IngestOptions,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces: Option<DatasetId>,
+    },
     /// Stop the running request `request_id` as soon as possible.
     Cancel { request_id: u64 },
     /// Rows `offset..offset+limit` of a dataset, formatted for display.
@@ -123,7 +130,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        let r = Request::Load { request_id: 7, file_name: "a.csv".into(), options: IngestOptions::default() };
+        let r = Request::Load { request_id: 7, file_name: "a.csv".into(), options: IngestOptions::default(), replaces: None };
         assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
         let e = Response::Error {
             request_id: Some(7),

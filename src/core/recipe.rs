@@ -129,6 +129,13 @@ impl Session {
         (2..).map(|i| format!("{base}_{i}")).find(|n| !self.datasets.contains_key(n)).expect("unbounded")
     }
 
+    /// Forgets a dataset and the steps that produced it (a load re-run with other options
+    /// supersedes the earlier one).
+    pub fn remove(&mut self, name: &str) {
+        self.datasets.remove(name);
+        self.recipe.steps.retain(|s| s.step.output() != name);
+    }
+
     pub fn dataset(&self, name: &str) -> Result<&Dataset> {
         self.datasets.get(name).ok_or_else(|| CoreError::UnknownDataset(name.to_string()))
     }

@@ -1,1 +1,330 @@
-//! placeholder
+//! The Web Worker: a thin shell around the core.
+//!
+//! It receives a `File` handle (never its bytes), streams it in chunks through the core, posts
+//! progress, honours cancel between chunks, keeps the session's datasets, and maps `CoreError`
+//! to `WireError`. A panic is reported to the page, which restarts the worker.
+
+mod file;
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+
+use crate::core::error::{CoreError, Result};
+use crate::core::ingest::{self, IngestOptions, Pass, SourceFormat, SourceHasher};
+use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
+use crate::protocol::{ColumnSummary, DatasetSummary, Phase, Progress, Request, Response, WireError};
+
+pub use file::{read_range, BlobChunkReader};
+
+/// Bytes read from the `File` per step.
+pub const CHUNK_BYTES: u64 = 8 << 20;
+/// Above this much wasm memory a load stops with "too large for this tab" instead of letting
+/// the allocator fail (wasm32 can address 4 GiB at most).
+const MEMORY_CEILING: u64 = 3_400 << 20;
+/// Minimum milliseconds between progress messages (≥ 4 a second are sent while reading).
+const PROGRESS_EVERY_MS: f64 = 100.0;
+
+/// Where responses go: `postMessage` in the real worker, a vector in tests.
+pub type Sink = Rc<dyn Fn(Response)>;
+
+/// The worker's state and request handling, independent of how messages arrive.
+pub struct Engine {
+    session: RefCell<Session>,
+    jobs: RefCell<BTreeMap<u64, Rc<Cell<bool>>>>,
+    sink: Sink,
+}
+
+impl Engine {
+    pub fn new(sink: Sink) -> Rc<Self> {
+        Rc::new(Engine { session: RefCell::new(Session::default()), jobs: RefCell::new(BTreeMap::new()), sink })
+    }
+
+    fn send(&self, r: Response) {
+        (self.sink)(r)
+    }
+
+    /// Handles one request. Long work runs as a local future; this returns at once.
+    pub fn handle(self: &Rc<Self>, request: Request, file: Option<File>) {
+        match request {
+            Request::Load { request_id, file_name, options, replaces } => {
+                let Some(file) = file else {
+                    self.send(Response::Error {
+                        request_id: Some(request_id),
+                        error: WireError { kind: "protocol".into(), message: "a load needs a file".into(), location: None },
+                    });
+                    return;
+                };
+                let engine = Rc::clone(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = engine.load(request_id, &file, &file_name, options, replaces).await;
+                    engine.jobs.borrow_mut().remove(&request_id);
+                    match r {
+                        Ok(summary) => engine.send(Response::Loaded { request_id, summary }),
+                        Err(CoreError::Cancelled) => engine.send(Response::Cancelled { request_id }),
+                        Err(e) => engine.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                    }
+                });
+            }
+            Request::Cancel { request_id } => {
+                if let Some(flag) = self.jobs.borrow().get(&request_id) {
+                    flag.set(true);
+                }
+            }
+            Request::GetPage { request_id, dataset, offset, limit } => {
+                let session = self.session.borrow();
+                match session.dataset(&dataset) {
+                    Ok(d) => {
+                        let page = d.page(offset, limit.min(10_000) as usize);
+                        self.send(Response::Page { request_id, dataset, page })
+                    }
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
+            Request::GetRecipe { request_id } => {
+                let json = self.session.borrow().recipe.to_json();
+                self.send(Response::Recipe { request_id, json })
+            }
+            Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),
+        }
+    }
+
+    /// Streams a file through the core and adds it to the session as a recipe load step.
+    pub async fn load(
+        &self,
+        request_id: u64,
+        file: &File,
+        name: &str,
+        options: IngestOptions,
+        replaces: Option<String>,
+    ) -> Result<DatasetSummary> {
+        let cancel = Rc::new(Cell::new(false));
+        self.jobs.borrow_mut().insert(request_id, Rc::clone(&cancel));
+        let started = now_ms();
+        let size = file.size() as u64;
+        if size == 0 {
+            return Err(CoreError::Empty);
+        }
+        let head = read_range(file, 0, size.min(4)).await?;
+        let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, &head));
+        let reporter = ProgressReporter { engine: self, request_id, total: size, last: Cell::new(f64::MIN) };
+        let loaded = match format {
+            SourceFormat::Parquet => self.load_parquet(request_id, file, name, &options, &cancel, &reporter).await?,
+            _ => load_text(file, name, format, &options, &cancel, &reporter).await?,
+        };
+        let mut session = self.session.borrow_mut();
+        let output = match replaces {
+            Some(old) if session.datasets.contains_key(&old) => {
+                session.remove(&old);
+                old
+            }
+            _ => session.fresh_name(name),
+        };
+        let step = Step::Load(LoadStep {
+            source: SourceRef { name: name.to_string(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+            output: output.clone(),
+            options,
+        });
+        let outcome = session.apply(step, StepInput::Loaded(Box::new(loaded)))?;
+        let d = session.dataset(&output)?;
+        Ok(DatasetSummary {
+            id: output,
+            rows: d.num_rows(),
+            columns: d
+                .schema
+                .fields()
+                .iter()
+                .zip(d.null_counts())
+                .map(|(f, nulls)| ColumnSummary { name: f.name().clone(), data_type: f.data_type().to_string(), nulls })
+                .collect(),
+            source: d.source.clone(),
+            report: d.load_report.clone(),
+            outcome: Some(outcome),
+            elapsed_ms: now_ms() - started,
+        })
+    }
+
+    async fn load_parquet(
+        &self,
+        request_id: u64,
+        file: &File,
+        name: &str,
+        options: &IngestOptions,
+        cancel: &Cell<bool>,
+        progress: &ProgressReporter<'_>,
+    ) -> Result<ingest::Loaded> {
+        let reader = BlobChunkReader::new(file.clone());
+        // The footer first: a few small reads, shown before any data is read.
+        let (_, meta) = ingest::parquet::read_metadata(&reader)?;
+        self.send(Response::ParquetMeta { request_id, file_name: name.to_string(), meta });
+        yield_to_events().await;
+        let mut open = ingest::parquet::open(reader, options)?;
+        let total_rows = open.meta.rows.max(1) as u64;
+        while open.step()? {
+            check(cancel)?;
+            let fraction = open.rows() as f64 / total_rows as f64;
+            progress.report(Phase::Reading, (fraction * progress.total as f64) as u64, open.rows(), false);
+            yield_to_events().await;
+        }
+        check(cancel)?;
+        // The identity of the source: SHA-256 over its bytes, streamed.
+        let mut hasher = SourceHasher::default();
+        let mut offset = 0;
+        while offset < progress.total {
+            let end = (offset + CHUNK_BYTES).min(progress.total);
+            hasher.update(&read_range(file, offset, end).await?);
+            offset = end;
+            check(cancel)?;
+            progress.report(Phase::Hashing, offset, open.rows(), offset == progress.total);
+        }
+        let (sha, _) = hasher.finish();
+        Ok(open.finish(sha))
+    }
+}
+
+/// CSV/TSV/JSON Lines: chunks through the push loader; a second pass if a column fell back to text.
+async fn load_text(
+    file: &File,
+    name: &str,
+    format: SourceFormat,
+    options: &IngestOptions,
+    cancel: &Cell<bool>,
+    progress: &ProgressReporter<'_>,
+) -> Result<ingest::Loaded> {
+    let mut options = options.clone();
+    let mut fell_back = Vec::new();
+    let mut phase = Phase::Reading;
+    loop {
+        let mut loader = ingest::TextLoader::new(format, name, options.clone())?;
+        let mut offset = 0;
+        while offset < progress.total {
+            let end = (offset + CHUNK_BYTES).min(progress.total);
+            let bytes = read_range(file, offset, end).await?;
+            loader.push(&bytes)?;
+            drop(bytes);
+            offset = end;
+            check(cancel)?;
+            check_memory()?;
+            progress.report(phase, offset, loader.rows(), offset == progress.total);
+        }
+        match loader.finish()? {
+            Pass::Done(mut loaded) => {
+                loaded.report.fell_back_to_string.extend(fell_back);
+                return Ok(*loaded);
+            }
+            Pass::Again(next, cols) => {
+                fell_back.extend(cols);
+                options = next;
+                phase = Phase::Rereading;
+            }
+        }
+    }
+}
+
+struct ProgressReporter<'a> {
+    engine: &'a Engine,
+    request_id: u64,
+    total: u64,
+    last: Cell<f64>,
+}
+
+impl ProgressReporter<'_> {
+    fn report(&self, phase: Phase, bytes_read: u64, rows: u64, force: bool) {
+        let t = now_ms();
+        if force || t - self.last.get() >= PROGRESS_EVERY_MS {
+            self.last.set(t);
+            self.engine.send(Response::Progress {
+                request_id: self.request_id,
+                progress: Progress { bytes_read, bytes_total: self.total, rows, phase },
+            });
+        }
+    }
+}
+
+fn check(cancel: &Cell<bool>) -> Result<()> {
+    if cancel.get() {
+        Err(CoreError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// Bytes of linear memory this wasm instance holds.
+fn memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        core::arch::wasm32::memory_size(0) as u64 * 65_536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
+}
+
+fn check_memory() -> Result<()> {
+    let used = memory_bytes();
+    if used > MEMORY_CEILING {
+        return Err(CoreError::TooLarge {
+            what: format!(
+                "the table already uses {} MB of the 4,096 MB a browser tab gives WebAssembly; use the `strata` command line for files this big",
+                used >> 20
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Lets queued messages (such as Cancel) run: a macrotask turn of the event loop.
+pub async fn yield_to_events() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {
+    // Posting can only fail for uncloneable values; a string always clones.
+    let _ = scope.post_message(&JsValue::from_str(&r.to_json()));
+}
+
+/// Entry point of the worker binary: wires `onmessage` to an `Engine` and says Ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        post(&scope, &Response::Panic { message: info.to_string() });
+    }));
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let out = scope.clone();
+    let engine = Engine::new(Rc::new(move |r| post(&out, &r)));
+    let sink_scope = scope.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        let (json, file) = if data.is_array() {
+            let arr: js_sys::Array = data.unchecked_into();
+            (arr.get(0).as_string(), arr.get(1).dyn_into::<File>().ok())
+        } else {
+            (data.as_string(), None)
+        };
+        let request = json.ok_or_else(|| "a message without JSON".to_string()).and_then(|j| Request::from_json(&j));
+        match request {
+            Ok(req) => engine.handle(req, file),
+            Err(message) => post(
+                &sink_scope,
+                &Response::Error { request_id: None, error: WireError { kind: "protocol".into(), message, location: None } },
+            ),
+        }
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&scope, &Response::Ready);
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use arrow_array::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
-use parquet::file::reader::{ChunkReader, Length};
+use parquet::file::reader::ChunkReader;
 use parquet::file::statistics::Statistics;
 use serde::{Deserialize, Serialize};
 
@@ -184,58 +184,88 @@ fn summarize(md: &ParquetMetaData, file_bytes: u64) -> Result<ParquetMeta> {
     })
 }
 
-/// Reads all data. `progress(rows_read)` is called after each batch; an error from it (e.g.
-/// cancellation) stops the read. The source hash is computed by the caller, who owns the bytes.
-pub fn load_with_hash<R: ChunkReader + 'static>(
-    reader: R,
-    source_sha256: String,
-    options: &IngestOptions,
-    progress: &mut dyn FnMut(u64) -> Result<()>,
-) -> Result<Loaded> {
-    let file_bytes = reader.len();
+/// An open Parquet file: the footer read, the data not yet. Iterate `reader` for batches.
+pub struct OpenParquet {
+    pub schema: arrow_schema::SchemaRef,
+    pub meta: ParquetMeta,
+    pub reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    rows_per_group: Vec<i64>,
+    rows: u64,
+    batches: Vec<RecordBatch>,
+}
+
+/// Opens a Parquet file for reading batches of `options.batch_rows` rows.
+pub fn open<R: ChunkReader + 'static>(reader: R, options: &IngestOptions) -> Result<OpenParquet> {
     let (_, meta) = read_metadata(&reader)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| CoreError::Parquet {
         message: format!("the schema cannot be read as Arrow ({e})"),
         row_group: None,
     })?;
     let schema = builder.schema().clone();
-    let batch_rows = options.batch_rows.max(1);
     let rows_per_group: Vec<i64> = meta.row_groups.iter().map(|g| g.rows).collect();
-    let mut rdr = builder.with_batch_size(batch_rows).build()?;
-    let mut batches: Vec<RecordBatch> = Vec::new();
-    let mut rows: u64 = 0;
-    loop {
-        match rdr.next() {
-            None => break,
+    let reader = builder.with_batch_size(options.batch_rows.max(1)).build()?;
+    Ok(OpenParquet { schema, meta, reader, rows_per_group, rows: 0, batches: Vec::new() })
+}
+
+impl OpenParquet {
+    /// Reads the next batch; `Ok(false)` at the end. Errors name the row group.
+    pub fn step(&mut self) -> Result<bool> {
+        match self.reader.next() {
+            None => Ok(false),
             Some(Ok(b)) => {
-                rows += b.num_rows() as u64;
-                batches.push(b);
-                progress(rows)?;
+                self.rows += b.num_rows() as u64;
+                self.batches.push(b);
+                Ok(true)
             }
             Some(Err(e)) => {
-                let group = row_group_of(&rows_per_group, rows);
-                return Err(CoreError::Parquet {
+                let group = row_group_of(&self.rows_per_group, self.rows);
+                Err(CoreError::Parquet {
                     message: format!("data of row group {group} cannot be decoded ({e})"),
                     row_group: Some(group),
-                });
+                })
             }
         }
     }
-    let mut report = LoadReport::new(SourceFormat::Parquet);
-    report.rows_loaded = rows;
-    report.columns = schema
-        .fields()
-        .iter()
-        .map(|f| ColumnReport {
-            name: f.name().clone(),
-            column_type: f.data_type().to_string().to_lowercase(),
-            note: None,
-            ambiguous_dates: None,
-            overridden: None,
-        })
-        .collect();
-    report.parquet = Some(meta);
-    Ok(Loaded { schema, batches, report, source_sha256, source_bytes: file_bytes })
+
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The finished load, given the source's hash (computed by whoever holds the bytes).
+    pub fn finish(self, source_sha256: String) -> Loaded {
+        let mut report = LoadReport::new(SourceFormat::Parquet);
+        report.rows_loaded = self.rows;
+        report.columns = self
+            .schema
+            .fields()
+            .iter()
+            .map(|f| ColumnReport {
+                name: f.name().clone(),
+                column_type: f.data_type().to_string().to_lowercase(),
+                note: None,
+                ambiguous_dates: None,
+                overridden: None,
+            })
+            .collect();
+        let source_bytes = self.meta.file_bytes;
+        report.parquet = Some(self.meta);
+        Loaded { schema: self.schema, batches: self.batches, report, source_sha256, source_bytes }
+    }
+}
+
+/// Reads all data. `progress(rows_read)` is called after each batch; an error from it (e.g.
+/// cancellation) stops the read.
+pub fn load_with_hash<R: ChunkReader + 'static>(
+    reader: R,
+    source_sha256: String,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<Loaded> {
+    let mut open = open(reader, options)?;
+    while open.step()? {
+        progress(open.rows())?;
+    }
+    Ok(open.finish(source_sha256))
 }
 
 fn row_group_of(rows_per_group: &[i64], row: u64) -> usize {
@@ -257,9 +287,5 @@ pub fn load(bytes: bytes::Bytes, options: &IngestOptions, progress: &mut dyn FnM
     load_with_hash(bytes, sha, options, progress)
 }
 
-/// A `ChunkReader` has a length; re-exported so the worker can implement it.
-pub use parquet::file::reader::ChunkReader as ParquetChunkReader;
-pub use parquet::file::reader::Length as ParquetLength;
-
-#[allow(dead_code)]
-fn _assert_length<T: Length>() {}
+/// Re-exported so the worker can implement random access over a browser `File`.
+pub use parquet::file::reader::{ChunkReader as ParquetChunkReader, Length as ParquetLength};

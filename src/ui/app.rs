@@ -1,0 +1,142 @@
+//! The app shell: name and purpose, the step rail, the status and error areas, the panels.
+
+use leptos::prelude::*;
+
+use super::panels::{LoadPanel, NotYetPanel};
+use super::state::{AppState, StepId};
+use crate::view_model::progress_text;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <h1>"Strata"</h1>
+                <p class="tagline">"Profile, validate, clean, sample and compare data — entirely in your browser."</p>
+            </div>
+            <p class="privacy" data-testid="privacy">
+                <span aria-hidden="true">"🔒 "</span>
+                "Your data stays on this device: nothing is uploaded."
+            </p>
+        </header>
+        <div class="layout">
+            <StepRail/>
+            <main id="main" tabindex="-1">
+                <StatusArea/>
+                <ErrorArea/>
+                {move || match state.step.get() {
+                    StepId::Load => view! { <LoadPanel/> }.into_any(),
+                    other => view! { <NotYetPanel step=other/> }.into_any(),
+                }}
+                <Diagnostics/>
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn StepRail() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <nav class="rail" aria-label="Steps">
+            <ol>
+                {StepId::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &step)| {
+                        view! {
+                            <li>
+                                <button
+                                    class="rail-step"
+                                    class:active=move || state.step.get() == step
+                                    aria-current=move || (state.step.get() == step).then_some("step")
+                                    data-testid=format!("rail-{}", step.slug())
+                                    on:click=move |_| state.step.set(step)
+                                >
+                                    <span class="rail-num">{i + 1}</span>
+                                    {step.label()}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+fn StatusArea() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="status" aria-live="polite" data-testid="status">
+            {move || {
+                state
+                    .busy
+                    .get()
+                    .map(|b| {
+                        let (value, max, text) = match b.progress {
+                            Some(p) => (p.bytes_read as f64, p.bytes_total.max(1) as f64, progress_text(&p)),
+                            None => (0.0, 1.0, "starting…".to_string()),
+                        };
+                        view! {
+                            <div class="busy">
+                                <label for="load-progress">{format!("Loading {}", b.file_name)}</label>
+                                <progress id="load-progress" data-testid="progress" max=max value=value></progress>
+                                <span class="progress-text" data-testid="progress-text">{text}</span>
+                                <button class="secondary" data-testid="cancel" on:click=move |_| state.cancel()>
+                                    "Cancel"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {move || state.notice.get().map(|n| view! { <p class="notice" data-testid="notice">{n}</p> })}
+            {move || {
+                (!state.worker_ready.get() && state.busy.get().is_none())
+                    .then(|| view! { <p class="notice">"Starting the worker…"</p> })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ErrorArea() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.error.get().map(|e| {
+            let location = e.error.location.as_ref().map(|l| l.to_string()).filter(|l| !l.is_empty());
+            view! {
+                <section class="error" role="alert" data-testid="error">
+                    <h2>{e.title}</h2>
+                    <p class="error-message" data-testid="error-message">{e.error.message}</p>
+                    <p class="error-meta">
+                        "Kind: " <code data-testid="error-kind">{e.error.kind}</code>
+                        {location.map(|l| view! { " · Where: " <span data-testid="error-location">{l}</span> })}
+                    </p>
+                    <button class="secondary" on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// Shows that a crash in the worker leaves the page usable: the worker is restarted.
+#[component]
+fn Diagnostics() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <details class="diagnostics">
+            <summary>"Diagnostics"</summary>
+            <p>
+                "Heavy work runs in a Web Worker so the page never freezes. If the worker fails, the page "
+                "reports it and starts a fresh one. Try it:"
+            </p>
+            <button class="secondary" data-testid="crash-worker" on:click=move |_| state.crash_worker()>
+                "Crash the worker"
+            </button>
+        </details>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the page.
+
+mod grid;
+
+pub use grid::DataGrid;

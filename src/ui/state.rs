@@ -1,0 +1,234 @@
+//! The page's state: plain data in signals, plus the handler that turns worker responses into
+//! state changes. Holds handles only; datasets live in the worker.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use web_sys::File;
+
+use super::worker_client::WorkerClient;
+use crate::core::dataset::Page;
+use crate::core::ingest::parquet::ParquetMeta;
+use crate::core::ingest::IngestOptions;
+use crate::protocol::{DatasetSummary, Progress, Request, Response, WireError};
+
+/// The steps of the rail, in the order a person takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepId {
+    Load,
+    Profile,
+    Validate,
+    Clean,
+    Sample,
+    Compare,
+    Export,
+}
+
+impl StepId {
+    pub const ALL: [StepId; 7] =
+        [StepId::Load, StepId::Profile, StepId::Validate, StepId::Clean, StepId::Sample, StepId::Compare, StepId::Export];
+    pub fn label(self) -> &'static str {
+        match self {
+            StepId::Load => "Load",
+            StepId::Profile => "Profile",
+            StepId::Validate => "Validate",
+            StepId::Clean => "Clean",
+            StepId::Sample => "Sample & Split",
+            StepId::Compare => "Compare",
+            StepId::Export => "Export",
+        }
+    }
+    pub fn slug(self) -> &'static str {
+        match self {
+            StepId::Load => "load",
+            StepId::Profile => "profile",
+            StepId::Validate => "validate",
+            StepId::Clean => "clean",
+            StepId::Sample => "sample",
+            StepId::Compare => "compare",
+            StepId::Export => "export",
+        }
+    }
+}
+
+/// A request the worker is working on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Busy {
+    pub request_id: u64,
+    pub file_name: String,
+    pub progress: Option<Progress>,
+}
+
+/// An error as shown in the error area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownError {
+    pub title: String,
+    pub error: WireError,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub step: RwSignal<StepId>,
+    pub worker_ready: RwSignal<bool>,
+    pub busy: RwSignal<Option<Busy>>,
+    pub datasets: RwSignal<Vec<DatasetSummary>>,
+    pub current: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<ShownError>>,
+    pub notice: RwSignal<Option<String>>,
+    pub parquet_meta: RwSignal<Option<(String, ParquetMeta)>>,
+    pub page: RwSignal<Option<(String, Page)>>,
+    pub options: RwSignal<IngestOptions>,
+    pub recipe_json: RwSignal<Option<String>>,
+    /// True between a worker crash and the new worker's Ready.
+    pub restarting: RwSignal<bool>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Rc<WorkerClient>>> = const { RefCell::new(None) };
+    static LAST_FILE: RefCell<Option<File>> = const { RefCell::new(None) };
+}
+
+pub fn client() -> Rc<WorkerClient> {
+    CLIENT.with(|c| c.borrow().clone()).expect("the worker client is started with the app")
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let state = AppState {
+            step: RwSignal::new(StepId::Load),
+            worker_ready: RwSignal::new(false),
+            busy: RwSignal::new(None),
+            datasets: RwSignal::new(Vec::new()),
+            current: RwSignal::new(None),
+            error: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            parquet_meta: RwSignal::new(None),
+            page: RwSignal::new(None),
+            options: RwSignal::new(IngestOptions::default()),
+            recipe_json: RwSignal::new(None),
+            restarting: RwSignal::new(false),
+        };
+        let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
+        CLIENT.with(|c| *c.borrow_mut() = Some(client));
+        state
+    }
+
+    pub fn current_dataset(&self) -> Option<DatasetSummary> {
+        let id = self.current.get()?;
+        self.datasets.with(|ds| ds.iter().find(|d| d.id == id).cloned())
+    }
+
+    /// Loads a file (again, when `replaces` names the dataset it produced before).
+    pub fn load(&self, file: File, replaces: Option<String>) {
+        let client = client();
+        let request_id = client.next_id();
+        let file_name = file.name();
+        self.busy.set(Some(Busy { request_id, file_name: file_name.clone(), progress: None }));
+        self.error.set(None);
+        self.notice.set(None);
+        self.parquet_meta.set(None);
+        LAST_FILE.with(|f| *f.borrow_mut() = Some(file.clone()));
+        let options = self.options.get_untracked();
+        client.send(&Request::Load { request_id, file_name, options, replaces }, Some(&file));
+    }
+
+    /// Re-runs the last load with the current options, replacing its dataset.
+    pub fn reload(&self) {
+        if let Some(file) = LAST_FILE.with(|f| f.borrow().clone()) {
+            self.load(file, self.current.get_untracked());
+        }
+    }
+
+    pub fn has_file(&self) -> bool {
+        LAST_FILE.with(|f| f.borrow().is_some())
+    }
+
+    pub fn cancel(&self) {
+        if let Some(b) = self.busy.get_untracked() {
+            client().send(&Request::Cancel { request_id: b.request_id }, None);
+        }
+    }
+
+    pub fn request_page(&self, dataset: &str, offset: u64, limit: u32) {
+        let client = client();
+        let request_id = client.next_id();
+        client.send(&Request::GetPage { request_id, dataset: dataset.to_string(), offset, limit }, None);
+    }
+
+    pub fn crash_worker(&self) {
+        client().send(&Request::Crash, None);
+    }
+
+    fn on_response(&self, r: Response) {
+        let is_current = |id: u64| self.busy.get_untracked().is_some_and(|b| b.request_id == id);
+        match r {
+            Response::Ready => {
+                self.worker_ready.set(true);
+                self.restarting.set(false);
+            }
+            Response::Progress { request_id, progress } => {
+                if is_current(request_id) {
+                    self.busy.update(|b| {
+                        if let Some(b) = b {
+                            b.progress = Some(progress)
+                        }
+                    });
+                }
+            }
+            Response::ParquetMeta { file_name, meta, .. } => self.parquet_meta.set(Some((file_name, meta))),
+            Response::Loaded { request_id, summary } => {
+                if is_current(request_id) {
+                    self.busy.set(None);
+                }
+                let id = summary.id.clone();
+                self.datasets.update(|ds| match ds.iter_mut().find(|d| d.id == id) {
+                    Some(d) => *d = summary,
+                    None => ds.push(summary),
+                });
+                self.page.set(None);
+                self.current.set(Some(id));
+            }
+            Response::Page { dataset, page, .. } => self.page.set(Some((dataset, page))),
+            Response::Recipe { json, .. } => self.recipe_json.set(Some(json)),
+            Response::Cancelled { request_id } => {
+                if is_current(request_id) {
+                    self.busy.set(None);
+                }
+                self.notice.set(Some("Load cancelled: nothing from that file was kept.".into()));
+            }
+            Response::Error { request_id, error } => {
+                let title = match request_id {
+                    Some(id) if is_current(id) => {
+                        let name = self.busy.get_untracked().map(|b| b.file_name).unwrap_or_default();
+                        self.busy.set(None);
+                        format!("{name} could not be loaded")
+                    }
+                    _ => "The worker reported a problem".into(),
+                };
+                self.error.set(Some(ShownError { title, error }));
+            }
+            Response::Panic { message } => {
+                if self.restarting.get_untracked() {
+                    return; // the same crash, reported twice (panic hook, then the error event)
+                }
+                self.restarting.set(true);
+                self.worker_ready.set(false);
+                self.busy.set(None);
+                self.datasets.set(Vec::new());
+                self.current.set(None);
+                self.page.set(None);
+                self.error.set(Some(ShownError {
+                    title: "The worker crashed and was restarted".into(),
+                    error: WireError {
+                        kind: "worker_crash".into(),
+                        message: format!("{message}. The page still works; datasets held by the old worker are gone, so load your file again."),
+                        location: None,
+                    },
+                }));
+                // Restart after this callback returns: it belongs to the worker being replaced.
+                wasm_bindgen_futures::spawn_local(async { client().restart() });
+            }
+        }
+    }
+}

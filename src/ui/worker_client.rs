@@ -1,0 +1,118 @@
+//! The page's side of the worker boundary: spawns the worker, queues requests until it is
+//! ready, turns its messages into `Response`s, and restarts it after a crash.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ErrorEvent, File, MessageEvent, Worker};
+
+use crate::protocol::{Request, Response};
+
+/// The loader shim Trunk writes for the worker binary.
+const WORKER_URL: &str = "./worker_loader.js";
+
+pub struct WorkerClient {
+    worker: RefCell<Option<Worker>>,
+    ready: Cell<bool>,
+    queue: RefCell<Vec<(String, Option<File>)>>,
+    on_response: Rc<dyn Fn(Response)>,
+    next_id: Cell<u64>,
+    /// Kept alive as long as the worker they are attached to.
+    handlers: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+}
+
+impl WorkerClient {
+    pub fn spawn(on_response: Rc<dyn Fn(Response)>) -> Rc<Self> {
+        let client = Rc::new(WorkerClient {
+            worker: RefCell::new(None),
+            ready: Cell::new(false),
+            queue: RefCell::new(Vec::new()),
+            on_response,
+            next_id: Cell::new(1),
+            handlers: RefCell::new(Vec::new()),
+        });
+        client.start();
+        client
+    }
+
+    fn start(self: &Rc<Self>) {
+        self.ready.set(false);
+        let worker = match Worker::new(WORKER_URL) {
+            Ok(w) => w,
+            Err(e) => {
+                (self.on_response)(Response::Panic { message: format!("the worker cannot start: {e:?}") });
+                return;
+            }
+        };
+        let me = Rc::downgrade(self);
+        let onmessage = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let Some(me) = me.upgrade() else { return };
+            let ev: MessageEvent = ev.unchecked_into();
+            let Some(text) = ev.data().as_string() else { return };
+            match Response::from_json(&text) {
+                Ok(Response::Ready) => {
+                    me.ready.set(true);
+                    me.flush();
+                    (me.on_response)(Response::Ready);
+                }
+                Ok(r) => (me.on_response)(r),
+                Err(e) => (me.on_response)(Response::Panic { message: e }),
+            }
+        });
+        let me = Rc::downgrade(self);
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let Some(me) = me.upgrade() else { return };
+            let message = ev
+                .dyn_ref::<ErrorEvent>()
+                .map(|e| e.message())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the worker stopped with an error".into());
+            (me.on_response)(Response::Panic { message });
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        *self.handlers.borrow_mut() = vec![onmessage, onerror];
+        *self.worker.borrow_mut() = Some(worker);
+    }
+
+    /// Stops the worker (its datasets are lost) and starts a fresh one.
+    pub fn restart(self: &Rc<Self>) {
+        if let Some(w) = self.worker.borrow_mut().take() {
+            w.terminate();
+        }
+        self.queue.borrow_mut().clear();
+        self.start();
+    }
+
+    pub fn next_id(&self) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        id
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.get()
+    }
+
+    pub fn send(&self, request: &Request, file: Option<&File>) {
+        self.queue.borrow_mut().push((request.to_json(), file.cloned()));
+        if self.ready.get() {
+            self.flush();
+        }
+    }
+
+    fn flush(&self) {
+        let worker = self.worker.borrow();
+        let Some(worker) = worker.as_ref() else { return };
+        for (json, file) in self.queue.borrow_mut().drain(..) {
+            let msg = js_sys::Array::new();
+            msg.push(&JsValue::from_str(&json));
+            msg.push(&file.map(JsValue::from).unwrap_or(JsValue::NULL));
+            if let Err(e) = worker.post_message(&msg) {
+                (self.on_response)(Response::Panic { message: format!("cannot reach the worker: {e:?}") });
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Reading a browser `File`: async chunks for streaming, synchronous random access for Parquet.
+
+use bytes::Bytes;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, FileReaderSync};
+
+use crate::core::error::{CoreError, Result};
+use crate::core::ingest::parquet::{ParquetChunkReader, ParquetLength};
+
+fn js_err(context: &str, e: wasm_bindgen::JsValue) -> CoreError {
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"));
+    CoreError::Io(std::io::Error::other(format!("{context}: {detail}")))
+}
+
+/// Reads bytes `start..end` of a file without blocking (the event loop runs meanwhile, so a
+/// Cancel message is seen between chunks).
+pub async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>> {
+    let blob = file.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_err("cannot slice the file", e))?;
+    let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| js_err("cannot read the file", e))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Random access to a `File` for the Parquet reader, through `FileReaderSync` (workers only).
+pub struct BlobChunkReader {
+    file: File,
+    reader: FileReaderSync,
+}
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread, so JS handles are
+// never shared across threads; parquet only asks for Send + Sync to support native threading.
+unsafe impl Send for BlobChunkReader {}
+unsafe impl Sync for BlobChunkReader {}
+
+impl BlobChunkReader {
+    pub fn new(file: File) -> Self {
+        let reader = FileReaderSync::new().expect("FileReaderSync exists in dedicated workers");
+        BlobChunkReader { file, reader }
+    }
+
+    fn read(&self, start: u64, len: usize) -> parquet::errors::Result<Bytes> {
+        let blob = self
+            .file
+            .slice_with_f64_and_f64(start as f64, (start + len as u64) as f64)
+            .map_err(|e| parquet::errors::ParquetError::External(Box::new(js_err("cannot slice the file", e))))?;
+        let ab = self
+            .reader
+            .read_as_array_buffer(&blob)
+            .map_err(|e| parquet::errors::ParquetError::External(Box::new(js_err("cannot read the file", e))))?;
+        Ok(Bytes::from(js_sys::Uint8Array::new(&ab).to_vec()))
+    }
+}
+
+impl ParquetLength for BlobChunkReader {
+    fn len(&self) -> u64 {
+        self.file.size() as u64
+    }
+}
+
+impl ParquetChunkReader for BlobChunkReader {
+    type T = BlobRead;
+
+    /// A lazy reader: page headers need a few hundred bytes, so blocks start small and grow.
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(BlobRead { source: BlobChunkReader::new(self.file.clone()), pos: start, block: Bytes::new(), next_len: 64 << 10 })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        self.read(start, length)
+    }
+}
+
+/// Sequential reads from an offset of a `File`, fetched in growing blocks.
+pub struct BlobRead {
+    source: BlobChunkReader,
+    pos: u64,
+    block: Bytes,
+    next_len: usize,
+}
+
+impl std::io::Read for BlobRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.block.is_empty() {
+            let remaining = ParquetLength::len(&self.source).saturating_sub(self.pos);
+            if remaining == 0 {
+                return Ok(0);
+            }
+            let n = (self.next_len as u64).min(remaining) as usize;
+            self.block = self.source.read(self.pos, n).map_err(std::io::Error::other)?;
+            self.pos += n as u64;
+            self.next_len = (self.next_len * 2).min(8 << 20);
+        }
+        let n = buf.len().min(self.block.len());
+        buf[..n].copy_from_slice(&self.block[..n]);
+        self.block = self.block.slice(n..);
+        Ok(n)
+    }
+}
