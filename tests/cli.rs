@@ -1,0 +1,68 @@
+//! The `strata` command line: JSON on success, a clear message and a non-zero exit on failure,
+//! never a panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn strata(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("strata runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn inspect_prints_schema_rows_dialect_and_errors_as_json() {
+    let (code, out, err) = strata(&["inspect", "tests/data/invalid/ragged.csv"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 2);
+    assert_eq!(v["schema"][0]["name"], "id");
+    assert_eq!(v["schema"][0]["type"], "Int64");
+    assert_eq!(v["dialect"]["delimiter"], 44);
+    assert_eq!(v["rows_set_aside"], 2);
+    assert_eq!(v["load_errors"][0]["line"], 3);
+    assert_eq!(v["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn inspect_reads_parquet_footer_and_data() {
+    let (code, out, err) = strata(&["inspect", "tests/data/parquet/orders_zstd.parquet"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["format"], "parquet");
+    assert_eq!(v["rows"], 60);
+    assert_eq!(v["parquet"]["row_groups"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn unreadable_files_exit_non_zero_with_a_clear_message() {
+    for (file, expected) in [
+        ("tests/data/invalid/empty.csv", "the file is empty"),
+        ("tests/data/invalid/unterminated_quote.csv", "quote opened on line 3"),
+        ("tests/data/invalid/binary.csv", "does not look like a text file"),
+        ("tests/data/invalid/truncated.parquet", "truncated"),
+        ("tests/data/no_such_file.csv", "No such file"),
+    ] {
+        let (code, out, err) = strata(&["inspect", file]);
+        assert_ne!(code, 0, "{file}");
+        assert!(out.is_empty(), "{file}: nothing on stdout");
+        assert!(err.starts_with("strata: "), "{file}: {err}");
+        assert!(err.contains(expected), "{file}: {err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+    }
+}
+
+#[test]
+fn options_change_the_reading() {
+    let (code, out, _) = strata(&["inspect", "--no-header", "--delimiter", ";", "tests/data/semicolon_latin1.csv"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 4);
+    assert_eq!(v["schema"][0]["name"], "column_1");
+    let (code, _, err) = strata(&["inspect", "--delimiter", "ab", "tests/data/people.csv"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("--delimiter must be one character"), "{err}");
+}

@@ -74,11 +74,8 @@ impl Dataset {
                 skip -= n;
                 continue;
             }
-            let formatters: Vec<_> = batch
-                .columns()
-                .iter()
-                .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("display is defined for every type"))
-                .collect();
+            let formatters: Vec<_> =
+                batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options)).collect();
             let take = (n - skip).min((limit - rows.len()) as u64);
             for r in skip..skip + take {
                 let r = r as usize;
@@ -87,7 +84,15 @@ impl Dataset {
                         .columns()
                         .iter()
                         .zip(&formatters)
-                        .map(|(col, f)| if col.is_null(r) { None } else { Some(f.value(r).to_string()) })
+                        .map(|(col, f)| {
+                            if col.is_null(r) {
+                                return None;
+                            }
+                            Some(match f {
+                                Ok(f) => f.value(r).to_string(),
+                                Err(e) => format!("(cannot display: {e})"),
+                            })
+                        })
                         .collect(),
                 );
             }

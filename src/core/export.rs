@@ -22,11 +22,7 @@ pub fn content_hash(schema: &Schema, batches: &[RecordBatch]) -> String {
     let options = FormatOptions::default();
     let mut cell = String::new();
     for batch in batches {
-        let formatters: Vec<_> = batch
-            .columns()
-            .iter()
-            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options).expect("display is defined for every type"))
-            .collect();
+        let formatters: Vec<_> = batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options)).collect();
         for r in 0..batch.num_rows() {
             for (c, col) in batch.columns().iter().enumerate() {
                 if col.is_null(r) {
@@ -45,7 +41,12 @@ pub fn content_hash(schema: &Schema, batches: &[RecordBatch]) -> String {
 }
 
 /// Floats print in shortest round-trip form (so the hash sees every bit of the value).
-fn canonical_cell(col: &dyn Array, f: &ArrayFormatter<'_>, r: usize, out: &mut String) {
+fn canonical_cell(
+    col: &dyn Array,
+    f: &Result<ArrayFormatter<'_>, arrow_schema::ArrowError>,
+    r: usize,
+    out: &mut String,
+) {
     use std::fmt::Write;
     match col.data_type() {
         DataType::Float64 => {
@@ -58,9 +59,15 @@ fn canonical_cell(col: &dyn Array, f: &ArrayFormatter<'_>, r: usize, out: &mut S
             let mut b = ryu::Buffer::new();
             out.push_str(b.format(v));
         }
-        _ => {
-            let _ = write!(out, "{}", f.value(r));
-        }
+        _ => match f {
+            Ok(f) => {
+                let _ = write!(out, "{}", f.value(r));
+            }
+            // No display for this type: its debug form still identifies the value.
+            Err(_) => {
+                let _ = write!(out, "{:?}", col.slice(r, 1));
+            }
+        },
     }
 }
 

@@ -276,7 +276,11 @@ impl TextLoader {
 /// Loads a whole in-memory text file (tests, CLI on small files): pushes it in chunks and
 /// re-runs when a column falls back to text.
 pub fn load_text_bytes(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Loaded> {
-    let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, bytes));
+    // Asked for text: a Parquet-looking file is reported as binary data by the CSV reader.
+    let format = match options.format.unwrap_or_else(|| SourceFormat::detect(name, bytes)) {
+        SourceFormat::Parquet => SourceFormat::Csv,
+        f => f,
+    };
     let mut options = options.clone();
     let mut fell_back: Vec<String> = Vec::new();
     loop {
