@@ -41,16 +41,40 @@ pub enum Request {
 pub enum Response {
     /// The worker has started and accepts requests.
     Ready,
-    Progress { request_id: u64, progress: Progress },
+    Progress {
+        request_id: u64,
+        progress: Progress,
+    },
     /// A Parquet file's footer, sent before its data is read.
-    ParquetMeta { request_id: u64, file_name: String, meta: ParquetMeta },
-    Loaded { request_id: u64, summary: DatasetSummary },
-    Page { request_id: u64, dataset: DatasetId, page: Page },
-    Recipe { request_id: u64, json: String },
-    Cancelled { request_id: u64 },
-    Error { request_id: Option<u64>, error: WireError },
+    ParquetMeta {
+        request_id: u64,
+        file_name: String,
+        meta: Box<ParquetMeta>,
+    },
+    Loaded {
+        request_id: u64,
+        summary: Box<DatasetSummary>,
+    },
+    Page {
+        request_id: u64,
+        dataset: DatasetId,
+        page: Page,
+    },
+    Recipe {
+        request_id: u64,
+        json: String,
+    },
+    Cancelled {
+        request_id: u64,
+    },
+    Error {
+        request_id: Option<u64>,
+        error: WireError,
+    },
     /// The worker panicked; it must be restarted.
-    Panic { message: String },
+    Panic {
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -130,12 +154,15 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        let r = Request::Load { request_id: 7, file_name: "a.csv".into(), options: IngestOptions::default(), replaces: None };
-        assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
-        let e = Response::Error {
-            request_id: Some(7),
-            error: WireError::from(&CoreError::UnterminatedQuote { line: 3 }),
+        let r = Request::Load {
+            request_id: 7,
+            file_name: "a.csv".into(),
+            options: IngestOptions::default(),
+            replaces: None,
         };
+        assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
+        let e =
+            Response::Error { request_id: Some(7), error: WireError::from(&CoreError::UnterminatedQuote { line: 3 }) };
         let back = Response::from_json(&e.to_json()).unwrap();
         assert_eq!(back, e);
         if let Response::Error { error, .. } = back {

@@ -8,7 +8,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -34,7 +34,7 @@ pub fn bytes(n: u64) -> String {
 
 /// "12.5 MB of 125.0 MB · 10% · 100,000 rows".
 pub fn progress_text(p: &Progress) -> String {
-    let pct = if p.bytes_total == 0 { 100 } else { p.bytes_read * 100 / p.bytes_total };
+    let pct = (p.bytes_read * 100).checked_div(p.bytes_total).unwrap_or(100);
     let what = match p.phase {
         Phase::Reading => "read",
         Phase::Rereading => "re-read (a column became text)",

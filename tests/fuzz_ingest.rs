@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use strata::core::ingest::{self, IngestOptions, SourceFormat};
 
 const SEED_CSV: &[u8] = b"id,name,amount,day,ok\n1,\"Ann, A\",12.5,2024-01-02,true\n2,Bob,,03/04/2024,false\n3,\"say \"\"hi\"\"\",1e3,2024-02-30,NA\n";
-const SEED_JSONL: &[u8] = b"{\"id\":1,\"name\":\"a\",\"t\":\"2024-01-02T03:04:05Z\"}\n{\"id\":2,\"name\":null,\"x\":[1,2]}\n";
+const SEED_JSONL: &[u8] =
+    b"{\"id\":1,\"name\":\"a\",\"t\":\"2024-01-02T03:04:05Z\"}\n{\"id\":2,\"name\":null,\"x\":[1,2]}\n";
 
 fn parquet_seed() -> Vec<u8> {
     std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/parquet/orders_snappy.parquet")).unwrap()
@@ -33,7 +34,9 @@ fn mutate(seed: &[u8], edits: &[(usize, u8, u8)]) -> Vec<u8> {
 }
 
 fn try_all(bytes: &[u8]) {
-    for (name, format) in [("f.csv", SourceFormat::Csv), ("f.jsonl", SourceFormat::Jsonl), ("f.parquet", SourceFormat::Parquet)] {
+    for (name, format) in
+        [("f.csv", SourceFormat::Csv), ("f.jsonl", SourceFormat::Jsonl), ("f.parquet", SourceFormat::Parquet)]
+    {
         let options = IngestOptions { format: Some(format), sample_rows: 3, batch_rows: 2, ..Default::default() };
         // Either outcome is fine; a panic fails the test.
         let _ = ingest::load_bytes(name, bytes, &options);

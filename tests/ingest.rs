@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use arrow_array::cast::AsArray;
 use arrow_schema::DataType;
 use strata::core::error::{chain, CoreError};
-use strata::core::ingest::{self, sniff::TextEncoding, IngestOptions, IssueKind, Loaded, RaggedPolicy, TypeErrorPolicy};
+use strata::core::ingest::{
+    self, sniff::TextEncoding, IngestOptions, IssueKind, Loaded, RaggedPolicy, TypeErrorPolicy,
+};
 
 fn path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
@@ -40,7 +42,8 @@ fn ragged_rows_are_set_aside_with_line_and_counts() {
     assert_eq!(i[1].raw, "3,cy,30,extra");
     assert!(l.report.warnings[0].contains("2 rows were set aside"), "{:?}", l.report.warnings);
     // Padding keeps the short row (with a null) and still sets the long one aside.
-    let padded = load_with("invalid/ragged.csv", &IngestOptions { on_ragged: RaggedPolicy::Pad, ..Default::default() }).unwrap();
+    let padded =
+        load_with("invalid/ragged.csv", &IngestOptions { on_ragged: RaggedPolicy::Pad, ..Default::default() }).unwrap();
     assert_eq!(rows(&padded), 3);
     assert_eq!(padded.report.rows_set_aside, 1);
 }
@@ -91,7 +94,12 @@ fn binary_data_named_csv_is_refused_with_what_it_is() {
     assert_eq!(e.kind(), "binary_data");
     assert!(e.to_string().contains("a NUL byte at byte offset 8"), "{e}");
     assert!(e.to_string().contains("it is an image"), "{e}");
-    let e = ingest::load_text_bytes("x.csv", &std::fs::read(path("invalid/parquet_named.csv")).unwrap(), &IngestOptions::default()).unwrap_err();
+    let e = ingest::load_text_bytes(
+        "x.csv",
+        &std::fs::read(path("invalid/parquet_named.csv")).unwrap(),
+        &IngestOptions::default(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("probably a Parquet file"), "{e}");
 }
 
@@ -174,7 +182,10 @@ fn tsv_utf16_quoted_and_jsonl() {
     assert_eq!((text.value(0), text.value(1), text.value(2)), ("a, b", "say \"hi\"", "two\nlines"));
     let j = load("events.jsonl").unwrap();
     assert_eq!(rows(&j), 3);
-    assert_eq!(j.schema.field(2).data_type(), &DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into())));
+    assert_eq!(
+        j.schema.field(2).data_type(),
+        &DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into()))
+    );
 }
 
 #[test]

@@ -34,6 +34,20 @@ mod cli {
             #[command(flatten)]
             load: LoadArgs,
         },
+        /// Write the deterministic synthetic orders table (benchmarks and demos).
+        Synth {
+            /// Number of rows.
+            #[arg(long, default_value_t = 100_000)]
+            rows: u64,
+            #[arg(long, default_value_t = 42)]
+            seed: u64,
+            /// Output file: .csv, or .parquet (zstd unless --codec says otherwise).
+            #[arg(long)]
+            out: PathBuf,
+            /// Parquet codec: zstd, snappy, uncompressed.
+            #[arg(long, default_value = "zstd")]
+            codec: String,
+        },
     }
 
     #[derive(clap::Args)]
@@ -66,10 +80,9 @@ mod cli {
                 });
             }
             if let Some(e) = &self.encoding {
-                o.dialect.encoding = Some(
-                    serde_json::from_value(json!(e.to_lowercase()))
-                        .map_err(|_| format!("unknown --encoding {e:?} (utf-8, utf-8-bom, utf-16-le, utf-16-be, windows-1252)"))?,
-                );
+                o.dialect.encoding = Some(serde_json::from_value(json!(e.to_lowercase())).map_err(|_| {
+                    format!("unknown --encoding {e:?} (utf-8, utf-8-bom, utf-16-le, utf-16-be, windows-1252)")
+                })?);
             }
             if self.no_header {
                 o.dialect.has_header = Some(false);
@@ -85,6 +98,9 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
+        // Panics are bugs (or an upstream reader tripping on a corrupt file, which the core turns
+        // into an error); say so in one line instead of a backtrace.
+        std::panic::set_hook(Box::new(|info| eprintln!("strata: internal error (please report it): {info}")));
         let cli = Cli::parse();
         match run(cli) {
             Ok(()) => ExitCode::SUCCESS,
@@ -125,7 +141,38 @@ mod cli {
                 println!("{}", serde_json::to_string_pretty(&out).expect("json"));
                 Ok(())
             }
+            Command::Synth { rows, seed, out, codec } => {
+                synth(rows, seed, &out, &codec).map_err(|e| format!("{}: {e}", out.display()))
+            }
         }
+    }
+
+    fn synth(rows: u64, seed: u64, out: &Path, codec: &str) -> Result<(), Box<dyn std::error::Error>> {
+        use std::io::Write;
+        let is_parquet = out.extension().is_some_and(|e| e == "parquet");
+        if !is_parquet {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);
+            strata::core::synth::write_orders_csv(rows, seed, &mut f)?;
+            f.flush()?;
+            return Ok(());
+        }
+        let mut csv = Vec::new();
+        strata::core::synth::write_orders_csv(rows, seed, &mut csv)?;
+        let loaded = ingest::load_text_bytes("orders.csv", &csv, &IngestOptions::default())?;
+        let compression = match codec {
+            "zstd" => parquet::basic::Compression::ZSTD(Default::default()),
+            "snappy" => parquet::basic::Compression::SNAPPY,
+            "uncompressed" => parquet::basic::Compression::UNCOMPRESSED,
+            other => return Err(format!("unknown codec {other:?} (zstd, snappy, uncompressed)").into()),
+        };
+        let props = parquet::file::properties::WriterProperties::builder().set_compression(compression).build();
+        let mut w =
+            parquet::arrow::ArrowWriter::try_new(std::fs::File::create(out)?, loaded.schema.clone(), Some(props))?;
+        for b in &loaded.batches {
+            w.write(b)?;
+        }
+        w.close()?;
+        Ok(())
     }
 
     /// Streams a file from disk through the core, re-reading once if a column falls back to text.

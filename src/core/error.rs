@@ -108,13 +108,13 @@ impl CoreError {
     pub fn location(&self) -> Option<Location> {
         match self {
             CoreError::BinaryData { offset, .. } => Some(Location::byte(*offset)),
-            CoreError::InvalidUtf8 { offset, line } => Some(Location {
-                line: Some(*line),
-                byte_offset: Some(*offset),
-                ..Location::default()
-            }),
+            CoreError::InvalidUtf8 { offset, line } => {
+                Some(Location { line: Some(*line), byte_offset: Some(*offset), ..Location::default() })
+            }
             CoreError::UnterminatedQuote { line } | CoreError::Json { line, .. } => Some(Location::line(*line)),
-            CoreError::Parquet { row_group: Some(g), .. } => Some(Location { row_group: Some(*g), ..Location::default() }),
+            CoreError::Parquet { row_group: Some(g), .. } => {
+                Some(Location { row_group: Some(*g), ..Location::default() })
+            }
             CoreError::Invalid { location, .. } => Some(location.clone()),
             _ => None,
         }

@@ -22,7 +22,8 @@ pub fn content_hash(schema: &Schema, batches: &[RecordBatch]) -> String {
     let options = FormatOptions::default();
     let mut cell = String::new();
     for batch in batches {
-        let formatters: Vec<_> = batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options)).collect();
+        let formatters: Vec<_> =
+            batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options)).collect();
         for r in 0..batch.num_rows() {
             for (c, col) in batch.columns().iter().enumerate() {
                 if col.is_null(r) {
@@ -79,11 +80,19 @@ mod tests {
     #[test]
     fn hash_ignores_batching_but_not_nulls() {
         let schema = Arc::new(Schema::new(vec![arrow_schema::Field::new("s", DataType::Utf8, true)]));
-        let one = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("a"), Some("")]))]).unwrap();
-        let a = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("a")]))]).unwrap();
-        let b = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("")]))]).unwrap();
-        let n = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("a"), None]))]).unwrap();
-        assert_eq!(content_hash(&schema, &[one.clone()]), content_hash(&schema, &[a, b]));
+        let one = RecordBatch::try_new(
+            schema.clone(),
+            vec![Arc::new(arrow_array::StringArray::from(vec![Some("a"), Some("")]))],
+        )
+        .unwrap();
+        let a = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("a")]))])
+            .unwrap();
+        let b = RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("")]))])
+            .unwrap();
+        let n =
+            RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::StringArray::from(vec![Some("a"), None]))])
+                .unwrap();
+        assert_eq!(content_hash(&schema, std::slice::from_ref(&one)), content_hash(&schema, &[a, b]));
         assert_ne!(content_hash(&schema, &[one]), content_hash(&schema, &[n]));
     }
 }

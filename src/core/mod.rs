@@ -6,6 +6,7 @@ pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod recipe;
+pub mod synth;
 
 pub use dataset::Dataset;
 pub use error::{CoreError, Location};

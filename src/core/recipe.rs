@@ -185,7 +185,11 @@ mod tests {
         let loaded = load_bytes("t.csv", bytes, &IngestOptions::default()).unwrap();
         let mut session = Session::default();
         let step = Step::Load(LoadStep {
-            source: SourceRef { name: "t.csv".into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+            source: SourceRef {
+                name: "t.csv".into(),
+                bytes: loaded.source_bytes,
+                sha256: loaded.source_sha256.clone(),
+            },
             output: session.fresh_name("t.csv"),
             options: IngestOptions::default(),
         });

@@ -8,7 +8,7 @@ use crate::view_model::progress_text;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new();
+    let state = AppState::start();
     provide_context(state);
     view! {
         <header class="topbar">

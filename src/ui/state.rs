@@ -26,8 +26,15 @@ pub enum StepId {
 }
 
 impl StepId {
-    pub const ALL: [StepId; 7] =
-        [StepId::Load, StepId::Profile, StepId::Validate, StepId::Clean, StepId::Sample, StepId::Compare, StepId::Export];
+    pub const ALL: [StepId; 7] = [
+        StepId::Load,
+        StepId::Profile,
+        StepId::Validate,
+        StepId::Clean,
+        StepId::Sample,
+        StepId::Compare,
+        StepId::Export,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             StepId::Load => "Load",
@@ -76,7 +83,7 @@ pub struct AppState {
     pub current: RwSignal<Option<String>>,
     pub error: RwSignal<Option<ShownError>>,
     pub notice: RwSignal<Option<String>>,
-    pub parquet_meta: RwSignal<Option<(String, ParquetMeta)>>,
+    pub parquet_meta: RwSignal<Option<(String, Box<ParquetMeta>)>>,
     pub page: RwSignal<Option<(String, Page)>>,
     pub options: RwSignal<IngestOptions>,
     pub recipe_json: RwSignal<Option<String>>,
@@ -94,7 +101,8 @@ pub fn client() -> Rc<WorkerClient> {
 }
 
 impl AppState {
-    pub fn new() -> Self {
+    /// Creates the state and starts the worker it talks to.
+    pub fn start() -> Self {
         let state = AppState {
             step: RwSignal::new(StepId::Load),
             worker_ready: RwSignal::new(false),
@@ -183,8 +191,8 @@ impl AppState {
                 }
                 let id = summary.id.clone();
                 self.datasets.update(|ds| match ds.iter_mut().find(|d| d.id == id) {
-                    Some(d) => *d = summary,
-                    None => ds.push(summary),
+                    Some(d) => *d = *summary,
+                    None => ds.push(*summary),
                 });
                 self.page.set(None);
                 self.current.set(Some(id));

@@ -10,6 +10,8 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use crate::protocol::{Request, Response};
 
+type EventHandler = Closure<dyn FnMut(web_sys::Event)>;
+
 /// The loader shim Trunk writes for the worker binary.
 const WORKER_URL: &str = "./worker_loader.js";
 
@@ -20,7 +22,7 @@ pub struct WorkerClient {
     on_response: Rc<dyn Fn(Response)>,
     next_id: Cell<u64>,
     /// Kept alive as long as the worker they are attached to.
-    handlers: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>>,
+    handlers: RefCell<Vec<EventHandler>>,
 }
 
 impl WorkerClient {
@@ -47,10 +49,12 @@ impl WorkerClient {
             }
         };
         let me = Rc::downgrade(self);
-        let onmessage = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let onmessage = EventHandler::new(move |ev: web_sys::Event| {
             let Some(me) = me.upgrade() else { return };
             let ev: MessageEvent = ev.unchecked_into();
-            let Some(text) = ev.data().as_string() else { return };
+            let Some(text) = ev.data().as_string() else {
+                return;
+            };
             match Response::from_json(&text) {
                 Ok(Response::Ready) => {
                     me.ready.set(true);
@@ -62,7 +66,7 @@ impl WorkerClient {
             }
         });
         let me = Rc::downgrade(self);
-        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        let onerror = EventHandler::new(move |ev: web_sys::Event| {
             let Some(me) = me.upgrade() else { return };
             let message = ev
                 .dyn_ref::<ErrorEvent>()
@@ -105,7 +109,9 @@ impl WorkerClient {
 
     fn flush(&self) {
         let worker = self.worker.borrow();
-        let Some(worker) = worker.as_ref() else { return };
+        let Some(worker) = worker.as_ref() else {
+            return;
+        };
         for (json, file) in self.queue.borrow_mut().drain(..) {
             let msg = js_sys::Array::new();
             msg.push(&JsValue::from_str(&json));

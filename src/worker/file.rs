@@ -66,7 +66,12 @@ impl ParquetChunkReader for BlobChunkReader {
 
     /// A lazy reader: page headers need a few hundred bytes, so blocks start small and grow.
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
-        Ok(BlobRead { source: BlobChunkReader::new(self.file.clone()), pos: start, block: Bytes::new(), next_len: 64 << 10 })
+        Ok(BlobRead {
+            source: BlobChunkReader::new(self.file.clone()),
+            pos: start,
+            block: Bytes::new(),
+            next_len: 64 << 10,
+        })
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {

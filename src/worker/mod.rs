@@ -55,7 +55,11 @@ impl Engine {
                 let Some(file) = file else {
                     self.send(Response::Error {
                         request_id: Some(request_id),
-                        error: WireError { kind: "protocol".into(), message: "a load needs a file".into(), location: None },
+                        error: WireError {
+                            kind: "protocol".into(),
+                            message: "a load needs a file".into(),
+                            location: None,
+                        },
                     });
                     return;
                 };
@@ -64,9 +68,11 @@ impl Engine {
                     let r = engine.load(request_id, &file, &file_name, options, replaces).await;
                     engine.jobs.borrow_mut().remove(&request_id);
                     match r {
-                        Ok(summary) => engine.send(Response::Loaded { request_id, summary }),
+                        Ok(summary) => engine.send(Response::Loaded { request_id, summary: Box::new(summary) }),
                         Err(CoreError::Cancelled) => engine.send(Response::Cancelled { request_id }),
-                        Err(e) => engine.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                        Err(e) => {
+                            engine.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) })
+                        }
                     }
                 });
             }
@@ -125,7 +131,11 @@ impl Engine {
             _ => session.fresh_name(name),
         };
         let step = Step::Load(LoadStep {
-            source: SourceRef { name: name.to_string(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+            source: SourceRef {
+                name: name.to_string(),
+                bytes: loaded.source_bytes,
+                sha256: loaded.source_sha256.clone(),
+            },
             output: output.clone(),
             options,
         });
@@ -160,7 +170,7 @@ impl Engine {
         let reader = BlobChunkReader::new(file.clone());
         // The footer first: a few small reads, shown before any data is read.
         let (_, meta) = ingest::parquet::read_metadata(&reader)?;
-        self.send(Response::ParquetMeta { request_id, file_name: name.to_string(), meta });
+        self.send(Response::ParquetMeta { request_id, file_name: name.to_string(), meta: Box::new(meta) });
         yield_to_events().await;
         let mut open = ingest::parquet::open(reader, options)?;
         let total_rows = open.meta.rows.max(1) as u64;
@@ -320,7 +330,10 @@ pub fn start() {
             Ok(req) => engine.handle(req, file),
             Err(message) => post(
                 &sink_scope,
-                &Response::Error { request_id: None, error: WireError { kind: "protocol".into(), message, location: None } },
+                &Response::Error {
+                    request_id: None,
+                    error: WireError { kind: "protocol".into(), message, location: None },
+                },
             ),
         }
     });

@@ -28,7 +28,10 @@ async fn shell_has_rail_drop_zone_and_privacy_note() {
         (0..list.length()).map(|i| list.item(i).unwrap().text_content().unwrap()).collect()
     };
     assert_eq!(steps.len(), 7);
-    assert!(steps[0].ends_with("Load") && steps[4].ends_with("Sample & Split") && steps[6].ends_with("Export"), "{steps:?}");
+    assert!(
+        steps[0].ends_with("Load") && steps[4].ends_with("Sample & Split") && steps[6].ends_with("Export"),
+        "{steps:?}"
+    );
     let input = host.query_selector("[data-testid=file-input]").unwrap().expect("a file input");
     assert_eq!(input.get_attribute("type").as_deref(), Some("file"));
     let label = host.query_selector("label[for=file-input]").unwrap().expect("the file input has a label");
@@ -36,7 +39,11 @@ async fn shell_has_rail_drop_zone_and_privacy_note() {
     let privacy = host.query_selector("[data-testid=privacy]").unwrap().unwrap();
     assert!(privacy.text_content().unwrap().contains("stays on this device"));
     // Clicking a step of the rail switches the panel.
-    host.query_selector("[data-testid=rail-profile]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    host.query_selector("[data-testid=rail-profile]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
     tick().await;
     assert!(host.query_selector("[data-testid=panel-profile]").unwrap().is_some());
     drop(handle);

@@ -37,7 +37,12 @@ async fn wait_for(got: &Rc<RefCell<Vec<Response>>>, pred: impl Fn(&Response) -> 
 async fn load_then_page_round_trip() {
     let (engine, got) = engine();
     let f = file(b"id,name\n1,ann\n2,\n3,cy\n", "people.csv");
-    let request = Request::Load { request_id: 1, file_name: "people.csv".into(), options: IngestOptions::default(), replaces: None };
+    let request = Request::Load {
+        request_id: 1,
+        file_name: "people.csv".into(),
+        options: IngestOptions::default(),
+        replaces: None,
+    };
     engine.handle(request, Some(f));
     let Response::Loaded { summary, .. } = wait_for(&got, |r| matches!(r, Response::Loaded { .. })).await else {
         unreachable!()
@@ -49,12 +54,16 @@ async fn load_then_page_round_trip() {
     assert!(got.borrow().iter().any(|r| matches!(r, Response::Progress { .. })), "progress was posted");
 
     engine.handle(Request::GetPage { request_id: 2, dataset: summary.id.clone(), offset: 1, limit: 5 }, None);
-    let Response::Page { page, .. } = wait_for(&got, |r| matches!(r, Response::Page { .. })).await else { unreachable!() };
+    let Response::Page { page, .. } = wait_for(&got, |r| matches!(r, Response::Page { .. })).await else {
+        unreachable!()
+    };
     assert_eq!(page.total_rows, 3);
     assert_eq!(page.rows, vec![vec![Some("2".to_string()), None], vec![Some("3".into()), Some("cy".into())]]);
 
     engine.handle(Request::GetRecipe { request_id: 3 }, None);
-    let Response::Recipe { json, .. } = wait_for(&got, |r| matches!(r, Response::Recipe { .. })).await else { unreachable!() };
+    let Response::Recipe { json, .. } = wait_for(&got, |r| matches!(r, Response::Recipe { .. })).await else {
+        unreachable!()
+    };
     assert!(json.contains("\"op\": \"load\""), "{json}");
 }
 
@@ -62,7 +71,10 @@ async fn load_then_page_round_trip() {
 async fn broken_file_becomes_a_wire_error_with_location() {
     let (engine, got) = engine();
     let f = file(b"a,b\n1,2\n3,\"open\n", "bad.csv");
-    engine.handle(Request::Load { request_id: 9, file_name: "bad.csv".into(), options: IngestOptions::default(), replaces: None }, Some(f));
+    engine.handle(
+        Request::Load { request_id: 9, file_name: "bad.csv".into(), options: IngestOptions::default(), replaces: None },
+        Some(f),
+    );
     let Response::Error { request_id, error } = wait_for(&got, |r| matches!(r, Response::Error { .. })).await else {
         unreachable!()
     };
@@ -74,18 +86,28 @@ async fn broken_file_becomes_a_wire_error_with_location() {
 #[wasm_bindgen_test]
 async fn parquet_metadata_comes_first_through_random_access() {
     use std::sync::Arc;
-    let schema = Arc::new(arrow_schema::Schema::new(vec![arrow_schema::Field::new("x", arrow_schema::DataType::Int64, false)]));
-    let batch = arrow_array::RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3]))]).unwrap();
+    let schema =
+        Arc::new(arrow_schema::Schema::new(vec![arrow_schema::Field::new("x", arrow_schema::DataType::Int64, false)]));
+    let batch =
+        arrow_array::RecordBatch::try_new(schema.clone(), vec![Arc::new(arrow_array::Int64Array::from(vec![1, 2, 3]))])
+            .unwrap();
     let mut buf = Vec::new();
     let mut w = parquet::arrow::ArrowWriter::try_new(&mut buf, schema, None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
     let (engine, got) = engine();
     engine.handle(
-        Request::Load { request_id: 4, file_name: "x.parquet".into(), options: IngestOptions::default(), replaces: None },
+        Request::Load {
+            request_id: 4,
+            file_name: "x.parquet".into(),
+            options: IngestOptions::default(),
+            replaces: None,
+        },
         Some(file(&buf, "x.parquet")),
     );
-    let Response::Loaded { summary, .. } = wait_for(&got, |r| matches!(r, Response::Loaded { .. } | Response::Error { .. })).await else {
+    let Response::Loaded { summary, .. } =
+        wait_for(&got, |r| matches!(r, Response::Loaded { .. } | Response::Error { .. })).await
+    else {
         panic!("{:?}", got.borrow())
     };
     assert_eq!(summary.rows, 3);

@@ -195,6 +195,8 @@ struct TableState {
     /// Columns whose inferred type broke under the fall-back policy (the pass will re-run).
     demoted: Vec<bool>,
     null_tokens: Vec<Vec<u8>>,
+    /// Bit n set when some null token has length n (n < 64): most values skip the comparisons.
+    null_lengths: u64,
     empty_is_null: bool,
 }
 
@@ -203,7 +205,11 @@ impl TableState {
         let null_tokens: Vec<Vec<u8>> =
             options.null_tokens.iter().filter(|t| !t.is_empty()).map(|t| t.as_bytes().to_vec()).collect();
         let empty_is_null = options.null_tokens.iter().any(String::is_empty);
+        let null_lengths = null_tokens.iter().filter(|t| t.len() < 64).fold(0u64, |m, t| m | (1 << t.len()));
+        let long_tokens = null_tokens.iter().any(|t| t.len() >= 64);
+        let null_lengths = if long_tokens { u64::MAX } else { null_lengths };
         Self {
+            null_lengths,
             sample_limit: options.sample_rows.max(1),
             options,
             names: None,
@@ -226,6 +232,9 @@ impl TableState {
     fn is_null(&self, v: &[u8]) -> bool {
         if v.is_empty() {
             return self.empty_is_null;
+        }
+        if v.len() < 64 && self.null_lengths & (1 << v.len()) == 0 {
+            return false;
         }
         self.null_tokens.iter().any(|t| t.as_slice() == v)
     }
@@ -298,7 +307,11 @@ impl TableState {
             self.report.columns.push(ColumnReport {
                 name: name.clone(),
                 column_type: t.name(),
-                note: if chosen.is_some() { Some(format!("chosen by you (inferred: {})", inferred.column_type.name())) } else { inferred.note },
+                note: if chosen.is_some() {
+                    Some(format!("chosen by you (inferred: {})", inferred.column_type.name()))
+                } else {
+                    inferred.note
+                },
                 ambiguous_dates: if chosen.is_some() { None } else { inferred.ambiguous_dates },
                 overridden: chosen.map(|_| true),
             });
@@ -388,44 +401,43 @@ impl TableState {
             } else {
                 match parse_cell(self.types[c], v, self.options.nan_is_null) {
                     Some(cell) => cell,
-                    None => {
-                        match self.options.on_type_error {
-                            TypeErrorPolicy::FallbackToString => {
-                                self.demoted[c] = true;
-                                Cell::Null
-                            }
-                            TypeErrorPolicy::SetAside => {
-                                let name = self.names.as_ref().map(|n| n[c].clone()).unwrap_or_default();
-                                self.report.set_aside(LoadIssue {
-                                    line: start_line(),
-                                    kind: IssueKind::TypeMismatch,
-                                    message: format!(
-                                        "\"{}\" is not a valid {}",
-                                        String::from_utf8_lossy(v),
-                                        self.types[c].name()
-                                    ),
-                                    column: Some(name),
-                                    raw: Self::raw_row(out, ends, delimiter),
-                                });
-                                return Ok(());
-                            }
+                    None => match self.options.on_type_error {
+                        TypeErrorPolicy::FallbackToString => {
+                            self.demoted[c] = true;
+                            Cell::Null
                         }
-                    }
+                        TypeErrorPolicy::SetAside => {
+                            let name = self.names.as_ref().map(|n| n[c].clone()).unwrap_or_default();
+                            self.report.set_aside(LoadIssue {
+                                line: start_line(),
+                                kind: IssueKind::TypeMismatch,
+                                message: format!(
+                                    "\"{}\" is not a valid {}",
+                                    String::from_utf8_lossy(v),
+                                    self.types[c].name()
+                                ),
+                                column: Some(name),
+                                raw: Self::raw_row(out, ends, delimiter),
+                            });
+                            return Ok(());
+                        }
+                    },
                 }
             };
             self.cells[c] = cell;
         }
         // Commit the row.
         let mut start = 0;
-        for c in 0..ncols {
-            let (fs, fe) = if c < nfields {
-                let r = (start, ends[c]);
-                start = ends[c];
-                r
-            } else {
-                (0, 0)
+        for (c, (builder, &cell)) in self.builders.iter_mut().zip(&self.cells).enumerate() {
+            let (fs, fe) = match ends.get(c) {
+                Some(&end) => {
+                    let r = (start, end);
+                    start = end;
+                    r
+                }
+                None => (0, 0),
             };
-            match (&mut self.builders[c], self.cells[c]) {
+            match (builder, cell) {
                 (ColumnBuilder::Str(b), Cell::Str) => {
                     // SAFETY: the decoder only passes valid UTF-8 and csv-core splits on ASCII
                     // bytes, so every field is valid UTF-8.
@@ -566,13 +578,8 @@ impl CsvLoader {
         };
         let mut table = TableState::new(self.options.clone(), dialect.has_header);
         table.report.dialect = Some(dialect.clone());
-        self.stream = Some(Box::new(Stream {
-            parser: RecordParser::new(&dialect),
-            dialect,
-            decoder,
-            decoded_bytes: 0,
-            table,
-        }));
+        self.stream =
+            Some(Box::new(Stream { parser: RecordParser::new(&dialect), dialect, decoder, decoded_bytes: 0, table }));
         Ok(())
     }
 
@@ -590,10 +597,7 @@ impl CsvLoader {
             if table.names.is_some() && table.sample.is_empty() {
                 // Header only: a valid table with zero rows, and a warning.
                 table.start_typed()?;
-                table
-                    .report
-                    .warnings
-                    .push("the file has a header but no data rows: 0 rows loaded".into());
+                table.report.warnings.push("the file has a header but no data rows: 0 rows loaded".into());
             } else if table.names.is_none() {
                 return Err(CoreError::Empty);
             } else {

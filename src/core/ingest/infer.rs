@@ -34,10 +34,18 @@ pub enum ColumnType {
     Boolean,
     Int64,
     Float64,
-    Decimal { precision: u8, scale: i8 },
-    Date { order: DateOrder },
+    Decimal {
+        precision: u8,
+        scale: i8,
+    },
+    Date {
+        order: DateOrder,
+    },
     /// `utc` is true when values carry an offset (they are converted to UTC).
-    Timestamp { order: DateOrder, utc: bool },
+    Timestamp {
+        order: DateOrder,
+        utc: bool,
+    },
     String,
 }
 
@@ -101,11 +109,7 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
         if d > 9 {
             return None;
         }
-        v = if neg {
-            v.checked_mul(10)?.checked_sub(d as i64)?
-        } else {
-            v.checked_mul(10)?.checked_add(d as i64)?
-        };
+        v = if neg { v.checked_mul(10)?.checked_sub(d as i64)? } else { v.checked_mul(10)?.checked_add(d as i64)? };
     }
     Some(v)
 }
@@ -163,19 +167,17 @@ pub fn number_shape(s: &[u8]) -> Option<NumberShape> {
     if i != s.len() {
         return None;
     }
-    // Significant digits: all digits without leading zeros of the integer part and trailing zeros
-    // of the fraction (they carry no precision).
-    let digits: Vec<u8> = s[int_start..int_start + int_digits + if frac_digits > 0 { frac_digits + 1 } else { 0 }]
-        .iter()
-        .copied()
-        .filter(|b| b.is_ascii_digit())
-        .collect();
-    let first = digits.iter().position(|&d| d != b'0');
+    // Significant digits: without leading zeros of the integer part and trailing zeros of the
+    // fraction (they carry no precision). Counted without allocating: this runs per value.
+    let digits_end = int_start + int_digits + if frac_digits > 0 { frac_digits + 1 } else { 0 };
+    let body = &s[int_start..digits_end];
+    let first = body.iter().position(|&d| d.is_ascii_digit() && d != b'0');
     let significant = match first {
         None => 0,
         Some(f) => {
-            let last = digits.iter().rposition(|&d| d != b'0').unwrap_or(f);
-            last - f + 1
+            let last = body.iter().rposition(|&d| d.is_ascii_digit() && d != b'0').unwrap_or(f);
+            let point_between = body[f..=last].contains(&b'.') as usize;
+            last - f + 1 - point_between
         }
     };
     Some(NumberShape { int_digits, frac_digits, exponent, significant })
@@ -455,9 +457,9 @@ impl ColumnEvidence {
                 tz_seen |= tz;
             }
             if (date || ts.is_some()) && self.order_witness[k].is_none() {
-                let other_ok = ORDERS.iter().any(|&o| {
-                    o != order && (parse_date(v, o).is_some() || parse_timestamp(v, o).is_some())
-                });
+                let other_ok = ORDERS
+                    .iter()
+                    .any(|&o| o != order && (parse_date(v, o).is_some() || parse_timestamp(v, o).is_some()));
                 if !other_ok {
                     self.order_witness[k] = Some(String::from_utf8_lossy(v).into_owned());
                 }

@@ -13,9 +13,7 @@ use arrow_json::reader::{infer_json_schema, Decoder, ReaderBuilder};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::infer::{self, ColumnEvidence, ColumnType};
-use super::{
-    ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, SourceFormat, SourceHasher,
-};
+use super::{ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, SourceFormat, SourceHasher};
 use crate::core::error::{CoreError, Result};
 
 const INFER_BYTES: usize = 1 << 20;
@@ -90,8 +88,11 @@ impl JsonlLoader {
         let (inferred, _) = infer_json_schema(Cursor::new(&good), Some(INFER_LINES))
             .map_err(|e| CoreError::Json { line: 1, message: e.to_string() })?;
         // Look for date-like strings, and apply the user's chosen types.
-        let values: Vec<serde_json::Value> =
-            good.split(|&b| b == b'\n').filter(|l| !l.is_empty()).filter_map(|l| serde_json::from_slice(l).ok()).collect();
+        let values: Vec<serde_json::Value> = good
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .filter_map(|l| serde_json::from_slice(l).ok())
+            .collect();
         // Keep the order in which keys first appear (arrow-json sorts them).
         let mut order: Vec<String> = Vec::new();
         for v in &values {
@@ -205,10 +206,10 @@ impl JsonlLoader {
             return Ok(Pass::Again(next, state.demoted.clone()));
         }
         if state.report.rows_set_aside > 0 {
-            state.report.warnings.push(format!(
-                "{} lines were set aside and are listed under load errors",
-                state.report.rows_set_aside
-            ));
+            state
+                .report
+                .warnings
+                .push(format!("{} lines were set aside and are listed under load errors", state.report.rows_set_aside));
         }
         let (sha, bytes) = self.hasher.finish();
         let state = self.state.take().expect("started");
@@ -386,7 +387,8 @@ mod tests {
 
     #[test]
     fn loads_and_types() {
-        let data = b"{\"id\":1,\"name\":\"a\",\"day\":\"2024-01-02\"}\n{\"id\":2,\"name\":null,\"day\":\"2024-03-04\"}\n";
+        let data =
+            b"{\"id\":1,\"name\":\"a\",\"day\":\"2024-01-02\"}\n{\"id\":2,\"name\":null,\"day\":\"2024-03-04\"}\n";
         let l = load_text_bytes("x.jsonl", data, &IngestOptions::default()).unwrap();
         assert_eq!(l.report.rows_loaded, 2);
         assert_eq!(l.schema.field(0).data_type(), &DataType::Int64);

@@ -62,22 +62,50 @@ fn check_magic<R: ChunkReader>(reader: &R) -> Result<()> {
     let tail = reader.get_bytes(len - 4, 4)?;
     if head.as_ref() != b"PAR1" {
         return Err(CoreError::Parquet {
-            message: format!("wrong magic bytes at the start: expected PAR1, found {:?}", String::from_utf8_lossy(&head)),
+            message: format!(
+                "wrong magic bytes at the start: expected PAR1, found {:?}",
+                String::from_utf8_lossy(&head)
+            ),
             row_group: None,
         });
     }
     if tail.as_ref() != b"PAR1" {
         return Err(CoreError::Parquet {
-            message: "the file is truncated: it does not end with PAR1, so its footer (schema and row groups) is missing"
-                .into(),
+            message:
+                "the file is truncated: it does not end with PAR1, so its footer (schema and row groups) is missing"
+                    .into(),
             row_group: None,
         });
     }
     Ok(())
 }
 
+/// Runs a step of the Parquet reader, turning a panic inside it (corrupt files can trip
+/// assertions in the arrow/parquet crates) into a clear error. Natively the panic is caught; in
+/// the browser (panic = abort) the worker dies and the page restarts it.
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "no detail".into());
+            Err(CoreError::Parquet {
+                message: format!("the file is corrupt: the reader failed while {what} ({detail})"),
+                row_group: None,
+            })
+        }
+    }
+}
+
 /// Reads only the footer.
 pub fn read_metadata<R: ChunkReader>(reader: &R) -> Result<(ParquetMetaData, ParquetMeta)> {
+    guarded("reading the footer", || read_metadata_unguarded(reader))
+}
+
+fn read_metadata_unguarded<R: ChunkReader>(reader: &R) -> Result<(ParquetMetaData, ParquetMeta)> {
     check_magic(reader)?;
     let md = ParquetMetaDataReader::new().parse_and_finish(reader).map_err(|e| CoreError::Parquet {
         message: format!("the footer cannot be read ({e}); the file may be truncated or corrupt"),
@@ -102,10 +130,9 @@ fn stat_text(s: &Statistics) -> (Option<String>, Option<String>) {
             v.min_opt().map(|b| String::from_utf8_lossy(b.data()).into_owned()),
             v.max_opt().map(|b| String::from_utf8_lossy(b.data()).into_owned()),
         ),
-        Statistics::FixedLenByteArray(v) => (
-            v.min_opt().map(|b| format!("{:?}", b.data())),
-            v.max_opt().map(|b| format!("{:?}", b.data())),
-        ),
+        Statistics::FixedLenByteArray(v) => {
+            (v.min_opt().map(|b| format!("{:?}", b.data())), v.max_opt().map(|b| format!("{:?}", b.data())))
+        }
     }
 }
 
@@ -196,6 +223,10 @@ pub struct OpenParquet {
 
 /// Opens a Parquet file for reading batches of `options.batch_rows` rows.
 pub fn open<R: ChunkReader + 'static>(reader: R, options: &IngestOptions) -> Result<OpenParquet> {
+    guarded("opening the file", || open_unguarded(reader, options))
+}
+
+fn open_unguarded<R: ChunkReader + 'static>(reader: R, options: &IngestOptions) -> Result<OpenParquet> {
     let (_, meta) = read_metadata(&reader)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| CoreError::Parquet {
         message: format!("the schema cannot be read as Arrow ({e})"),
@@ -210,7 +241,12 @@ pub fn open<R: ChunkReader + 'static>(reader: R, options: &IngestOptions) -> Res
 impl OpenParquet {
     /// Reads the next batch; `Ok(false)` at the end. Errors name the row group.
     pub fn step(&mut self) -> Result<bool> {
-        match self.reader.next() {
+        let group = row_group_of(&self.rows_per_group, self.rows);
+        let next = guarded(&format!("decoding row group {group}"), || Ok(self.reader.next())).map_err(|e| match e {
+            CoreError::Parquet { message, .. } => CoreError::Parquet { message, row_group: Some(group) },
+            other => other,
+        })?;
+        match next {
             None => Ok(false),
             Some(Ok(b)) => {
                 self.rows += b.num_rows() as u64;
@@ -280,7 +316,11 @@ fn row_group_of(rows_per_group: &[i64], row: u64) -> usize {
 }
 
 /// Loads Parquet held in memory (hashing it here).
-pub fn load(bytes: bytes::Bytes, options: &IngestOptions, progress: &mut dyn FnMut(u64) -> Result<()>) -> Result<Loaded> {
+pub fn load(
+    bytes: bytes::Bytes,
+    options: &IngestOptions,
+    progress: &mut dyn FnMut(u64) -> Result<()>,
+) -> Result<Loaded> {
     let mut h = super::SourceHasher::default();
     h.update(&bytes);
     let (sha, _) = h.finish();

@@ -124,11 +124,8 @@ pub fn check_binary(head: &[u8], encoding: TextEncoding) -> Result<()> {
     if let Some(pos) = head.iter().position(|&b| b == 0) {
         return Err(CoreError::BinaryData { offset: pos as u64, reason: "a NUL byte".into(), hint: magic_hint.into() });
     }
-    let controls = head
-        .iter()
-        .take(64 * 1024)
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
+    let controls =
+        head.iter().take(64 * 1024).filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
     let n = head.len().min(64 * 1024);
     if n > 0 && controls * 20 > n {
         let pos = head.iter().position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).unwrap_or(0);
@@ -139,7 +136,11 @@ pub fn check_binary(head: &[u8], encoding: TextEncoding) -> Result<()> {
         });
     }
     if !magic_hint.is_empty() {
-        return Err(CoreError::BinaryData { offset: 0, reason: "known binary magic bytes".into(), hint: magic_hint.into() });
+        return Err(CoreError::BinaryData {
+            offset: 0,
+            reason: "known binary magic bytes".into(),
+            hint: magic_hint.into(),
+        });
     }
     Ok(())
 }
@@ -240,7 +241,8 @@ pub fn sniff_dialect(
 ) -> Dialect {
     let bytes = sample.as_bytes();
     // Only whole lines: cut the sample after its last newline unless it is the whole file.
-    let cut = if complete { bytes.len() } else { bytes.iter().rposition(|&b| b == b'\n').map_or(bytes.len(), |p| p + 1) };
+    let cut =
+        if complete { bytes.len() } else { bytes.iter().rposition(|&b| b == b'\n').map_or(bytes.len(), |p| p + 1) };
     let whole = &bytes[..cut];
     let owned;
     let whole: &[u8] = if complete && !whole.ends_with(b"\n") {
@@ -312,9 +314,13 @@ pub fn sniff_dialect(
                 }
             }
             match best {
-                Some((_, d, mode, n)) => {
-                    (d, format!("delimiter {}: {n} sampled rows split into {mode} fields most consistently", delimiter_name(d)))
-                }
+                Some((_, d, mode, n)) => (
+                    d,
+                    format!(
+                        "delimiter {}: {n} sampled rows split into {mode} fields most consistently",
+                        delimiter_name(d)
+                    ),
+                ),
                 None => (
                     if tsv_hint { b'\t' } else { b',' },
                     "no delimiter splits the rows consistently, so the file is read as a single column".into(),
@@ -372,13 +378,17 @@ fn guess_header(records: &[Vec<String>]) -> (bool, String) {
     };
     if records.len() == 1 {
         let textual = first.iter().all(|v| value_kind(v) == 4);
-        return (textual, format!("header {} (a single row)", if textual { "assumed" } else { "absent: the only row holds values" }));
+        return (
+            textual,
+            format!("header {} (a single row)", if textual { "assumed" } else { "absent: the only row holds values" }),
+        );
     }
     let mut votes_for = 0i32;
     let mut votes_against = 0i32;
     let mut witness = None;
     for (c, head) in first.iter().enumerate() {
-        let kinds: Vec<u8> = records[1..].iter().filter_map(|r| r.get(c)).map(|v| value_kind(v)).filter(|&k| k != 0).collect();
+        let kinds: Vec<u8> =
+            records[1..].iter().filter_map(|r| r.get(c)).map(|v| value_kind(v)).filter(|&k| k != 0).collect();
         if kinds.is_empty() {
             continue;
         }

@@ -27,7 +27,7 @@ pub fn LoadPanel() -> impl IntoView {
             </p>
             <DropZone/>
             <ReadingOptions/>
-            {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=meta/> })}
+            {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=*meta/> })}
             {move || state.current_dataset().map(|d| view! { <LoadSummary dataset=d/> })}
         </section>
     }
@@ -111,7 +111,13 @@ fn ReadingOptions() -> impl IntoView {
         Some(Escape::Backslash) => "backslash",
     };
     let nulls = move || {
-        opts.with(|o| o.null_tokens.iter().map(|t| if t.is_empty() { "(empty)".to_string() } else { t.clone() }).collect::<Vec<_>>().join(", "))
+        opts.with(|o| {
+            o.null_tokens
+                .iter()
+                .map(|t| if t.is_empty() { "(empty)".to_string() } else { t.clone() })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     };
     view! {
         <details class="options" data-testid="reading-options">
@@ -401,7 +407,7 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                     });
                     state.reload();
                 };
-                let choose2 = choose.clone();
+                let choose2 = choose;
                 view! {
                     <div class="ambiguity" role="group" data-testid="ambiguity" aria-label=format!("Date order of {}", c.name)>
                         <p>
