@@ -1,0 +1,117 @@
+// Ingest through the real page: sniffed semicolon Latin-1 file, the d/m date prompt, the
+// ragged-row report, a zstd Parquet file whose footer is shown, and a virtual grid over many rows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
+import { StrataPage } from '../lib/strata_page.mjs';
+import { fixture, bigCsv } from '../lib/fixtures.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const strata = new StrataPage(page, server.url);
+  await strata.open();
+  return { context, page, strata };
+}
+
+test('a semicolon Windows-1252 file is sniffed, shown, and can be overridden', async () => {
+  const { context, page, strata } = await open();
+  await strata.load(fixture('semicolon_latin1.csv'));
+  await assert.doesNotReject(page.locator('[data-testid=dialect-encoding]', { hasText: 'Windows-1252' }).waitFor());
+  assert.match(await page.locator('[data-testid=dialect-delimiter]').innerText(), /semicolon/);
+  assert.deepEqual(await strata.columnNames(), ['kunde', 'stadt', 'betrag', 'datum']);
+  assert.deepEqual((await strata.cellTexts(0)).slice(0, 2), ['Müller', 'Köln']);
+  // Override: no header row. The load re-runs and the first row becomes data.
+  await strata.openReadingOptions();
+  await page.locator('[data-testid=opt-header]').selectOption('no');
+  await page.locator('[data-testid=reload]').click();
+  await page.locator('[data-testid=dialect-header]', { hasText: 'none' }).waitFor();
+  assert.equal(await strata.rowCount(), 4);
+  assert.deepEqual(await strata.columnNames(), ['column_1', 'column_2', 'column_3', 'column_4']);
+  await context.close();
+});
+
+test('dates that fit d/m/y and m/d/y are asked about, and the choice is applied', async () => {
+  const { context, page, strata } = await open();
+  await strata.load(fixture('dates_ambiguous.csv'));
+  const prompt = page.locator('[data-testid=ambiguity]');
+  await prompt.waitFor();
+  assert.match(await prompt.innerText(), /order_date/);
+  assert.match(await prompt.innerText(), /01\/02\/2024/);
+  assert.deepEqual(await strata.columnTypes(), ['Int64', 'Utf8', 'Int64']);
+  await prompt.locator('[data-testid=choose-dmy]').click();
+  await page.locator('[data-testid=ambiguity]').waitFor({ state: 'detached' });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=column-name] .badge')].some((b) => b.title === 'Date32'));
+  assert.deepEqual(await strata.columnTypes(), ['Int64', 'Date32', 'Int64']);
+  // 01/02/2024 read day-first is the 1st of February.
+  assert.equal((await strata.cellTexts(0))[1], '2024-02-01');
+  await context.close();
+});
+
+test('ragged rows are reported with line numbers and kept out of the table', async () => {
+  const { context, page, strata } = await open();
+  await strata.load(fixture('invalid/ragged.csv'));
+  assert.equal(await strata.rowCount(), 2);
+  assert.equal(await page.locator('[data-testid=load-error-count]').innerText(), '2');
+  const lines = await page.locator('[data-testid=load-error-line]').allInnerTexts();
+  const messages = await page.locator('[data-testid=load-error-message]').allInnerTexts();
+  assert.deepEqual(lines, ['3', '4']);
+  assert.deepEqual(messages, ['expected 3 fields, found 2', 'expected 3 fields, found 4']);
+  // Padding short rows instead keeps line 3.
+  await strata.openReadingOptions();
+  await page.locator('[data-testid=opt-ragged-pad]').check();
+  await page.locator('[data-testid=reload]').click();
+  await page.locator('[data-testid=row-count]', { hasText: '3' }).waitFor();
+  assert.equal(await page.locator('[data-testid=load-error-count]').innerText(), '1');
+  await context.close();
+});
+
+test('a broken file shows a clear message with its location and the page keeps working', async () => {
+  const { context, strata } = await open();
+  await strata.upload(fixture('invalid/unterminated_quote.csv'));
+  const err = await strata.error();
+  assert.equal(err.kind, 'unterminated_quote');
+  assert.match(err.message, /quote opened on line 3/);
+  await strata.load(fixture('people.csv'));
+  assert.equal(await strata.rowCount(), 4);
+  await context.close();
+});
+
+test('a zstd Parquet file shows its footer metadata and its data', async () => {
+  const { context, page, strata } = await open();
+  await strata.load(fixture('parquet/orders_zstd.parquet'));
+  const meta = page.locator('[data-testid=parquet-meta]');
+  await meta.waitFor();
+  assert.equal(await meta.locator('[data-testid=parquet-rows]').innerText(), '60');
+  assert.equal(await meta.locator('[data-testid=parquet-row-groups]').innerText(), '3');
+  assert.match(await meta.locator('[data-testid=parquet-codec]').innerText(), /ZSTD/);
+  assert.equal(await strata.rowCount(), 60);
+  const row = await strata.cellTexts(1);
+  assert.deepEqual(row.slice(0, 6), ['2', 'bob', '7.01', '2024-01-01T16:30:00Z', '[bulk, b2b]', '{city: Oslo, zip: 1001}']);
+  await context.close();
+});
+
+test('the grid keeps only visible rows in the DOM and scrolls to the last row', async () => {
+  const file = bigCsv(200_000);
+  const { context, page, strata } = await open();
+  await strata.load(file);
+  assert.equal(await strata.rowCount(), 200_000);
+  const inDom = await strata.gridRowCount();
+  assert.ok(inDom > 5 && inDom < 40, `rows in the DOM: ${inDom}`);
+  await page.locator('.grid-viewport').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await page.locator('[data-testid=grid-row] th', { hasText: '200,000' }).waitFor({ timeout: 20_000 });
+  const last = await page.locator('[data-testid=grid-row]').last();
+  assert.equal((await last.locator('td').first().innerText()), '199999');
+  await context.close();
+});
