@@ -43,9 +43,14 @@ pub fn progress_text(p: &Progress) -> String {
     format!("{} of {} {what} · {pct}% · {} rows", bytes(p.bytes_read), bytes(p.bytes_total), thousands(p.rows))
 }
 
-/// Throughput in MB/s for a load.
+/// "1 row", "2 rows": a count with its noun.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// Throughput in MB/s for a load (empty for files too small for the figure to mean anything).
 pub fn throughput(bytes: u64, ms: f64) -> String {
-    if ms <= 0.0 {
+    if ms <= 0.0 || bytes < 1_000_000 {
         return String::new();
     }
     format!("{:.0} MB/s", bytes as f64 / 1e6 / (ms / 1000.0))
@@ -94,6 +99,8 @@ mod tests {
         assert_eq!(bytes(999), "999 B");
         assert_eq!(bytes(125_300_000), "125.3 MB");
         assert_eq!(throughput(150_000_000, 1000.0), "150 MB/s");
+        assert_eq!(throughput(2_000, 10.0), "");
+        assert_eq!((count(1, "row", "rows"), count(1200, "row", "rows")), ("1 row".into(), "1,200 rows".into()));
     }
 
     #[test]

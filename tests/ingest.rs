@@ -40,7 +40,7 @@ fn ragged_rows_are_set_aside_with_line_and_counts() {
     assert_eq!((i[0].line, i[0].kind, i[0].message.as_str()), (3, IssueKind::RaggedRow, "expected 3 fields, found 2"));
     assert_eq!((i[1].line, i[1].message.as_str()), (4, "expected 3 fields, found 4"));
     assert_eq!(i[1].raw, "3,cy,30,extra");
-    assert!(l.report.warnings[0].contains("2 rows were set aside"), "{:?}", l.report.warnings);
+    assert!(l.report.warnings[0].starts_with("2 rows were set aside"), "{:?}", l.report.warnings);
     // Padding keeps the short row (with a null) and still sets the long one aside.
     let padded =
         load_with("invalid/ragged.csv", &IngestOptions { on_ragged: RaggedPolicy::Pad, ..Default::default() }).unwrap();

@@ -8,67 +8,117 @@ use sha2::{Digest, Sha256};
 
 use crate::core::ingest::hex;
 
-/// SHA-256 of a table: a versioned preamble, the schema (names and types), then every cell as
-/// a length-prefixed canonical text (nulls marked apart from empty strings), row by row.
+/// SHA-256 of a table's schema and values, independent of how rows are split into batches:
+/// a versioned preamble, the schema (names and types), then column by column every row as a
+/// null marker or a canonical encoding of its value (fixed-width little-endian for numbers and
+/// dates, length-prefixed UTF-8 for text, display text for nested types).
 pub fn content_hash(schema: &Schema, batches: &[RecordBatch]) -> String {
     let mut h = Sha256::new();
-    h.update(b"strata-content-v1\n");
+    h.update(b"strata-content-v2\n");
     for f in schema.fields() {
         h.update(f.name().as_bytes());
         h.update(b"\x1f");
         h.update(f.data_type().to_string().as_bytes());
         h.update(b"\x1e");
     }
-    let options = FormatOptions::default();
-    let mut cell = String::new();
-    for batch in batches {
-        let formatters: Vec<_> =
-            batch.columns().iter().map(|c| ArrayFormatter::try_new(c.as_ref(), &options)).collect();
-        for r in 0..batch.num_rows() {
-            for (c, col) in batch.columns().iter().enumerate() {
-                if col.is_null(r) {
-                    h.update([0u8]);
-                    continue;
-                }
-                cell.clear();
-                canonical_cell(col.as_ref(), &formatters[c], r, &mut cell);
-                h.update([1u8]);
-                h.update((cell.len() as u64).to_le_bytes());
-                h.update(cell.as_bytes());
-            }
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);
+    for c in 0..schema.fields().len() {
+        for batch in batches {
+            encode_column(batch.column(c).as_ref(), &mut buf);
+            h.update(&buf);
+            buf.clear();
         }
     }
     hex(&h.finalize())
 }
 
-/// Floats print in shortest round-trip form (so the hash sees every bit of the value).
-fn canonical_cell(
-    col: &dyn Array,
-    f: &Result<ArrayFormatter<'_>, arrow_schema::ArrowError>,
-    r: usize,
-    out: &mut String,
-) {
-    use std::fmt::Write;
+/// Appends one column's rows in the canonical form (see `content_hash`).
+fn encode_column(col: &dyn Array, out: &mut Vec<u8>) {
+    use arrow_array::cast::AsArray;
+    macro_rules! fixed {
+        ($arr:expr) => {{
+            let a = $arr;
+            for (i, v) in a.values().iter().enumerate() {
+                if a.is_null(i) {
+                    out.push(0);
+                } else {
+                    out.push(1);
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+        }};
+    }
+    use arrow_array::types::*;
     match col.data_type() {
-        DataType::Float64 => {
-            let v = col.as_any().downcast_ref::<arrow_array::Float64Array>().expect("type checked").value(r);
-            let mut b = ryu::Buffer::new();
-            out.push_str(b.format(v));
-        }
-        DataType::Float32 => {
-            let v = col.as_any().downcast_ref::<arrow_array::Float32Array>().expect("type checked").value(r);
-            let mut b = ryu::Buffer::new();
-            out.push_str(b.format(v));
-        }
-        _ => match f {
-            Ok(f) => {
-                let _ = write!(out, "{}", f.value(r));
-            }
-            // No display for this type: its debug form still identifies the value.
-            Err(_) => {
-                let _ = write!(out, "{:?}", col.slice(r, 1));
-            }
+        DataType::Int8 => fixed!(col.as_primitive::<Int8Type>()),
+        DataType::Int16 => fixed!(col.as_primitive::<Int16Type>()),
+        DataType::Int32 => fixed!(col.as_primitive::<Int32Type>()),
+        DataType::Int64 => fixed!(col.as_primitive::<Int64Type>()),
+        DataType::UInt8 => fixed!(col.as_primitive::<UInt8Type>()),
+        DataType::UInt16 => fixed!(col.as_primitive::<UInt16Type>()),
+        DataType::UInt32 => fixed!(col.as_primitive::<UInt32Type>()),
+        DataType::UInt64 => fixed!(col.as_primitive::<UInt64Type>()),
+        DataType::Float32 => fixed!(col.as_primitive::<Float32Type>()),
+        DataType::Float64 => fixed!(col.as_primitive::<Float64Type>()),
+        DataType::Date32 => fixed!(col.as_primitive::<Date32Type>()),
+        DataType::Date64 => fixed!(col.as_primitive::<Date64Type>()),
+        DataType::Decimal128(..) => fixed!(col.as_primitive::<Decimal128Type>()),
+        DataType::Timestamp(unit, _) => match unit {
+            arrow_schema::TimeUnit::Second => fixed!(col.as_primitive::<TimestampSecondType>()),
+            arrow_schema::TimeUnit::Millisecond => fixed!(col.as_primitive::<TimestampMillisecondType>()),
+            arrow_schema::TimeUnit::Microsecond => fixed!(col.as_primitive::<TimestampMicrosecondType>()),
+            arrow_schema::TimeUnit::Nanosecond => fixed!(col.as_primitive::<TimestampNanosecondType>()),
         },
+        DataType::Boolean => {
+            let a = col.as_boolean();
+            for i in 0..a.len() {
+                out.push(if a.is_null(i) { 0 } else { 1 + a.value(i) as u8 });
+            }
+        }
+        DataType::Utf8 => {
+            let a = col.as_string::<i32>();
+            for i in 0..a.len() {
+                text_cell(if a.is_null(i) { None } else { Some(a.value(i)) }, out);
+            }
+        }
+        DataType::LargeUtf8 => {
+            let a = col.as_string::<i64>();
+            for i in 0..a.len() {
+                text_cell(if a.is_null(i) { None } else { Some(a.value(i)) }, out);
+            }
+        }
+        _ => {
+            // Nested and rarer types: their display text identifies the value.
+            let formatter = ArrayFormatter::try_new(col, &FormatOptions::default());
+            let mut cell = String::new();
+            for i in 0..col.len() {
+                if col.is_null(i) {
+                    text_cell(None, out);
+                    continue;
+                }
+                cell.clear();
+                match &formatter {
+                    Ok(f) => {
+                        use std::fmt::Write;
+                        let _ = write!(cell, "{}", f.value(i));
+                    }
+                    Err(_) => cell = format!("{:?}", col.slice(i, 1)),
+                }
+                text_cell(Some(&cell), out);
+            }
+        }
+    }
+}
+
+#[inline]
+fn text_cell(v: Option<&str>, out: &mut Vec<u8>) {
+    match v {
+        None => out.push(0),
+        Some(s) => {
+            out.push(1);
+            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        }
     }
 }
 

@@ -61,7 +61,10 @@ pub struct StepOutcome {
     pub rows_out: u64,
     /// Rows that did not make it into the output but were kept aside (load errors, quarantine).
     pub rows_set_aside: u64,
-    pub output_sha256: String,
+    /// Content hash of the output (`export::content_hash`). Filled by `Session::recipe` rather
+    /// than on every step, so that large loads show their data without waiting for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +143,18 @@ impl Session {
         self.datasets.get(name).ok_or_else(|| CoreError::UnknownDataset(name.to_string()))
     }
 
+    /// The recipe with every step's output hash filled in.
+    pub fn recipe(&mut self) -> &Recipe {
+        for step in &mut self.recipe.steps {
+            if let Some(outcome) = step.outcome.as_mut().filter(|o| o.output_sha256.is_none()) {
+                if let Some(d) = self.datasets.get(step.step.output()) {
+                    outcome.output_sha256 = Some(content_hash(&d.schema, &d.batches));
+                }
+            }
+        }
+        &self.recipe
+    }
+
     /// Applies a step: the one place where steps take effect and are recorded.
     pub fn apply(&mut self, step: Step, input: StepInput) -> Result<StepOutcome> {
         let outcome = match (&step, input) {
@@ -156,12 +171,8 @@ impl Session {
                 let rows_set_aside = loaded.report.rows_set_aside;
                 let dataset = Dataset::from_loaded(&load.output, &load.source.name, *loaded);
                 let rows_out = dataset.num_rows();
-                let outcome = StepOutcome {
-                    rows_in: rows_out + rows_set_aside,
-                    rows_out,
-                    rows_set_aside,
-                    output_sha256: content_hash(&dataset.schema, &dataset.batches),
-                };
+                let outcome =
+                    StepOutcome { rows_in: rows_out + rows_set_aside, rows_out, rows_set_aside, output_sha256: None };
                 self.datasets.insert(load.output.clone(), dataset);
                 outcome
             }
@@ -195,9 +206,11 @@ mod tests {
         });
         let out = session.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
         assert_eq!((out.rows_in, out.rows_out, out.rows_set_aside), (3, 2, 1));
-        assert_eq!(out.output_sha256.len(), 64);
-        let json = session.recipe.to_json();
-        assert_eq!(Recipe::from_json(&json).unwrap(), session.recipe);
+        assert_eq!(out.output_sha256, None, "hashed on demand");
+        let recipe = session.recipe().clone();
+        assert_eq!(recipe.steps[0].outcome.as_ref().unwrap().output_sha256.as_ref().map(String::len), Some(64));
+        let json = recipe.to_json();
+        assert_eq!(Recipe::from_json(&json).unwrap(), recipe);
         assert_eq!(session.fresh_name("t.csv"), "t_2");
     }
 

@@ -17,7 +17,10 @@ pub fn App() -> impl IntoView {
                 <p class="tagline">"Profile, validate, clean, sample and compare data — entirely in your browser."</p>
             </div>
             <p class="privacy" data-testid="privacy">
-                <span aria-hidden="true">"🔒 "</span>
+                <svg class="lock" aria-hidden="true" viewBox="0 0 16 16" width="14" height="14">
+                    <path d="M4 7V5a4 4 0 0 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 0 0-4 0z" fill="currentColor"></path>
+                </svg>
+                " "
                 "Your data stays on this device: nothing is uploaded."
             </p>
         </header>

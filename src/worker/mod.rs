@@ -92,7 +92,7 @@ impl Engine {
                 }
             }
             Request::GetRecipe { request_id } => {
-                let json = self.session.borrow().recipe.to_json();
+                let json = self.session.borrow_mut().recipe().to_json();
                 self.send(Response::Recipe { request_id, json })
             }
             Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),

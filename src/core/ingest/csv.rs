@@ -620,9 +620,10 @@ impl CsvLoader {
         if table.report.rows_set_aside > 0 {
             let counts: Vec<String> =
                 table.report.issue_counts.iter().map(|(k, v)| format!("{v} {}", issue_label(*k))).collect();
+            let n = table.report.rows_set_aside;
             table.report.warnings.push(format!(
-                "{} rows were set aside and are listed under load errors ({})",
-                table.report.rows_set_aside,
+                "{n} {} set aside and listed under load errors ({})",
+                if n == 1 { "row was" } else { "rows were" },
                 counts.join(", ")
             ));
         }

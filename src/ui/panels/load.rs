@@ -196,6 +196,31 @@ fn ReadingOptions() -> impl IntoView {
                     </select>
                 </label>
                 <label>
+                    "Quote character"
+                    <select
+                        data-testid="opt-quote"
+                        prop:value=move || match opts.with(|o| o.dialect.quote) {
+                            None => "auto",
+                            Some(b'\'') => "single",
+                            Some(_) => "double",
+                        }
+                        on:change=move |ev| {
+                            let v = select_value(&ev);
+                            opts.update(|o| {
+                                o.dialect.quote = match v.as_str() {
+                                    "double" => Some(b'"'),
+                                    "single" => Some(b'\''),
+                                    _ => None,
+                                }
+                            })
+                        }
+                    >
+                        <option value="auto">"Automatic"</option>
+                        <option value="double">"Double quote \""</option>
+                        <option value="single">"Single quote '"</option>
+                    </select>
+                </label>
+                <label>
                     "Quote escaping"
                     <select
                         data-testid="opt-escape"
@@ -323,12 +348,12 @@ fn LoadSummary(dataset: DatasetSummary) -> impl IntoView {
                 <span data-testid="column-count">{ncols}</span>
                 " columns"
             </h3>
-            <p class="meta">
+            <p class="meta" data-testid="load-meta" data-elapsed-ms=format!("{elapsed:.1}")>
                 {format!(
-                    "{} read in {:.2} s ({}). ",
+                    "{} read in {:.2} s{}. ",
                     bytes(file_bytes),
                     elapsed / 1000.0,
-                    throughput(file_bytes, elapsed),
+                    Some(throughput(file_bytes, elapsed)).filter(|t| !t.is_empty()).map(|t| format!(" ({t})")).unwrap_or_default(),
                 )}
                 "SHA-256 "
                 <code data-testid="sha256" title="A fingerprint of the file's bytes, recorded in the lineage">
@@ -339,6 +364,50 @@ fn LoadSummary(dataset: DatasetSummary) -> impl IntoView {
             <p class="explain">"Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text."</p>
             <DataGrid dataset=dataset.clone()/>
         </section>
+    }
+}
+
+/// The types a user can pick for a column (value, label); "auto" means "infer it".
+const TYPE_CHOICES: [(&str, &str); 10] = [
+    ("auto", "Automatic"),
+    ("string", "Text"),
+    ("int64", "Integer"),
+    ("float64", "Number"),
+    ("boolean", "Boolean"),
+    ("date-ymd", "Date y-m-d"),
+    ("date-dmy", "Date d/m/y"),
+    ("date-mdy", "Date m/d/y"),
+    ("ts-ymd", "Timestamp y-m-d"),
+    ("ts-ymd-utc", "Timestamp y-m-d with offset"),
+];
+
+fn type_choice(v: &str) -> Option<ColumnType> {
+    Some(match v {
+        "string" => ColumnType::String,
+        "int64" => ColumnType::Int64,
+        "float64" => ColumnType::Float64,
+        "boolean" => ColumnType::Boolean,
+        "date-ymd" => ColumnType::Date { order: DateOrder::Ymd },
+        "date-dmy" => ColumnType::Date { order: DateOrder::Dmy },
+        "date-mdy" => ColumnType::Date { order: DateOrder::Mdy },
+        "ts-ymd" => ColumnType::Timestamp { order: DateOrder::Ymd, utc: false },
+        "ts-ymd-utc" => ColumnType::Timestamp { order: DateOrder::Ymd, utc: true },
+        _ => return None,
+    })
+}
+
+fn type_choice_value(t: &ColumnType) -> &'static str {
+    match t {
+        ColumnType::String => "string",
+        ColumnType::Int64 => "int64",
+        ColumnType::Float64 => "float64",
+        ColumnType::Boolean => "boolean",
+        ColumnType::Date { order: DateOrder::Dmy } => "date-dmy",
+        ColumnType::Date { order: DateOrder::Mdy } => "date-mdy",
+        ColumnType::Date { .. } => "date-ymd",
+        ColumnType::Timestamp { utc: true, .. } => "ts-ymd-utc",
+        ColumnType::Timestamp { .. } => "ts-ymd",
+        ColumnType::Decimal { .. } => "auto",
     }
 }
 
@@ -368,6 +437,10 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                         <li data-testid="dialect-delimiter">"Delimiter: " <strong>{delimiter_name(d.delimiter)}</strong></li>
                         <li data-testid="dialect-header">
                             "Header: " <strong>{if d.has_header { "first row" } else { "none (columns are numbered)" }}</strong>
+                        </li>
+                        <li>
+                            "Quotes: " <strong>{format!("{}", d.quote as char)}</strong> ", escaped "
+                            <strong>{if d.escape == Escape::Doubled { "by doubling" } else { "with a backslash" }}</strong>
                         </li>
                         <li>"Line endings: " <strong>{format!("{:?}", d.line_ending).to_uppercase()}</strong></li>
                     </ul>
@@ -424,20 +497,56 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                 }
             })
             .collect_view()}
-        <details class="columns-detail">
+        <details class="columns-detail" data-testid="column-types">
             <summary>"Column types and why"</summary>
+            <p class="explain">"Types were inferred from the first rows. Choose another and the file is read again."</p>
             <table class="plain">
-                <thead><tr><th scope="col">"Column"</th><th scope="col">"Type"</th><th scope="col">"Note"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Note"</th>
+                        <th scope="col">"Read as"</th>
+                    </tr>
+                </thead>
                 <tbody>
                     {report
                         .columns
                         .iter()
                         .map(|c| {
+                            let col = c.name.clone();
+                            let current = state.options.with_untracked(|o| o.column_types.get(&col).map(type_choice_value));
                             view! {
                                 <tr>
                                     <td>{c.name.clone()}</td>
                                     <td><span class="badge">{c.column_type.clone()}</span></td>
                                     <td>{c.note.clone().unwrap_or_default()}</td>
+                                    <td>
+                                        <select
+                                            data-testid="type-override"
+                                            data-column=c.name.clone()
+                                            aria-label=format!("Read column {} as", c.name)
+                                            prop:value=current.unwrap_or("auto")
+                                            on:change=move |ev| {
+                                                let choice = type_choice(&select_value(&ev));
+                                                let col = col.clone();
+                                                state.options.update(|o| match choice {
+                                                    Some(t) => {
+                                                        o.column_types.insert(col, t);
+                                                    }
+                                                    None => {
+                                                        o.column_types.remove(&col);
+                                                    }
+                                                });
+                                                state.reload();
+                                            }
+                                        >
+                                            {TYPE_CHOICES
+                                                .iter()
+                                                .map(|(v, label)| view! { <option value=*v>{*label}</option> })
+                                                .collect_view()}
+                                        </select>
+                                    </td>
                                 </tr>
                             }
                         })
@@ -450,7 +559,7 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                 <div class="load-errors" data-testid="load-errors">
                     <h4>
                         <span data-testid="load-error-count">{thousands(set_aside)}</span>
-                        " rows set aside"
+                        {if set_aside == 1 { " row set aside" } else { " rows set aside" }}
                     </h4>
                     <p class="explain">
                         {counts.iter().map(|(k, v)| format!("{} {}", thousands(*v), issue_kind_label(*k))).collect::<Vec<_>>().join(" · ")}

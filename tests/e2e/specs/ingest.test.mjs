@@ -59,6 +59,18 @@ test('dates that fit d/m/y and m/d/y are asked about, and the choice is applied'
   await context.close();
 });
 
+test('a column type can be overridden and the file is read again', async () => {
+  const { context, page, strata } = await open();
+  await strata.load(fixture('people.csv'));
+  assert.deepEqual(await strata.columnTypes(), ['Int64', 'Utf8', 'Float64', 'Date32']);
+  await page.locator('[data-testid=column-types] summary').click();
+  await page.locator('[data-testid=type-override][data-column=id]').selectOption('string');
+  await page.waitForFunction(() => document.querySelector('[data-testid=column-name] .badge')?.title === 'Utf8');
+  assert.deepEqual(await strata.columnTypes(), ['Utf8', 'Utf8', 'Float64', 'Date32']);
+  assert.equal(await strata.rowCount(), 4);
+  await context.close();
+});
+
 test('ragged rows are reported with line numbers and kept out of the table', async () => {
   const { context, page, strata } = await open();
   await strata.load(fixture('invalid/ragged.csv'));

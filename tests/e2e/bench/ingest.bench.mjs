@@ -1,0 +1,98 @@
+// In-browser ingest benchmark: the real page (release build), a file picked through the file
+// input, timed until the summary shows. Also the peak resident memory of Chromium's processes.
+// Run with `make bench-browser`. Sizes: STRATA_BENCH_ROWS="100000,1000000,5000000".
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../lib/server.mjs';
+import { launch } from '../lib/browser.mjs';
+import { StrataPage } from '../lib/strata_page.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../../..');
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const strataBin = path.join(targetDir, 'release', 'strata');
+const dataDir = process.env.STRATA_BENCH_DIR || '/tmp/strata-bench';
+fs.mkdirSync(dataDir, { recursive: true });
+const rowsList = (process.env.STRATA_BENCH_ROWS || '100000,1000000,5000000').split(',').map(Number);
+
+function synth(rows, ext, codec) {
+  const file = path.join(dataDir, `orders_${rows}${codec ? '_' + codec : ''}.${ext}`);
+  if (!fs.existsSync(file)) {
+    const args = ['synth', '--rows', String(rows), '--out', file];
+    if (codec) args.push('--codec', codec);
+    execFileSync(strataBin, args, { stdio: 'inherit' });
+  }
+  return file;
+}
+
+function chromiumRssBytes() {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      if (!/^Name:\s+(chromium|chrome)/m.test(status)) continue;
+      const m = status.match(/^VmRSS:\s+(\d+) kB/m);
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      /* the process ended */
+    }
+  }
+  return total;
+}
+
+const cases = [];
+for (const rows of rowsList) cases.push({ label: `CSV ${rows.toLocaleString('en')} rows`, file: synth(rows, 'csv') });
+if (rowsList.includes(1000000)) {
+  cases.push({ label: 'Parquet zstd 1,000,000 rows', file: synth(1000000, 'parquet', 'zstd') });
+  cases.push({ label: 'Parquet snappy 1,000,000 rows', file: synth(1000000, 'parquet', 'snappy') });
+}
+if (process.env.STRATA_BENCH_HUGE) {
+  cases.push({ label: 'CSV 12,000,000 rows (~1.1 GB)', file: synth(12000000, 'csv'), mayFail: true });
+}
+
+const server = await startServer(process.env.STRATA_DIST || path.join(root, 'dist'));
+const results = [];
+for (const c of cases) {
+  const browser = await launch();
+  const page = await browser.newPage();
+  const strata = new StrataPage(page, server.url);
+  await strata.open();
+  const baseline = chromiumRssBytes();
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, chromiumRssBytes())), 50);
+  const bytes = fs.statSync(c.file).size;
+  const t0 = performance.now();
+  await strata.upload(c.file);
+  let outcome = 'loaded';
+  try {
+    await Promise.race([
+      strata.waitLoaded(path.basename(c.file)),
+      page.locator('[data-testid=error]').waitFor({ timeout: 600_000 }).then(async () => {
+        outcome = 'error: ' + (await page.locator('[data-testid=error-message]').innerText());
+      }),
+    ]);
+  } catch (e) {
+    outcome = 'failed: ' + e.message.split('\n')[0];
+  }
+  const wallMs = performance.now() - t0;
+  clearInterval(timer);
+  const workerMs = outcome === 'loaded' ? Number(await page.locator('[data-testid=load-meta]').getAttribute('data-elapsed-ms')) : NaN;
+  const r = {
+    case: c.label,
+    file_mb: +(bytes / 1e6).toFixed(1),
+    outcome,
+    wall_s: +(wallMs / 1000).toFixed(2),
+    worker_s: +(workerMs / 1000).toFixed(2),
+    mb_per_s: +(bytes / 1e6 / (workerMs / 1000)).toFixed(0),
+    peak_rss_mb: Math.round(peak / 1e6),
+    peak_over_file: +(peak / bytes).toFixed(2),
+  };
+  results.push(r);
+  console.log(JSON.stringify(r));
+  await browser.close();
+}
+await server.close();
+console.table(results);
+fs.writeFileSync(path.join(dataDir, 'results.json'), JSON.stringify(results, null, 2));
