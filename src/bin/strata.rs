@@ -17,7 +17,7 @@ mod cli {
     use clap::{Parser, Subcommand};
     use serde_json::json;
     use strata::core::error::{chain, CoreError};
-    use strata::core::ingest::{self, IngestOptions, Loaded, Pass, RaggedPolicy, SourceFormat, TypeErrorPolicy};
+    use strata::core::ingest::{self, IngestOptions, Loaded, RaggedPolicy, SourceFormat, TypeErrorPolicy};
 
     #[derive(Parser)]
     #[command(name = "strata", version, about = "Strata's data-preparation core on the command line")]
@@ -195,29 +195,6 @@ mod cli {
             let (sha, _) = hasher.finish();
             return ingest::parquet::load_with_hash(std::fs::File::open(path)?, sha, options, &mut |_| Ok(()));
         }
-        let mut options = options.clone();
-        let mut fell_back = Vec::new();
-        loop {
-            let mut loader = ingest::TextLoader::new(format, &name, options.clone())?;
-            let mut f = std::fs::File::open(path)?;
-            let mut buf = vec![0u8; 8 << 20];
-            loop {
-                let n = f.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                loader.push(&buf[..n])?;
-            }
-            match loader.finish()? {
-                Pass::Done(mut l) => {
-                    l.report.fell_back_to_string.extend(fell_back);
-                    return Ok(*l);
-                }
-                Pass::Again(next, cols) => {
-                    fell_back.extend(cols);
-                    options = next;
-                }
-            }
-        }
+        ingest::load_text_from(&name, format, options, || std::fs::File::open(path))
     }
 }

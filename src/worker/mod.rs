@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::core::error::{CoreError, Result};
-use crate::core::ingest::{self, IngestOptions, Pass, SourceFormat, SourceHasher};
+use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
 use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
 use crate::protocol::{ColumnSummary, DatasetSummary, Phase, Progress, Request, Response, WireError};
 
@@ -205,11 +205,10 @@ async fn load_text(
     cancel: &Cell<bool>,
     progress: &ProgressReporter<'_>,
 ) -> Result<ingest::Loaded> {
-    let mut options = options.clone();
-    let mut fell_back = Vec::new();
-    let mut phase = Phase::Reading;
+    let mut retry = ingest::Retry::new(options);
     loop {
-        let mut loader = ingest::TextLoader::new(format, name, options.clone())?;
+        let phase = if retry.is_rereading() { Phase::Rereading } else { Phase::Reading };
+        let mut loader = ingest::TextLoader::new(format, name, retry.options().clone())?;
         let mut offset = 0;
         while offset < progress.total {
             let end = (offset + CHUNK_BYTES).min(progress.total);
@@ -221,16 +220,8 @@ async fn load_text(
             check_memory()?;
             progress.report(phase, offset, loader.rows(), offset == progress.total);
         }
-        match loader.finish()? {
-            Pass::Done(mut loaded) => {
-                loaded.report.fell_back_to_string.extend(fell_back);
-                return Ok(*loaded);
-            }
-            Pass::Again(next, cols) => {
-                fell_back.extend(cols);
-                options = next;
-                phase = Phase::Rereading;
-            }
+        if let Some(loaded) = retry.next(loader.finish()?) {
+            return Ok(loaded);
         }
     }
 }

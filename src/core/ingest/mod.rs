@@ -273,32 +273,75 @@ impl TextLoader {
     }
 }
 
-/// Loads a whole in-memory text file (tests, CLI on small files): pushes it in chunks and
-/// re-runs when a column falls back to text.
+/// Loads a text file from a source that can be opened more than once (bytes in memory, a file
+/// on disk): pushes it in 8 MB chunks and reads it again when a column fell back to text.
+pub fn load_text_from<R: std::io::Read>(
+    name: &str,
+    format: SourceFormat,
+    options: &IngestOptions,
+    mut open: impl FnMut() -> std::io::Result<R>,
+) -> Result<Loaded> {
+    let mut retry = Retry::new(options);
+    let mut buf = vec![0u8; 8 << 20];
+    loop {
+        let mut loader = TextLoader::new(format, name, retry.options().clone())?;
+        let mut source = open()?;
+        loop {
+            let n = source.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            loader.push(&buf[..n])?;
+        }
+        if let Some(loaded) = retry.next(loader.finish()?) {
+            return Ok(loaded);
+        }
+    }
+}
+
+/// The bookkeeping of "read again with these columns as text", shared by every driver (the
+/// sync ones here and the worker's async one).
+pub struct Retry {
+    options: IngestOptions,
+    fell_back: Vec<String>,
+}
+
+impl Retry {
+    pub fn new(options: &IngestOptions) -> Self {
+        Retry { options: options.clone(), fell_back: Vec::new() }
+    }
+    /// Options for the next pass.
+    pub fn options(&self) -> &IngestOptions {
+        &self.options
+    }
+    /// True once a pass has asked to read again.
+    pub fn is_rereading(&self) -> bool {
+        !self.fell_back.is_empty()
+    }
+    /// The finished load, or `None` when another pass is needed.
+    pub fn next(&mut self, pass: Pass) -> Option<Loaded> {
+        match pass {
+            Pass::Done(mut loaded) => {
+                loaded.report.fell_back_to_string.extend(std::mem::take(&mut self.fell_back));
+                Some(*loaded)
+            }
+            Pass::Again(next, cols) => {
+                self.fell_back.extend(cols);
+                self.options = next;
+                None
+            }
+        }
+    }
+}
+
+/// Loads a whole in-memory text file.
 pub fn load_text_bytes(name: &str, bytes: &[u8], options: &IngestOptions) -> Result<Loaded> {
     // Asked for text: a Parquet-looking file is reported as binary data by the CSV reader.
     let format = match options.format.unwrap_or_else(|| SourceFormat::detect(name, bytes)) {
         SourceFormat::Parquet => SourceFormat::Csv,
         f => f,
     };
-    let mut options = options.clone();
-    let mut fell_back: Vec<String> = Vec::new();
-    loop {
-        let mut loader = TextLoader::new(format, name, options.clone())?;
-        for chunk in bytes.chunks(8 << 20) {
-            loader.push(chunk)?;
-        }
-        match loader.finish()? {
-            Pass::Done(mut loaded) => {
-                loaded.report.fell_back_to_string.extend(fell_back);
-                return Ok(*loaded);
-            }
-            Pass::Again(next, cols) => {
-                fell_back.extend(cols);
-                options = next;
-            }
-        }
-    }
+    load_text_from(name, format, options, || Ok(std::io::Cursor::new(bytes)))
 }
 
 /// Loads any supported file held in memory.

@@ -1,28 +1,14 @@
 // The foundation: open the page, upload a CSV through the file input, read what it shows;
 // prove no request leaves the page's origin; a crashed worker is restarted; cancel works.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { StrataPage } from '../lib/strata_page.mjs';
+import { useStrata } from '../lib/session.mjs';
 import { fixture, bigCsv } from '../lib/fixtures.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useStrata();
 
-async function newPage() {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const strata = new StrataPage(page, server.url);
-  return { context, page, strata };
-}
+// Each test opens the page itself (some listen to requests before it loads).
+const newPage = () => env.open({ ready: false });
 
 test('uploading a CSV shows its row count and column names', async () => {
   const { context, strata } = await newPage();
@@ -50,7 +36,7 @@ test('a whole session sends no request outside the page origin', async () => {
   await page.locator('[data-testid=reload]').click();
   await strata.waitLoaded('people.csv');
   for (const step of ['profile', 'validate', 'export', 'load']) await page.locator(`[data-testid=rail-${step}]`).click();
-  const foreign = requests.filter((u) => !u.startsWith(server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+  const foreign = requests.filter((u) => !u.startsWith(env.server.origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
   assert.ok(requests.length >= 5, `expected the page's own requests to be recorded, got ${requests.length}`);
   assert.deepEqual(foreign, [], 'requests left the origin');
   // The policy itself forbids other origins: a fetch elsewhere is refused by the browser.

@@ -1,29 +1,13 @@
 // Ingest through the real page: sniffed semicolon Latin-1 file, the d/m date prompt, the
 // ragged-row report, a zstd Parquet file whose footer is shown, and a virtual grid over many rows.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
-import { launch } from '../lib/browser.mjs';
-import { StrataPage } from '../lib/strata_page.mjs';
+import { useStrata } from '../lib/session.mjs';
 import { fixture, bigCsv } from '../lib/fixtures.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useStrata();
 
-async function open() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const strata = new StrataPage(page, server.url);
-  await strata.open();
-  return { context, page, strata };
-}
+const open = () => env.open();
 
 test('a semicolon Windows-1252 file is sniffed, shown, and can be overridden', async () => {
   const { context, page, strata } = await open();
