@@ -86,8 +86,9 @@ for (const c of cases) {
     wall_s: +(wallMs / 1000).toFixed(2),
     worker_s: +(workerMs / 1000).toFixed(2),
     mb_per_s: +(bytes / 1e6 / (workerMs / 1000)).toFixed(0),
+    baseline_rss_mb: Math.round(baseline / 1e6),
     peak_rss_mb: Math.round(peak / 1e6),
-    peak_over_file: +(peak / bytes).toFixed(2),
+    growth_over_file: +((peak - baseline) / bytes).toFixed(2),
   };
   results.push(r);
   console.log(JSON.stringify(r));
