@@ -124,123 +124,98 @@ fn ReadingOptions() -> impl IntoView {
             <summary>"Reading options"</summary>
             <p class="explain">"Automatic guesses are shown after loading. Pin any of them here and re-load."</p>
             <div class="option-grid">
-                <label>
-                    "Delimiter"
-                    <select
-                        data-testid="opt-delimiter"
-                        prop:value=delimiter
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            opts.update(|o| {
-                                o.dialect.delimiter = match v.as_str() {
-                                    "auto" => None,
-                                    "tab" => Some(b'\t'),
-                                    s => s.bytes().next(),
-                                }
-                            })
-                        }
-                    >
-                        <option value="auto">"Automatic"</option>
-                        <option value=",">"Comma ,"</option>
-                        <option value=";">"Semicolon ;"</option>
-                        <option value="tab">"Tab"</option>
-                        <option value="|">"Pipe |"</option>
-                    </select>
-                </label>
-                <label>
-                    "Encoding"
-                    <select
-                        data-testid="opt-encoding"
-                        prop:value=encoding
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            opts.update(|o| {
-                                o.dialect.encoding = match v.as_str() {
-                                    "utf-8" => Some(TextEncoding::Utf8),
-                                    "utf-8-bom" => Some(TextEncoding::Utf8Bom),
-                                    "utf-16-le" => Some(TextEncoding::Utf16Le),
-                                    "utf-16-be" => Some(TextEncoding::Utf16Be),
-                                    "windows-1252" => Some(TextEncoding::Windows1252),
-                                    _ => None,
-                                }
-                            })
-                        }
-                    >
-                        <option value="auto">"Automatic"</option>
-                        <option value="utf-8">"UTF-8"</option>
-                        <option value="utf-8-bom">"UTF-8 with BOM"</option>
-                        <option value="utf-16-le">"UTF-16 LE"</option>
-                        <option value="utf-16-be">"UTF-16 BE"</option>
-                        <option value="windows-1252">"Windows-1252 (Latin-1)"</option>
-                    </select>
-                </label>
-                <label>
-                    "Header row"
-                    <select
-                        data-testid="opt-header"
-                        prop:value=header
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            opts.update(|o| {
-                                o.dialect.has_header = match v.as_str() {
-                                    "yes" => Some(true),
-                                    "no" => Some(false),
-                                    _ => None,
-                                }
-                            })
-                        }
-                    >
-                        <option value="auto">"Automatic"</option>
-                        <option value="yes">"First row is the header"</option>
-                        <option value="no">"No header"</option>
-                    </select>
-                </label>
-                <label>
-                    "Quote character"
-                    <select
-                        data-testid="opt-quote"
-                        prop:value=move || match opts.with(|o| o.dialect.quote) {
+                <Choice
+                    label="Delimiter"
+                    testid="opt-delimiter"
+                    choices=&[("auto", "Automatic"), (",", "Comma ,"), (";", "Semicolon ;"), ("tab", "Tab"), ("|", "Pipe |")]
+                    value=Signal::derive(delimiter)
+                    on_pick=move |v: String| {
+                        opts.update(|o| {
+                            o.dialect.delimiter = match v.as_str() {
+                                "auto" => None,
+                                "tab" => Some(b'\t'),
+                                s => s.bytes().next(),
+                            }
+                        })
+                    }
+                />
+                <Choice
+                    label="Encoding"
+                    testid="opt-encoding"
+                    choices=&[
+                        ("auto", "Automatic"),
+                        ("utf-8", "UTF-8"),
+                        ("utf-8-bom", "UTF-8 with BOM"),
+                        ("utf-16-le", "UTF-16 LE"),
+                        ("utf-16-be", "UTF-16 BE"),
+                        ("windows-1252", "Windows-1252 (Latin-1)"),
+                    ]
+                    value=Signal::derive(move || encoding().to_string())
+                    on_pick=move |v: String| {
+                        opts.update(|o| {
+                            o.dialect.encoding = match v.as_str() {
+                                "utf-8" => Some(TextEncoding::Utf8),
+                                "utf-8-bom" => Some(TextEncoding::Utf8Bom),
+                                "utf-16-le" => Some(TextEncoding::Utf16Le),
+                                "utf-16-be" => Some(TextEncoding::Utf16Be),
+                                "windows-1252" => Some(TextEncoding::Windows1252),
+                                _ => None,
+                            }
+                        })
+                    }
+                />
+                <Choice
+                    label="Header row"
+                    testid="opt-header"
+                    choices=&[("auto", "Automatic"), ("yes", "First row is the header"), ("no", "No header")]
+                    value=Signal::derive(move || header().to_string())
+                    on_pick=move |v: String| {
+                        opts.update(|o| {
+                            o.dialect.has_header = match v.as_str() {
+                                "yes" => Some(true),
+                                "no" => Some(false),
+                                _ => None,
+                            }
+                        })
+                    }
+                />
+                <Choice
+                    label="Quote character"
+                    testid="opt-quote"
+                    choices=&[("auto", "Automatic"), ("double", "Double quote \""), ("single", "Single quote '")]
+                    value=Signal::derive(move || {
+                        match opts.with(|o| o.dialect.quote) {
                             None => "auto",
                             Some(b'\'') => "single",
                             Some(_) => "double",
                         }
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            opts.update(|o| {
-                                o.dialect.quote = match v.as_str() {
-                                    "double" => Some(b'"'),
-                                    "single" => Some(b'\''),
-                                    _ => None,
-                                }
-                            })
-                        }
-                    >
-                        <option value="auto">"Automatic"</option>
-                        <option value="double">"Double quote \""</option>
-                        <option value="single">"Single quote '"</option>
-                    </select>
-                </label>
-                <label>
-                    "Quote escaping"
-                    <select
-                        data-testid="opt-escape"
-                        prop:value=escape
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            opts.update(|o| {
-                                o.dialect.escape = match v.as_str() {
-                                    "doubled" => Some(Escape::Doubled),
-                                    "backslash" => Some(Escape::Backslash),
-                                    _ => None,
-                                }
-                            })
-                        }
-                    >
-                        <option value="auto">"Automatic"</option>
-                        <option value="doubled">"Doubled \"\""</option>
-                        <option value="backslash">"Backslash \\\""</option>
-                    </select>
-                </label>
+                            .to_string()
+                    })
+                    on_pick=move |v: String| {
+                        opts.update(|o| {
+                            o.dialect.quote = match v.as_str() {
+                                "double" => Some(b'"'),
+                                "single" => Some(b'\''),
+                                _ => None,
+                            }
+                        })
+                    }
+                />
+                <Choice
+                    label="Quote escaping"
+                    testid="opt-escape"
+                    choices=&[("auto", "Automatic"), ("doubled", "Doubled \"\""), ("backslash", "Backslash \\\"")]
+                    value=Signal::derive(move || escape().to_string())
+                    on_pick=move |v: String| {
+                        opts.update(|o| {
+                            o.dialect.escape = match v.as_str() {
+                                "doubled" => Some(Escape::Doubled),
+                                "backslash" => Some(Escape::Backslash),
+                                _ => None,
+                            }
+                        })
+                    }
+                />
                 <label>
                     "Missing-value tokens"
                     <input
@@ -326,6 +301,25 @@ fn ReadingOptions() -> impl IntoView {
                 "Re-load with these options"
             </button>
         </details>
+    }
+}
+
+/// A labelled select over fixed (value, label) choices; `on_pick` gets the chosen value.
+#[component]
+fn Choice(
+    label: &'static str,
+    testid: &'static str,
+    choices: &'static [(&'static str, &'static str)],
+    value: Signal<String>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label}
+            <select data-testid=testid prop:value=move || value.get() on:change=move |ev| on_pick(select_value(&ev))>
+                {choices.iter().map(|(v, text)| view! { <option value=*v>{*text}</option> }).collect_view()}
+            </select>
+        </label>
     }
 }
 
