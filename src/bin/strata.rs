@@ -182,17 +182,7 @@ mod cli {
         let n = std::fs::File::open(path)?.read(&mut head)?;
         let format = options.format.unwrap_or_else(|| SourceFormat::detect(&name, &head[..n]));
         if format == SourceFormat::Parquet {
-            let mut hasher = ingest::SourceHasher::default();
-            let mut f = std::fs::File::open(path)?;
-            let mut buf = vec![0u8; 8 << 20];
-            loop {
-                let n = f.read(&mut buf)?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-            }
-            let (sha, _) = hasher.finish();
+            let (sha, _) = ingest::SourceHasher::of_reader(std::fs::File::open(path)?)?;
             return ingest::parquet::load_with_hash(std::fs::File::open(path)?, sha, options, &mut |_| Ok(()));
         }
         ingest::load_text_from(&name, format, options, || std::fs::File::open(path))

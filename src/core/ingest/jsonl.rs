@@ -266,7 +266,7 @@ impl State {
         let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
         match attempt {
             Ok(Some(batch)) => {
-                self.push_batch(batch, options)?;
+                self.push_batch(batch)?;
                 self.next_line += newlines;
                 Ok(())
             }
@@ -299,7 +299,7 @@ impl State {
                 }
                 if !good.is_empty() {
                     let batch = arrow_select::concat::concat_batches(&self.raw_schema, &good)?;
-                    self.push_batch(batch, options)?;
+                    self.push_batch(batch)?;
                 }
                 Ok(())
             }
@@ -308,13 +308,13 @@ impl State {
 
     fn flush(&mut self) -> Result<()> {
         if let Some(b) = self.decoder.flush()? {
-            self.push_batch(b, &IngestOptions::default())?;
+            self.push_batch(b)?;
         }
         Ok(())
     }
 
     /// Converts the date-like text columns and keeps the batch.
-    fn push_batch(&mut self, batch: RecordBatch, _options: &IngestOptions) -> Result<()> {
+    fn push_batch(&mut self, batch: RecordBatch) -> Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
@@ -373,8 +373,7 @@ fn convert_text(a: &arrow_array::StringArray, t: ColumnType) -> Option<ArrayRef>
         }
         other => {
             // A user-chosen numeric type for a text column: parse like CSV.
-            let text = arrow_array::StringArray::from(a.iter().collect::<Vec<_>>());
-            let casted = arrow_cast::cast(&text, &other.data_type()).ok()?;
+            let casted = arrow_cast::cast(a, &other.data_type()).ok()?;
             (casted.null_count() == a.null_count()).then_some(casted)
         }
     }

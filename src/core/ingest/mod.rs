@@ -225,6 +225,19 @@ impl SourceHasher {
     pub fn finish(self) -> (String, u64) {
         (hex(&self.hasher.finalize()), self.bytes)
     }
+
+    /// Hashes everything a reader yields, in 8 MB reads.
+    pub fn of_reader(mut r: impl std::io::Read) -> std::io::Result<(String, u64)> {
+        let mut hasher = SourceHasher::default();
+        let mut buf = vec![0u8; 8 << 20];
+        loop {
+            let n = r.read(&mut buf)?;
+            if n == 0 {
+                return Ok(hasher.finish());
+            }
+            hasher.update(&buf[..n]);
+        }
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

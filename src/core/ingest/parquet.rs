@@ -179,9 +179,8 @@ fn summarize(md: &ParquetMetaData, file_bytes: u64) -> Result<ParquetMeta> {
                         _ => None,
                     };
                     let (mn, mx) = stat_text(st);
-                    // Statistics are per row group; the first group's min and the last's max
-                    // are only a hint, so keep the textual extreme by type-aware comparison
-                    // where cheap: we show the first group's values plus "…" when groups differ.
+                    // Statistics are per row group and their text does not order like the values,
+                    // so min/max are shown only when every row group agrees on them.
                     if g == 0 {
                         col.min = mn;
                         col.max = mx;
