@@ -18,6 +18,7 @@ mod cli {
     use serde_json::json;
     use strata::core::error::{chain, CoreError};
     use strata::core::ingest::{self, IngestOptions, Loaded, RaggedPolicy, SourceFormat, TypeErrorPolicy};
+    use strata::core::profile;
 
     #[derive(Parser)]
     #[command(name = "strata", version, about = "Strata's data-preparation core on the command line")]
@@ -31,6 +32,21 @@ mod cli {
         /// Print a file's schema, row count, sniffed dialect and load errors as JSON.
         Inspect {
             file: PathBuf,
+            #[command(flatten)]
+            load: LoadArgs,
+        },
+        /// Profile a file: per-column statistics, correlations and quality alerts.
+        Profile {
+            file: PathBuf,
+            /// Write the whole profile as JSON (otherwise a short text summary).
+            #[arg(long)]
+            json: bool,
+            /// The label column to check for leakage (default: guessed from its name).
+            #[arg(long)]
+            label: Option<String>,
+            /// Also measure the table's size as CSV and as Parquet with each codec.
+            #[arg(long)]
+            formats: bool,
             #[command(flatten)]
             load: LoadArgs,
         },
@@ -139,6 +155,35 @@ mod cli {
                     "parquet": loaded.report.parquet,
                 });
                 println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+                Ok(())
+            }
+            Command::Profile { file, json, label, formats, load } => {
+                let options = load.options()?;
+                let loaded = load_path(&file, &options).map_err(|e| format!("{}: {}", file.display(), chain(&e)))?;
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let dataset = strata::core::Dataset::from_loaded(&name, &name, loaded);
+                let profile_options = profile::ProfileOptions { label, ..Default::default() };
+                let p = profile::profile(&dataset, &profile_options).map_err(|e| chain(&e))?;
+                let sizes = if formats { Some(profile::format_sizes(&dataset).map_err(|e| chain(&e))?) } else { None };
+                if json {
+                    let mut v = serde_json::to_value(&p).expect("json");
+                    if let Some(s) = sizes {
+                        v["formats"] = serde_json::to_value(s).expect("json");
+                    }
+                    println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+                } else {
+                    println!("{}: {} rows, {} columns, {} alerts", name, p.rows, p.columns.len(), p.alerts.len());
+                    for a in &p.alerts {
+                        println!("- {}: {}", a.title, a.detail);
+                    }
+                    if let Some(s) = sizes {
+                        println!(
+                            "CSV {} bytes; Parquet {}",
+                            s.csv_bytes,
+                            s.parquet.iter().map(|c| format!("{} {}", c.codec, c.bytes)).collect::<Vec<_>>().join(", ")
+                        );
+                    }
+                }
                 Ok(())
             }
             Command::Synth { rows, seed, out, codec } => {

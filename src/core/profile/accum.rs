@@ -1,0 +1,746 @@
+//! Per-column accumulators: one pass over batches, mergeable (the xsv `Commute::merge` idea),
+//! memory bounded per column (value counts are capped, then sketches take over).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+use serde::{Deserialize, Serialize};
+
+use super::sketch::{hash_bytes, mix64, HyperLogLog, LinearSketch, LogLinearSketch};
+use super::text::{classify, SHAPES};
+
+/// Distinct values counted exactly per column before the HyperLogLog and sketches take over.
+pub const EXACT_DISTINCT_CAP: usize = 20_000;
+/// Values still counted once a column has more than `EXACT_DISTINCT_CAP` distinct values.
+pub const TRACKED_AFTER_OVERFLOW: usize = 256;
+/// Columns with at most this many distinct values keep dense per-row codes.
+pub const CODE_CAP: usize = 10_000;
+/// The code of a null cell (or of a value without a code).
+pub const NULL_CODE: u32 = u32::MAX;
+const NULL_HASH: u64 = 0x6e75_6c6c_6e75_6c6c;
+
+/// Folds one cell's hash into its row's hash (order-sensitive).
+#[inline]
+fn mix_row(row: u64, h: u64) -> u64 {
+    (row.rotate_left(23) ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn char_len(s: &str) -> u64 {
+    s.bytes().filter(|b| (b & 0xC0) != 0x80).count() as u64
+}
+
+/// Row segments of the missingness matrix.
+pub const SEGMENTS: usize = 48;
+
+/// How the profile treats a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Integer,
+    Float,
+    /// Dates and timestamps, as integers in `TemporalUnit`.
+    Temporal,
+    Boolean,
+    Text,
+    /// Nested or binary values: counted, not analysed.
+    Other,
+}
+
+/// The integer unit of a temporal column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemporalUnit {
+    Days,
+    Millis,
+    Micros,
+    Nanos,
+    Seconds,
+}
+
+impl TemporalUnit {
+    /// Renders a value of this unit as a date or a date-time.
+    pub fn format(&self, v: i64) -> String {
+        let (secs, nanos, date_only) = match self {
+            TemporalUnit::Days => (v * 86_400, 0, true),
+            TemporalUnit::Seconds => (v, 0, false),
+            TemporalUnit::Millis => (v.div_euclid(1_000), v.rem_euclid(1_000) * 1_000_000, false),
+            TemporalUnit::Micros => (v.div_euclid(1_000_000), v.rem_euclid(1_000_000) * 1_000, false),
+            TemporalUnit::Nanos => (v.div_euclid(1_000_000_000), v.rem_euclid(1_000_000_000), false),
+        };
+        match chrono::DateTime::from_timestamp(secs, nanos as u32) {
+            Some(t) if date_only => t.date_naive().to_string(),
+            Some(t) => t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => v.to_string(),
+        }
+    }
+    pub fn per_day(&self) -> f64 {
+        match self {
+            TemporalUnit::Days => 1.0,
+            TemporalUnit::Seconds => 86_400.0,
+            TemporalUnit::Millis => 86_400e3,
+            TemporalUnit::Micros => 86_400e6,
+            TemporalUnit::Nanos => 86_400e9,
+        }
+    }
+}
+
+/// What kind a column's Arrow type profiles as.
+pub fn kind_of(dt: &DataType) -> (Kind, Option<TemporalUnit>) {
+    use DataType::*;
+    match dt {
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 => (Kind::Integer, None),
+        Float16 | Float32 | Float64 | Decimal32(..) | Decimal64(..) | Decimal128(..) | Decimal256(..) => {
+            (Kind::Float, None)
+        }
+        Date32 => (Kind::Temporal, Some(TemporalUnit::Days)),
+        Date64 => (Kind::Temporal, Some(TemporalUnit::Millis)),
+        Timestamp(unit, _) => (
+            Kind::Temporal,
+            Some(match unit {
+                TimeUnit::Second => TemporalUnit::Seconds,
+                TimeUnit::Millisecond => TemporalUnit::Millis,
+                TimeUnit::Microsecond => TemporalUnit::Micros,
+                TimeUnit::Nanosecond => TemporalUnit::Nanos,
+            }),
+        ),
+        Boolean => (Kind::Boolean, None),
+        Utf8 | LargeUtf8 | Utf8View => (Kind::Text, None),
+        Dictionary(_, v) if matches!(v.as_ref(), Utf8 | LargeUtf8 | Utf8View) => (Kind::Text, None),
+        _ => (Kind::Other, None),
+    }
+}
+
+/// A column of one batch in the form the accumulators read.
+pub enum ColumnView {
+    Int(Int64Array),
+    Float(Float64Array),
+    Temporal(Int64Array),
+    Bool(BooleanArray),
+    Text(StringArray),
+    Other(ArrayRef),
+}
+
+impl ColumnView {
+    pub fn new(col: &ArrayRef, kind: Kind) -> ColumnView {
+        let cast = |to: &DataType| arrow_cast::cast(col, to).ok();
+        match kind {
+            Kind::Integer => match cast(&DataType::Int64) {
+                Some(a) => ColumnView::Int(a.as_primitive::<Int64Type>().clone()),
+                None => ColumnView::Other(col.clone()),
+            },
+            Kind::Float => match cast(&DataType::Float64) {
+                Some(a) => ColumnView::Float(a.as_primitive::<Float64Type>().clone()),
+                None => ColumnView::Other(col.clone()),
+            },
+            Kind::Temporal => {
+                let as_int = if col.data_type() == &DataType::Date32 {
+                    cast(&DataType::Int32).and_then(|a| arrow_cast::cast(&a, &DataType::Int64).ok())
+                } else {
+                    cast(&DataType::Int64)
+                };
+                match as_int {
+                    Some(a) => ColumnView::Temporal(a.as_primitive::<Int64Type>().clone()),
+                    None => ColumnView::Other(col.clone()),
+                }
+            }
+            Kind::Boolean => ColumnView::Bool(col.as_boolean().clone()),
+            Kind::Text => match cast(&DataType::Utf8) {
+                Some(a) => ColumnView::Text(a.as_string::<i32>().clone()),
+                None => ColumnView::Other(col.clone()),
+            },
+            Kind::Other => ColumnView::Other(col.clone()),
+        }
+    }
+
+    pub fn is_null(&self, i: usize) -> bool {
+        match self {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => a.is_null(i),
+            ColumnView::Float(a) => a.is_null(i),
+            ColumnView::Bool(a) => a.is_null(i),
+            ColumnView::Text(a) => a.is_null(i),
+            ColumnView::Other(a) => a.is_null(i),
+        }
+    }
+
+    /// The value as a number (integers, floats, temporal units); `None` for null or non-numeric.
+    #[inline]
+    pub fn number(&self, i: usize) -> Option<f64> {
+        match self {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            ColumnView::Float(a) => a.is_valid(i).then(|| a.value(i)).filter(|v| v.is_finite()),
+            _ => None,
+        }
+    }
+
+    pub fn nulls(&self) -> Option<&arrow_buffer::NullBuffer> {
+        match self {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => a.nulls(),
+            ColumnView::Float(a) => a.nulls(),
+            ColumnView::Bool(a) => a.nulls(),
+            ColumnView::Text(a) => a.nulls(),
+            ColumnView::Other(a) => a.nulls(),
+        }
+    }
+
+    /// A 64-bit hash of the value at `i` (nulls share one hash); the same hash pass one uses.
+    #[inline]
+    pub fn hash(&self, i: usize) -> u64 {
+        if self.is_null(i) {
+            return NULL_HASH;
+        }
+        match self {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => mix64(a.value(i) as u64),
+            ColumnView::Float(a) => mix64(canonical_bits(a.value(i)) ^ 0xF10A7),
+            ColumnView::Bool(a) => mix64(u64::from(a.value(i)) + 0xB001),
+            ColumnView::Text(a) => hash_bytes(a.value(i).as_bytes()),
+            ColumnView::Other(a) => {
+                let options = arrow_cast::display::FormatOptions::default();
+                match arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &options) {
+                    Ok(f) => hash_bytes(f.value(i).to_string().as_bytes()),
+                    Err(_) => mix64(i as u64),
+                }
+            }
+        }
+    }
+}
+
+/// -0.0 equals 0.0 and every NaN is one value.
+#[inline]
+fn canonical_bits(v: f64) -> u64 {
+    if v == 0.0 {
+        0
+    } else if v.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        v.to_bits()
+    }
+}
+
+/// A hasher for keys that already are good 64-bit hashes.
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
+
+/// One distinct value: how often it occurs, the first row holding it, and (for numbers) its value.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueEntry {
+    pub count: u64,
+    pub first_row: u64,
+    pub value: f64,
+    /// Dense code in order of first appearance (see `ColumnAccumulator::codes`).
+    pub code: u32,
+    /// `Shape::index` and length in characters, for text values.
+    pub shape: u8,
+    pub len: u32,
+}
+
+/// Mean, variance and third moment, updated one value at a time (Welford) and merged with the
+/// pairwise formulas of Chan et al.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    pub mean: f64,
+    pub m2: f64,
+    pub m3: f64,
+}
+
+impl Moments {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        let n1 = self.n as f64;
+        self.n += 1;
+        let n = self.n as f64;
+        let delta = x - self.mean;
+        let delta_n = delta / n;
+        let term1 = delta * delta_n * n1;
+        self.mean += delta_n;
+        self.m3 += term1 * delta_n * (n - 2.0) - 3.0 * delta_n * self.m2;
+        self.m2 += term1;
+    }
+    pub fn merge(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let (na, nb) = (self.n as f64, o.n as f64);
+        let n = na + nb;
+        let delta = o.mean - self.mean;
+        let m2 = self.m2 + o.m2 + delta * delta * na * nb / n;
+        let m3 = self.m3
+            + o.m3
+            + delta.powi(3) * na * nb * (na - nb) / (n * n)
+            + 3.0 * delta * (na * o.m2 - nb * self.m2) / n;
+        self.mean += delta * nb / n;
+        self.m2 = m2;
+        self.m3 = m3;
+        self.n += o.n;
+    }
+    /// Sample standard deviation (n − 1), as pandas reports it.
+    pub fn std(&self) -> Option<f64> {
+        (self.n > 1).then(|| (self.m2 / (self.n - 1) as f64).sqrt())
+    }
+    /// Adjusted Fisher–Pearson skewness (G1), as pandas reports it.
+    pub fn skewness(&self) -> Option<f64> {
+        if self.n < 3 || self.m2 == 0.0 {
+            return None;
+        }
+        let n = self.n as f64;
+        let g1 = n.sqrt() * self.m3 / self.m2.powf(1.5);
+        Some(g1 * (n * (n - 1.0)).sqrt() / (n - 2.0))
+    }
+}
+
+/// Everything the profile learns about one column in its first pass.
+#[derive(Clone)]
+pub struct ColumnAccumulator {
+    pub kind: Kind,
+    pub rows: u64,
+    pub nulls: u64,
+    /// Float NaN and ±infinity: present but not numbers the statistics can use.
+    pub non_finite: u64,
+    pub values: PrehashedMap<ValueEntry>,
+    /// More distinct values were seen than `EXACT_DISTINCT_CAP`: counts are now lower bounds.
+    pub overflowed: bool,
+    pub hll: HyperLogLog,
+    pub moments: Moments,
+    pub min: f64,
+    pub max: f64,
+    pub zeros: u64,
+    pub negatives: u64,
+    /// Quantile sketches, filled once the value counts overflow.
+    pub log_sketch: Option<LogLinearSketch>,
+    pub linear_sketch: Option<LinearSketch>,
+    pub len_min: u64,
+    pub len_max: u64,
+    pub len_sum: u64,
+    pub shapes: [u64; SHAPES.len()],
+    /// Per-row value codes while the column has at most `CODE_CAP` distinct values (else `None`):
+    /// what cross-column statistics (dependencies, Cramér's V, leakage) are computed on.
+    pub codes: Option<Vec<u32>>,
+    /// Nulls per segment of rows (the missingness matrix).
+    pub segment_nulls: Vec<u64>,
+    pub segment_rows: Vec<u64>,
+}
+
+impl ColumnAccumulator {
+    pub fn new(kind: Kind) -> Self {
+        ColumnAccumulator {
+            kind,
+            rows: 0,
+            nulls: 0,
+            non_finite: 0,
+            values: PrehashedMap::default(),
+            overflowed: false,
+            hll: HyperLogLog::default(),
+            moments: Moments::default(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            zeros: 0,
+            negatives: 0,
+            log_sketch: None,
+            linear_sketch: None,
+            len_min: u64::MAX,
+            len_max: 0,
+            len_sum: 0,
+            shapes: [0; SHAPES.len()],
+            codes: Some(Vec::new()),
+            segment_nulls: vec![0; SEGMENTS],
+            segment_rows: vec![0; SEGMENTS],
+        }
+    }
+
+    /// Counts a value by its hash; `number` is the value for numeric and temporal columns,
+    /// `text` the value of a text column (classified once per distinct value).
+    #[inline]
+    fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
+        self.hll.add_hash(h);
+        if let Some(e) = self.values.get_mut(&h) {
+            e.count += 1;
+            let (code, shape, len) = (e.code, e.shape, e.len);
+            self.push_code(code);
+            if text.is_some() {
+                self.shapes[shape as usize] += 1;
+                self.add_len(len as u64);
+            }
+        } else if self.overflowed {
+            self.push_code(NULL_CODE);
+            if let Some(s) = text {
+                self.shapes[classify(s).index()] += 1;
+                self.add_len(char_len(s));
+            }
+        } else {
+            let code = self.values.len() as u32;
+            let (shape, len) = match text {
+                Some(s) => (classify(s).index() as u8, char_len(s) as u32),
+                None => (0, 0),
+            };
+            self.values.insert(h, ValueEntry { count: 1, first_row: row, value: number, code, shape, len });
+            if text.is_some() {
+                self.shapes[shape as usize] += 1;
+                self.add_len(len as u64);
+            }
+            self.push_code(code);
+            if self.values.len() > CODE_CAP {
+                self.codes = None;
+            }
+            if self.values.len() > EXACT_DISTINCT_CAP {
+                // Replays every value so far, this one included.
+                self.start_sketches();
+                return;
+            }
+        }
+        if self.overflowed {
+            match self.kind {
+                Kind::Integer | Kind::Float => self.log_sketch.get_or_insert_with(Default::default).add(number),
+                Kind::Temporal => self.linear_sketch.get_or_insert_with(Default::default).add(number as i64),
+                _ => {}
+            }
+        }
+    }
+
+    #[inline]
+    fn add_len(&mut self, len: u64) {
+        self.len_min = self.len_min.min(len);
+        self.len_max = self.len_max.max(len);
+        self.len_sum += len;
+    }
+
+    /// From here on values go to the sketches; the ones seen so far are replayed into them.
+    fn start_sketches(&mut self) {
+        self.overflowed = true;
+        match self.kind {
+            Kind::Integer | Kind::Float => {
+                let mut s = LogLinearSketch::default();
+                for e in self.values.values() {
+                    for _ in 0..e.count {
+                        s.add(e.value);
+                    }
+                }
+                self.log_sketch = Some(s);
+            }
+            Kind::Temporal => {
+                let mut s = LinearSketch::default();
+                for e in self.values.values() {
+                    for _ in 0..e.count {
+                        s.add(e.value as i64);
+                    }
+                }
+                self.linear_sketch = Some(s);
+            }
+            _ => {}
+        }
+        // Keep counting only the commonest values so far (the likely top values): a small map
+        // stays in cache, and memory no longer grows with the column.
+        let mut entries: Vec<(u64, ValueEntry)> = self.values.drain().collect();
+        entries.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_row.cmp(&b.1.first_row)));
+        entries.truncate(TRACKED_AFTER_OVERFLOW);
+        self.values = entries.into_iter().collect();
+    }
+
+    /// Adds the rows of one batch; `first_row` is the batch's offset in the table, `total_rows`
+    /// the table's size (for missingness segments), `row_hashes` this batch's slice of row hashes.
+    pub fn add(&mut self, view: &ColumnView, first_row: u64, total_rows: u64, row_hashes: &mut [u64]) {
+        let n = row_hashes.len();
+        self.rows += n as u64;
+        let total = total_rows.max(1);
+        let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
+        // Rows per segment: whole runs at a time rather than a division per row.
+        let mut row = first_row;
+        let end = first_row + n as u64;
+        while row < end {
+            let s = seg(row);
+            let next = ((s as u64 + 1) * total).div_ceil(SEGMENTS as u64).clamp(row + 1, end);
+            self.segment_rows[s] += next - row;
+            row = next;
+        }
+        let nulls = view.nulls().cloned();
+        let is_null = |i: usize| nulls.as_ref().is_some_and(|nb| nb.is_null(i));
+        macro_rules! each_valid {
+            (|$i:ident, $row:ident| $body:block) => {
+                for ($i, rh) in row_hashes.iter_mut().enumerate() {
+                    let $row = first_row + $i as u64;
+                    if is_null($i) {
+                        *rh = mix_row(*rh, NULL_HASH);
+                        self.nulls += 1;
+                        self.segment_nulls[seg($row)] += 1;
+                        self.push_code(NULL_CODE);
+                        continue;
+                    }
+                    let h: u64 = $body;
+                    *rh = mix_row(*rh, h);
+                }
+            };
+        }
+        match view {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => {
+                let values = a.values();
+                let temporal = matches!(view, ColumnView::Temporal(_));
+                each_valid!(|i, row| {
+                    let v = values[i];
+                    let h = mix64(v as u64);
+                    self.count_value(h, row, v as f64, None);
+                    if !temporal {
+                        self.zeros += u64::from(v == 0);
+                        self.negatives += u64::from(v < 0);
+                    }
+                    h
+                });
+                let valid = values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| v as f64);
+                self.add_batch_numbers(valid, !temporal);
+            }
+            ColumnView::Float(a) => {
+                let values = a.values();
+                each_valid!(|i, row| {
+                    let x = values[i];
+                    let h = mix64(canonical_bits(x) ^ 0xF10A7);
+                    if x.is_finite() {
+                        self.count_value(h, row, x, None);
+                        self.zeros += u64::from(x == 0.0);
+                        self.negatives += u64::from(x < 0.0);
+                    } else {
+                        self.non_finite += 1;
+                        self.count_value(h, row, 0.0, None);
+                    }
+                    h
+                });
+                let valid = values.iter().enumerate().filter(|(i, v)| !is_null(*i) && v.is_finite()).map(|(_, &v)| v);
+                self.add_batch_numbers(valid, true);
+            }
+            ColumnView::Bool(a) => each_valid!(|i, row| {
+                let b = a.value(i);
+                let h = mix64(u64::from(b) + 0xB001);
+                self.count_value(h, row, f64::from(u8::from(b)), None);
+                h
+            }),
+            ColumnView::Text(a) => each_valid!(|i, row| {
+                let s = a.value(i);
+                let h = hash_bytes(s.as_bytes());
+                self.count_value(h, row, 0.0, Some(s));
+                h
+            }),
+            ColumnView::Other(_) => each_valid!(|i, row| {
+                let h = view.hash(i);
+                self.count_value(h, row, 0.0, None);
+                h
+            }),
+        }
+    }
+
+    /// Moments, min and max of one batch's numbers: two passes over the batch (mean, then
+    /// central sums), merged into the running totals.
+    fn add_batch_numbers(&mut self, values: impl Iterator<Item = f64> + Clone, moments: bool) {
+        let (mut n, mut sum) = (0u64, 0.0);
+        for x in values.clone() {
+            n += 1;
+            sum += x;
+            self.min = self.min.min(x);
+            self.max = self.max.max(x);
+        }
+        if n == 0 || !moments {
+            return;
+        }
+        let mean = sum / n as f64;
+        let (mut m2, mut m3) = (0.0, 0.0);
+        for x in values {
+            let d = x - mean;
+            m2 += d * d;
+            m3 += d * d * d;
+        }
+        self.moments.merge(&Moments { n, mean, m2, m3 });
+    }
+
+    #[inline]
+    fn push_code(&mut self, code: u32) {
+        if let Some(c) = &mut self.codes {
+            c.push(code);
+        }
+    }
+
+    /// Combines two accumulators of the same column over disjoint rows.
+    pub fn merge(&mut self, other: &ColumnAccumulator) {
+        // Codes are numbered per pass; after a merge only the counts remain.
+        self.codes = None;
+        self.rows += other.rows;
+        self.nulls += other.nulls;
+        self.non_finite += other.non_finite;
+        self.hll.merge(&other.hll);
+        self.moments.merge(&other.moments);
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.zeros += other.zeros;
+        self.negatives += other.negatives;
+        self.len_min = self.len_min.min(other.len_min);
+        self.len_max = self.len_max.max(other.len_max);
+        self.len_sum += other.len_sum;
+        for (a, b) in self.shapes.iter_mut().zip(&other.shapes) {
+            *a += b;
+        }
+        for (a, b) in self.segment_nulls.iter_mut().zip(&other.segment_nulls) {
+            *a += b;
+        }
+        for (a, b) in self.segment_rows.iter_mut().zip(&other.segment_rows) {
+            *a += b;
+        }
+        if !self.overflowed && !other.overflowed {
+            for (h, e) in &other.values {
+                self.values
+                    .entry(*h)
+                    .and_modify(|m| {
+                        m.count += e.count;
+                        m.first_row = m.first_row.min(e.first_row);
+                    })
+                    .or_insert(*e);
+            }
+            if self.values.len() > EXACT_DISTINCT_CAP {
+                self.start_sketches();
+            }
+            return;
+        }
+        // Sketches hold every value; the value counts stay as lower bounds for the top values.
+        let mut theirs = other.clone();
+        if !theirs.overflowed {
+            theirs.start_sketches();
+        }
+        if !self.overflowed {
+            self.start_sketches();
+        }
+        if let (Some(a), Some(b)) = (&mut self.log_sketch, &theirs.log_sketch) {
+            a.merge(b);
+        }
+        if let (Some(a), Some(b)) = (&mut self.linear_sketch, &theirs.linear_sketch) {
+            a.merge(b);
+        }
+        for (h, e) in &other.values {
+            if let Some(m) = self.values.get_mut(h) {
+                m.count += e.count;
+            }
+        }
+    }
+
+    pub fn non_null(&self) -> u64 {
+        self.rows - self.nulls
+    }
+
+    /// Distinct non-null values, and whether the figure is a HyperLogLog estimate.
+    pub fn distinct(&self) -> (u64, bool) {
+        if self.overflowed {
+            (self.hll.estimate(), true)
+        } else {
+            (self.values.len() as u64, false)
+        }
+    }
+
+    /// Sorted (value, count) pairs of a numeric column while counts are exact.
+    pub fn exact_numbers(&self) -> Option<Vec<(f64, u64)>> {
+        if self.overflowed || !matches!(self.kind, Kind::Integer | Kind::Float | Kind::Temporal) {
+            return None;
+        }
+        let mut v: Vec<(f64, u64)> =
+            self.values.values().filter(|e| e.value.is_finite()).map(|e| (e.value, e.count)).collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        Some(v)
+    }
+}
+
+/// Quantile with linear interpolation between closest ranks (pandas' default) over sorted
+/// (value, count) pairs.
+pub fn quantile_from_counts(sorted: &[(f64, u64)], q: f64) -> Option<f64> {
+    let n: u64 = sorted.iter().map(|p| p.1).sum();
+    if n == 0 {
+        return None;
+    }
+    let pos = q * (n - 1) as f64;
+    let (lo, frac) = (pos.floor() as u64, pos - pos.floor());
+    let at = |rank: u64| {
+        let mut seen = 0;
+        for &(v, c) in sorted {
+            seen += c;
+            if seen > rank {
+                return v;
+            }
+        }
+        sorted.last().map(|p| p.0).unwrap_or(f64::NAN)
+    };
+    let a = at(lo);
+    if frac == 0.0 {
+        return Some(a);
+    }
+    let b = at((lo + 1).min(n - 1));
+    Some(a + (b - a) * frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::synth::SplitMix64;
+    use std::sync::Arc;
+
+    fn accumulate(values: &[Option<f64>], first_row: u64) -> ColumnAccumulator {
+        let arr: ArrayRef = Arc::new(Float64Array::from(values.to_vec()));
+        let mut a = ColumnAccumulator::new(Kind::Float);
+        let mut hashes = vec![0; values.len()];
+        a.add(&ColumnView::new(&arr, Kind::Float), first_row, 1_000_000, &mut hashes);
+        a
+    }
+
+    #[test]
+    fn moments_merge_like_one_pass() {
+        let mut rng = SplitMix64::new(1);
+        let xs: Vec<f64> = (0..5000).map(|_| rng.normal().exp() * 10.0).collect();
+        let mut all = Moments::default();
+        xs.iter().for_each(|&x| all.add(x));
+        let (mut a, mut b) = (Moments::default(), Moments::default());
+        xs[..1234].iter().for_each(|&x| a.add(x));
+        xs[1234..].iter().for_each(|&x| b.add(x));
+        a.merge(&b);
+        assert_eq!(a.n, all.n);
+        assert!((a.mean - all.mean).abs() < 1e-9 * all.mean.abs());
+        assert!((a.std().unwrap() - all.std().unwrap()).abs() < 1e-9 * all.std().unwrap());
+        assert!((a.skewness().unwrap() - all.skewness().unwrap()).abs() < 1e-8);
+    }
+
+    #[test]
+    fn accumulators_merge_like_one_pass() {
+        let mut rng = SplitMix64::new(2);
+        let xs: Vec<Option<f64>> =
+            (0..30_000).map(|_| (rng.below(10) > 0).then(|| (rng.below(500) as f64) - 20.0)).collect();
+        let whole = accumulate(&xs, 0);
+        let mut a = accumulate(&xs[..10_000], 0);
+        let b = accumulate(&xs[10_000..], 10_000);
+        a.merge(&b);
+        assert_eq!((a.rows, a.nulls, a.zeros, a.negatives), (whole.rows, whole.nulls, whole.zeros, whole.negatives));
+        assert_eq!(a.distinct(), whole.distinct());
+        assert_eq!(a.exact_numbers(), whole.exact_numbers());
+        assert_eq!(a.segment_nulls, whole.segment_nulls);
+    }
+
+    #[test]
+    fn pandas_quantile_convention() {
+        let v = [(1.0, 1), (2.0, 2), (10.0, 1)];
+        assert_eq!(quantile_from_counts(&v, 0.5), Some(2.0));
+        assert_eq!(quantile_from_counts(&v, 0.25), Some(1.75));
+        assert_eq!(quantile_from_counts(&v, 1.0), Some(10.0));
+    }
+}
