@@ -9,6 +9,7 @@ use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
+use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
 use crate::core::recipe::StepOutcome;
 
 /// Name of a dataset held by the worker.
@@ -32,6 +33,10 @@ pub enum Request {
     GetPage { request_id: u64, dataset: DatasetId, offset: u64, limit: u32 },
     /// The session's recipe as JSON.
     GetRecipe { request_id: u64 },
+    /// Profile a dataset: statistics, correlations, quality alerts.
+    Profile { request_id: u64, dataset: DatasetId, options: ProfileOptions },
+    /// Write a dataset as CSV and as Parquet with each codec and report the bytes.
+    FormatSizes { request_id: u64, dataset: DatasetId },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -63,6 +68,19 @@ pub enum Response {
     Recipe {
         request_id: u64,
         json: String,
+    },
+    Profiled {
+        request_id: u64,
+        dataset: DatasetId,
+        profile: Box<Profile>,
+        /// Wall time of the profile in milliseconds, as measured by the worker.
+        elapsed_ms: f64,
+    },
+    FormatSizes {
+        request_id: u64,
+        dataset: DatasetId,
+        sizes: FormatSizes,
+        elapsed_ms: f64,
     },
     Cancelled {
         request_id: u64,

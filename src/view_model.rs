@@ -88,9 +88,77 @@ impl GridWindow {
     }
 }
 
+/// Heights of bars scaled to `height` pixels, tallest = `height`; a non-zero count is at least
+/// one pixel so that rare values stay visible.
+pub fn bar_heights(counts: &[u64], height: f64) -> Vec<f64> {
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    counts.iter().map(|&c| if c == 0 { 0.0 } else { (c as f64 / max * height).max(1.0) }).collect()
+}
+
+/// Fill colour of a heatmap cell: blue for negative, red for positive, white at 0; grey when
+/// there is no value. `v` is in -1..=1 (or 0..=1).
+pub fn heat_color(v: Option<f64>) -> String {
+    let Some(v) = v.filter(|v| v.is_finite()) else { return "#d0d0d0".into() };
+    let t = v.abs().min(1.0);
+    let fade = |full: f64| (255.0 - (255.0 - full) * t).round() as u8;
+    let (r, g, b) = if v >= 0.0 { (fade(178.0), fade(24.0), fade(43.0)) } else { (fade(33.0), fade(102.0), fade(172.0)) };
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// A share as a percentage for people: "12.5%", "<0.1%", "0%".
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 || part == 0 {
+        return "0%".into();
+    }
+    let p = part as f64 * 100.0 / whole as f64;
+    if p < 0.1 {
+        "<0.1%".into()
+    } else if p >= 99.95 && part < whole {
+        ">99.9%".into()
+    } else {
+        format!("{}%", ((p * 10.0).round() / 10.0))
+    }
+}
+
+/// A statistic for display: up to four significant decimals, thousands separated.
+pub fn stat(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-3) {
+        return format!("{x:.3e}");
+    }
+    let digits = if x.abs() >= 1000.0 { 2 } else { 4 };
+    let s = format!("{:.*}", digits, x.abs());
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a, Some(b))).unwrap_or((&s, None));
+    let int = thousands(int.parse().unwrap_or(0));
+    let sign = if x < 0.0 { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{int}.{f}"),
+        None => format!("{sign}{int}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_helpers() {
+        assert_eq!(bar_heights(&[0, 5, 10, 1000], 100.0), vec![0.0, 1.0, 1.0, 100.0]);
+        assert_eq!(heat_color(Some(1.0)), "#b2182b");
+        assert_eq!(heat_color(Some(0.0)), "#ffffff");
+        assert_eq!(heat_color(Some(-1.0)), "#2166ac");
+        assert_eq!(heat_color(None), "#d0d0d0");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(1, 10_000), "<0.1%");
+        assert_eq!(percent(9_999, 10_000), ">99.9%");
+        assert_eq!(stat(1234567.891), "1,234,567.89");
+        assert_eq!(stat(-0.5), "-0.5");
+        assert_eq!(stat(42.0), "42");
+        assert_eq!(stat(0.00001), "1.000e-5");
+    }
 
     #[test]
     fn formats() {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::panels::{LoadPanel, NotYetPanel};
+use super::panels::{LoadPanel, NotYetPanel, ProfilePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <ErrorArea/>
                 {move || match state.step.get() {
                     StepId::Load => view! { <LoadPanel/> }.into_any(),
+                    StepId::Profile => view! { <ProfilePanel/> }.into_any(),
                     other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>
@@ -56,7 +57,12 @@ fn StepRail() -> impl IntoView {
                                     class:active=move || state.step.get() == step
                                     aria-current=move || (state.step.get() == step).then_some("step")
                                     data-testid=format!("rail-{}", step.slug())
-                                    on:click=move |_| state.step.set(step)
+                                    on:click=move |_| {
+                                        state.step.set(step);
+                                        if step == StepId::Profile {
+                                            state.ensure_profile();
+                                        }
+                                    }
                                 >
                                     <span class="rail-num">{i + 1}</span>
                                     {step.label()}

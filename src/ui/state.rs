@@ -11,6 +11,7 @@ use super::worker_client::WorkerClient;
 use crate::core::dataset::Page;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
+use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
 use crate::protocol::{DatasetSummary, Progress, Request, Response, WireError};
 
 /// The steps of the rail, in the order a person takes them.
@@ -89,6 +90,20 @@ pub struct AppState {
     pub recipe_json: RwSignal<Option<String>>,
     /// True between a worker crash and the new worker's Ready.
     pub restarting: RwSignal<bool>,
+    /// The last profile: dataset, report, worker milliseconds.
+    pub profile: RwSignal<Option<ProfileShown>>,
+    /// A profile request in flight (its id).
+    pub profiling: RwSignal<Option<u64>>,
+    pub format_sizes: RwSignal<Option<(String, FormatSizes)>>,
+    pub measuring_formats: RwSignal<bool>,
+}
+
+/// A profile as the Profile panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileShown {
+    pub dataset: String,
+    pub profile: Box<Profile>,
+    pub elapsed_ms: f64,
 }
 
 thread_local! {
@@ -116,6 +131,10 @@ impl AppState {
             options: RwSignal::new(IngestOptions::default()),
             recipe_json: RwSignal::new(None),
             restarting: RwSignal::new(false),
+            profile: RwSignal::new(None),
+            profiling: RwSignal::new(None),
+            format_sizes: RwSignal::new(None),
+            measuring_formats: RwSignal::new(false),
         };
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
@@ -164,6 +183,33 @@ impl AppState {
         client.send(&Request::GetPage { request_id, dataset: dataset.to_string(), offset, limit }, None);
     }
 
+    /// Profiles the current dataset (with `label` as the leakage target, if given).
+    pub fn request_profile(&self, label: Option<String>) {
+        let Some(dataset) = self.current.get_untracked() else { return };
+        let client = client();
+        let request_id = client.next_id();
+        self.profiling.set(Some(request_id));
+        let options = ProfileOptions { label, ..Default::default() };
+        client.send(&Request::Profile { request_id, dataset, options }, None);
+    }
+
+    /// Profiles the current dataset unless its profile is shown or on its way.
+    pub fn ensure_profile(&self) {
+        let current = self.current.get_untracked();
+        let shown = self.profile.with_untracked(|p| p.as_ref().map(|p| p.dataset.clone()));
+        if current.is_some() && shown != current && self.profiling.get_untracked().is_none() {
+            self.request_profile(None);
+        }
+    }
+
+    pub fn request_format_sizes(&self) {
+        let Some(dataset) = self.current.get_untracked() else { return };
+        let client = client();
+        let request_id = client.next_id();
+        self.measuring_formats.set(true);
+        client.send(&Request::FormatSizes { request_id, dataset }, None);
+    }
+
     pub fn crash_worker(&self) {
         client().send(&Request::Crash, None);
     }
@@ -195,7 +241,22 @@ impl AppState {
                     None => ds.push(*summary),
                 });
                 self.page.set(None);
+                self.profile.set(None);
+                self.format_sizes.set(None);
                 self.current.set(Some(id));
+                if self.step.get_untracked() == StepId::Profile {
+                    self.ensure_profile();
+                }
+            }
+            Response::Profiled { request_id, dataset, profile, elapsed_ms } => {
+                if self.profiling.get_untracked() == Some(request_id) {
+                    self.profiling.set(None);
+                }
+                self.profile.set(Some(ProfileShown { dataset, profile, elapsed_ms }));
+            }
+            Response::FormatSizes { dataset, sizes, .. } => {
+                self.measuring_formats.set(false);
+                self.format_sizes.set(Some((dataset, sizes)));
             }
             Response::Page { dataset, page, .. } => self.page.set(Some((dataset, page))),
             Response::Recipe { json, .. } => self.recipe_json.set(Some(json)),
@@ -214,6 +275,8 @@ impl AppState {
                     }
                     _ => "The worker reported a problem".into(),
                 };
+                self.profiling.set(None);
+                self.measuring_formats.set(false);
                 self.error.set(Some(ShownError { title, error }));
             }
             Response::Panic { message } => {
@@ -226,6 +289,9 @@ impl AppState {
                 self.datasets.set(Vec::new());
                 self.current.set(None);
                 self.page.set(None);
+                self.profile.set(None);
+                self.profiling.set(None);
+                self.measuring_formats.set(false);
                 self.error.set(Some(ShownError {
                     title: "The worker crashed and was restarted".into(),
                     error: WireError {

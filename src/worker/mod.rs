@@ -95,6 +95,30 @@ impl Engine {
                 let json = self.session.borrow_mut().recipe().to_json();
                 self.send(Response::Recipe { request_id, json })
             }
+            Request::Profile { request_id, dataset, options } => {
+                let started = now_ms();
+                let session = self.session.borrow();
+                let result = session.dataset(&dataset).and_then(|d| crate::core::profile::profile(d, &options));
+                match result {
+                    Ok(p) => self.send(Response::Profiled {
+                        request_id,
+                        dataset,
+                        profile: Box::new(p),
+                        elapsed_ms: now_ms() - started,
+                    }),
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
+            Request::FormatSizes { request_id, dataset } => {
+                let started = now_ms();
+                let session = self.session.borrow();
+                match session.dataset(&dataset).and_then(crate::core::profile::format_sizes) {
+                    Ok(sizes) => {
+                        self.send(Response::FormatSizes { request_id, dataset, sizes, elapsed_ms: now_ms() - started })
+                    }
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
             Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),
         }
     }

@@ -1,5 +1,6 @@
 //! Reusable pieces of the page.
 
+pub mod charts;
 mod grid;
 
 pub use grid::DataGrid;

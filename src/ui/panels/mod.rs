@@ -1,8 +1,10 @@
 //! One panel per step of the rail.
 
 mod load;
+mod profile;
 
 pub use load::LoadPanel;
+pub use profile::ProfilePanel;
 
 use leptos::prelude::*;
 
@@ -12,8 +14,7 @@ use super::state::StepId;
 #[component]
 pub fn NotYetPanel(step: StepId) -> impl IntoView {
     let what = match step {
-        StepId::Load => "",
-        StepId::Profile => "Profiling computes per-column statistics and finds missing data, duplicates, outliers and inconsistent values.",
+        StepId::Load | StepId::Profile => "",
         StepId::Validate => "Validation checks rules (Frictionless Table Schema) and routes failing rows to a quarantine.",
         StepId::Clean => "Cleaning imputes, caps outliers, scales, encodes, standardizes and deduplicates, fitted without leakage.",
         StepId::Sample => "Sampling draws seeded random, stratified, weighted and reservoir samples and leakage-safe splits.",
