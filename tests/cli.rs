@@ -70,3 +70,15 @@ fn options_change_the_reading() {
     assert_ne!(code, 0);
     assert!(err.contains("--delimiter must be one character"), "{err}");
 }
+
+#[test]
+fn profile_reports_the_lesson_table_alerts_as_json() {
+    let (code, out, err) = strata(&["profile", "tests/data/profile/lesson_patients.csv", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 600);
+    let alerts = v["alerts"].as_array().expect("alerts");
+    let kinds: std::collections::BTreeSet<&str> = alerts.iter().map(|a| a["kind"].as_str().unwrap()).collect();
+    assert!(kinds.len() >= 8, "{kinds:?}");
+    assert!(alerts.iter().all(|a| !a["explanation"].as_str().unwrap().is_empty()));
+}

@@ -164,10 +164,14 @@ fn classify_date(s: &str) -> Option<Shape> {
         }
         for (sep, shape) in [(b'/', Shape::SlashDate), (b'.', Shape::DotDate)] {
             if let Some((a, m, y)) = split3(b, sep) {
-                if (1..=2).contains(&a.len()) && digits(a) && (1..=2).contains(&m.len()) && digits(m) {
-                    if (y.len() == 4 || y.len() == 2) && digits(y) {
-                        return Some(shape);
-                    }
+                if (1..=2).contains(&a.len())
+                    && digits(a)
+                    && (1..=2).contains(&m.len())
+                    && digits(m)
+                    && (y.len() == 4 || y.len() == 2)
+                    && digits(y)
+                {
+                    return Some(shape);
                 }
                 if sep == b'/' && a.len() == 4 && digits(a) && digits(m) && (1..=2).contains(&y.len()) && digits(y) {
                     return Some(Shape::YearSlashDate);

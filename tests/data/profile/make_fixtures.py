@@ -91,7 +91,7 @@ def lesson_patients():
             visit_date.append(f"{dd}/{m}/{y}")
 
     # Numbers as text, with and without thousands separators ("1,234" and "1234").
-    charges = rng.integers(200, 9000, n)
+    charges = rng.integers(20, 900, n) * 10  # round tens: repeats, so not identifier-like
     charges_text = [f"{c:,}" if rng.random() < 0.5 else str(c) for c in charges]
 
     # Constant and near-constant columns.

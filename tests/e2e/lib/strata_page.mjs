@@ -36,6 +36,16 @@ export class StrataPage {
     await this.page.locator('[data-testid=progress]').waitFor({ state: 'detached', timeout: 120_000 });
   }
 
+  /** Opens the Profile step and waits for the report. */
+  async openProfile() {
+    await this.page.locator('[data-testid=rail-profile]').click();
+    await this.page.locator('[data-testid=profile-summary]').waitFor({ timeout: 120_000 });
+  }
+
+  async alertKinds() {
+    return this.page.locator('[data-testid=alert]').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  }
+
   async rowCount() {
     const t = await this.page.locator('[data-testid=row-count]').innerText();
     return Number(t.replace(/,/g, ''));
