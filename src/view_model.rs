@@ -101,7 +101,8 @@ pub fn heat_color(v: Option<f64>) -> String {
     let Some(v) = v.filter(|v| v.is_finite()) else { return "#d0d0d0".into() };
     let t = v.abs().min(1.0);
     let fade = |full: f64| (255.0 - (255.0 - full) * t).round() as u8;
-    let (r, g, b) = if v >= 0.0 { (fade(178.0), fade(24.0), fade(43.0)) } else { (fade(33.0), fade(102.0), fade(172.0)) };
+    let (r, g, b) =
+        if v >= 0.0 { (fade(178.0), fade(24.0), fade(43.0)) } else { (fade(33.0), fade(102.0), fade(172.0)) };
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 

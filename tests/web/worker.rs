@@ -115,3 +115,44 @@ async fn parquet_metadata_comes_first_through_random_access() {
     let loaded_pos = got.borrow().iter().position(|r| matches!(r, Response::Loaded { .. }));
     assert!(meta_pos.unwrap() < loaded_pos.unwrap(), "the footer is reported before the data");
 }
+
+#[wasm_bindgen_test]
+async fn profile_and_format_sizes_of_a_loaded_dataset() {
+    let (engine, got) = engine();
+    let csv = "id,country,amount\n1,USA,10\n2,usa,12\n3,U.S.A.,11\n4,France,9\n5,France,\n6,France,13\n";
+    engine.handle(
+        Request::Load { request_id: 1, file_name: "o.csv".into(), options: IngestOptions::default(), replaces: None },
+        Some(file(csv.as_bytes(), "o.csv")),
+    );
+    let Response::Loaded { summary, .. } = wait_for(&got, |r| matches!(r, Response::Loaded { .. })).await else {
+        unreachable!()
+    };
+    let options = strata::core::profile::ProfileOptions::default();
+    engine.handle(Request::Profile { request_id: 2, dataset: summary.id.clone(), options }, None);
+    let Response::Profiled { profile, elapsed_ms, .. } =
+        wait_for(&got, |r| matches!(r, Response::Profiled { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(elapsed_ms >= 0.0);
+    assert_eq!(profile.rows, 6);
+    assert_eq!(profile.columns[2].nulls, 1);
+    let kinds: Vec<_> = profile.alerts.iter().map(|a| a.kind).collect();
+    assert!(kinds.contains(&strata::core::profile::AlertKind::NearDuplicateCategories), "{kinds:?}");
+    assert!(kinds.contains(&strata::core::profile::AlertKind::Missing), "{kinds:?}");
+
+    engine.handle(Request::FormatSizes { request_id: 3, dataset: summary.id.clone() }, None);
+    let Response::FormatSizes { sizes, .. } = wait_for(&got, |r| matches!(r, Response::FormatSizes { .. })).await
+    else {
+        unreachable!()
+    };
+    assert!(sizes.csv_bytes > 50);
+    assert_eq!(sizes.parquet.len(), 6);
+    assert_eq!(sizes.columns.len(), 3);
+
+    engine.handle(Request::Profile { request_id: 4, dataset: "nope".into(), options: Default::default() }, None);
+    let Response::Error { error, .. } = wait_for(&got, |r| matches!(r, Response::Error { .. })).await else {
+        unreachable!()
+    };
+    assert!(error.message.contains("nope"), "{}", error.message);
+}

@@ -93,7 +93,7 @@ pub fn finish(table: &Table, c: usize, acc: &ColumnAccumulator, top_k: usize) ->
     let named_id = lower == "id" || lower.ends_with("_id") || lower.ends_with("id") && lower.len() <= 6;
     let id_like = matches!(kind, Kind::Integer | Kind::Text)
         && non_null >= 10
-        && (ratio >= 0.95 || (named_id && ratio >= 0.5) || (lower == "id" && ratio >= 0.2));
+        && (ratio >= 0.99 || (named_id && ratio >= 0.5) || (lower == "id" && ratio >= 0.2));
 
     ColumnProfile {
         name,

@@ -197,7 +197,9 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
 }
 
 /// Names a model's target is often given.
-const LABEL_NAMES: [&str; 12] = [
+const LABEL_NAMES: [&str; 14] = [
+    "readmitted",
+    "readmission",
     "label",
     "target",
     "class",

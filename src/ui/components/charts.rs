@@ -108,7 +108,13 @@ pub fn Heatmap(names: Vec<String>, values: Vec<Vec<Option<f64>>>, caption: Strin
     let label_w = 110.0;
     let size = label_w + cell * n as f64 + 2.0;
     let top = 90.0;
-    let short = |s: &str| if s.chars().count() > 14 { format!("{}…", s.chars().take(13).collect::<String>()) } else { s.to_string() };
+    let short = |s: &str| {
+        if s.chars().count() > 14 {
+            format!("{}…", s.chars().take(13).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    };
     view! {
         <figure class="chart heatmap">
             <svg viewBox=format!("0 0 {size} {}", top + cell * n as f64 + 2.0) width=size height=top + cell * n as f64 + 2.0 role="img" aria-label=caption.clone()>

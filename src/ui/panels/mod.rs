@@ -15,11 +15,21 @@ use super::state::StepId;
 pub fn NotYetPanel(step: StepId) -> impl IntoView {
     let what = match step {
         StepId::Load | StepId::Profile => "",
-        StepId::Validate => "Validation checks rules (Frictionless Table Schema) and routes failing rows to a quarantine.",
-        StepId::Clean => "Cleaning imputes, caps outliers, scales, encodes, standardizes and deduplicates, fitted without leakage.",
-        StepId::Sample => "Sampling draws seeded random, stratified, weighted and reservoir samples and leakage-safe splits.",
-        StepId::Compare => "Comparing reports schema changes, distribution drift and row differences between two datasets.",
-        StepId::Export => "Exporting writes versioned CSV/Parquet files with a lineage JSON that replays them byte for byte.",
+        StepId::Validate => {
+            "Validation checks rules (Frictionless Table Schema) and routes failing rows to a quarantine."
+        }
+        StepId::Clean => {
+            "Cleaning imputes, caps outliers, scales, encodes, standardizes and deduplicates, fitted without leakage."
+        }
+        StepId::Sample => {
+            "Sampling draws seeded random, stratified, weighted and reservoir samples and leakage-safe splits."
+        }
+        StepId::Compare => {
+            "Comparing reports schema changes, distribution drift and row differences between two datasets."
+        }
+        StepId::Export => {
+            "Exporting writes versioned CSV/Parquet files with a lineage JSON that replays them byte for byte."
+        }
     };
     view! {
         <section class="panel" data-testid=format!("panel-{}", step.slug())>

@@ -192,7 +192,11 @@ fn ColumnCard(col: ColumnProfile) -> impl IntoView {
         ("Missing", format!("{} ({})", thousands(col.nulls), percent(col.nulls, col.rows))),
         (
             "Distinct",
-            if col.distinct_estimated { format!("≈{} (estimated)", thousands(col.distinct)) } else { thousands(col.distinct) },
+            if col.distinct_estimated {
+                format!("≈{} (estimated)", thousands(col.distinct))
+            } else {
+                thousands(col.distinct)
+            },
         ),
     ];
     if let (Some(min), Some(max)) = (&col.min, &col.max) {
@@ -216,15 +220,11 @@ fn ColumnCard(col: ColumnProfile) -> impl IntoView {
         stats.push(("NaN / infinite", thousands(col.non_finite)));
     }
     for q in &col.quantiles {
-        let name = match q.p {
-            p if p == 0.01 => "p1",
-            p if p == 0.05 => "p5",
-            p if p == 0.25 => "p25 (Q1)",
-            p if p == 0.5 => "p50 (median)",
-            p if p == 0.75 => "p75 (Q3)",
-            p if p == 0.95 => "p95",
-            _ => "p99",
-        };
+        let name =
+            [(0.01, "p1"), (0.05, "p5"), (0.25, "p25 (Q1)"), (0.5, "p50 (median)"), (0.75, "p75 (Q3)"), (0.95, "p95")]
+                .iter()
+                .find(|(p, _)| *p == q.p)
+                .map_or("p99", |(_, n)| n);
         let text = if matches!(col.kind, Kind::Temporal) { q.text.clone() } else { stat(q.value) };
         stats.push((name, text));
     }
