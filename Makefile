@@ -58,6 +58,7 @@ test-e2e:
 
 bench:
 	cargo bench --bench ingest
+	cargo bench --bench profile
 
 bench-browser: setup-e2e build-release
 	cargo build --release --bin strata

@@ -1,0 +1,27 @@
+//! Native profiling time on the synthetic orders table (criterion).
+//! `STRATA_BENCH_ROWS=1000000 cargo bench --bench profile` for the 1M-row table.
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    use criterion::{Criterion, Throughput};
+    use strata::core::ingest::{self, IngestOptions};
+    use strata::core::profile::{profile, ProfileOptions};
+    use strata::core::Dataset;
+
+    let rows: u64 = std::env::var("STRATA_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let mut csv = Vec::new();
+    strata::core::synth::write_orders_csv(rows, 42, &mut csv).expect("in memory");
+    let loaded = ingest::load_text_bytes("orders.csv", &csv, &IngestOptions::default()).expect("loads");
+    let dataset = Dataset::from_loaded("orders", "orders.csv", loaded);
+    let mut c = Criterion::default().sample_size(10).configure_from_args();
+    let mut g = c.benchmark_group("profile");
+    g.throughput(Throughput::Elements(rows));
+    g.bench_function(format!("orders_{rows}_rows"), |b| {
+        b.iter(|| profile(&dataset, &ProfileOptions::default()).expect("profiles"))
+    });
+    g.finish();
+    c.final_summary();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
