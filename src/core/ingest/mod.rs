@@ -250,6 +250,12 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Most bytes parsed (and hashed) by one call into a loader. In a browser, V8 first runs wasm
+/// code from its baseline compiler and uses the optimised code of a hot function only from its
+/// next call on (there is no on-stack replacement for wasm), so a call that parsed a whole 8 MB
+/// read ran in baseline code throughout: the first chunk took 2-4x as long as the later ones.
+pub const PUSH_PIECE: usize = 256 << 10;
+
 /// A push-based loader for the text formats.
 pub enum TextLoader {
     Csv(Box<csv::CsvLoader>),
@@ -266,10 +272,20 @@ impl TextLoader {
             }
         }
     }
+    /// Feeds the next bytes of the file, in pieces of at most `PUSH_PIECE` bytes.
     pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        for piece in chunk.chunks(PUSH_PIECE) {
+            self.push_piece(piece)?;
+        }
+        Ok(())
+    }
+
+    // Not inlined: the parsing loop must return to this caller often (see `PUSH_PIECE`).
+    #[inline(never)]
+    fn push_piece(&mut self, piece: &[u8]) -> Result<()> {
         match self {
-            TextLoader::Csv(l) => l.push(chunk),
-            TextLoader::Jsonl(l) => l.push(chunk),
+            TextLoader::Csv(l) => l.push(piece),
+            TextLoader::Jsonl(l) => l.push(piece),
         }
     }
     pub fn finish(self) -> Result<Pass> {
