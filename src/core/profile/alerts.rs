@@ -214,16 +214,14 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
 /// Standardized mean difference, Welch's t and the two means of `values` split by `missing`.
 fn mean_difference(missing: &[bool], values: &[f64]) -> Option<(f64, f64, f64, f64)> {
     let mut s = [(0.0f64, 0.0f64, 0.0f64); 2];
-    super::in_chunks(missing.len().min(values.len()), |r| {
-        for (&m, &x) in missing[r.clone()].iter().zip(&values[r]) {
-            if !x.is_nan() {
-                let g = &mut s[usize::from(m)];
-                g.0 += 1.0;
-                g.1 += x;
-                g.2 += x * x;
-            }
+    for (&m, &x) in missing.iter().zip(values) {
+        if !x.is_nan() {
+            let g = &mut s[usize::from(m)];
+            g.0 += 1.0;
+            g.1 += x;
+            g.2 += x * x;
         }
-    });
+    }
     let stats = |(n, sum, sq): (f64, f64, f64)| {
         let mean = sum / n;
         (n, mean, ((sq - n * mean * mean) / (n - 1.0)).max(0.0))

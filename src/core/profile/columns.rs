@@ -161,39 +161,35 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
         let (mean, std) = (col.mean.unwrap_or(0.0), col.std.unwrap_or(0.0));
         let (mut mild, mut extreme, mut z3) = (0, 0, 0);
         let mut examples: Vec<(f64, u64, f64)> = Vec::new();
-        let values = table.numbers(c);
-        super::in_chunks(values.len(), |r| {
-            for row in r {
-                let x = values[row];
-                if x.is_nan() {
-                    continue;
-                }
-                if x < lo {
-                    below += 1;
-                } else if x > hi {
-                    above += 1;
-                } else {
-                    let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
-                    counts[b.min(bins - 1)] += 1;
-                }
-                if !numeric {
-                    continue;
-                }
-                if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
-                    mild += 1;
-                    extreme += u64::from(x < ext_lo || x > ext_hi);
-                    let d = (x - median).abs();
-                    if examples.len() < 5 || d > examples[examples.len() - 1].0 {
-                        examples.push((d, row as u64, x));
-                        examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                        examples.truncate(5);
-                    }
-                }
-                if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
-                    z3 += 1;
+        for (row, &x) in table.numbers(c).iter().enumerate() {
+            if x.is_nan() {
+                continue;
+            }
+            if x < lo {
+                below += 1;
+            } else if x > hi {
+                above += 1;
+            } else {
+                let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
+                counts[b.min(bins - 1)] += 1;
+            }
+            if !numeric {
+                continue;
+            }
+            if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
+                mild += 1;
+                extreme += u64::from(x < ext_lo || x > ext_hi);
+                let d = (x - median).abs();
+                if examples.len() < 5 || d > examples[examples.len() - 1].0 {
+                    examples.push((d, row as u64, x));
+                    examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    examples.truncate(5);
                 }
             }
-        });
+            if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
+                z3 += 1;
+            }
+        }
         col.histogram = Some(Histogram {
             bins: counts
                 .iter()

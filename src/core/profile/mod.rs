@@ -204,12 +204,10 @@ impl<'a> Table<'a> {
     pub fn numbers(&self, c: usize) -> &[f64] {
         self.nums[c].get_or_init(|| {
             let mut out = Vec::with_capacity(self.rows as usize);
-            in_chunks(self.views.len(), |r| {
-                for views in &self.views[r] {
-                    let v = &views[c];
-                    in_chunks(columns::view_len(v), |r| out.extend(r.map(|i| v.number(i).unwrap_or(f64::NAN))));
-                }
-            });
+            for views in &self.views {
+                let v = &views[c];
+                out.extend((0..columns::view_len(v)).map(|i| v.number(i).unwrap_or(f64::NAN)));
+            }
             out
         })
     }
@@ -255,25 +253,6 @@ fn format_cell(batch: &RecordBatch, c: usize, i: usize) -> Option<String> {
 }
 
 use arrow_array::Array;
-
-/// Rows handled per call of a hot loop's body.
-const CHUNK: usize = 1 << 16;
-
-/// Runs `f` over `0..n` in ranges of `CHUNK`, each through a separate (non-inlined) call.
-/// V8 compiles a wasm function with its optimising tier only from its next call on, so a long
-/// loop inside one call would run entirely on baseline code (measured 4× slower on issue 3).
-pub(crate) fn in_chunks(n: usize, mut f: impl FnMut(std::ops::Range<usize>)) {
-    #[inline(never)]
-    fn call<F: FnMut(std::ops::Range<usize>)>(f: &mut F, r: std::ops::Range<usize>) {
-        f(r)
-    }
-    let mut start = 0;
-    while start < n {
-        let end = (start + CHUNK).min(n);
-        call(&mut f, start..end);
-        start = end;
-    }
-}
 
 /// Profiles a dataset: one pass of accumulators, then the relations and alerts.
 pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
@@ -365,16 +344,14 @@ pub(crate) fn repeats(hashes: &[u64], keep: impl Fn(usize) -> bool, max_examples
     sorted.sort_unstable();
     let mut repeated = Vec::new();
     let mut count = 0u64;
-    in_chunks(sorted.len().saturating_sub(1), |r| {
-        for i in r {
-            if sorted[i] == sorted[i + 1] {
-                count += 1;
-                if repeated.last() != Some(&sorted[i]) && repeated.len() < max_examples {
-                    repeated.push(sorted[i]);
-                }
+    for w in sorted.windows(2) {
+        if w[0] == w[1] {
+            count += 1;
+            if repeated.last() != Some(&w[0]) && repeated.len() < max_examples {
+                repeated.push(w[0]);
             }
         }
-    });
+    }
     let mut examples = Vec::new();
     if count > 0 {
         let mut first: accum::PrehashedMap<u64> = accum::PrehashedMap::default();

@@ -55,19 +55,17 @@ pub fn numbers<'t>(table: &'t Table, c: usize) -> &'t [f64] {
 /// Pearson's r over rows where both values are present, with a shift for numerical stability.
 pub fn pearson(x: &[f64], y: &[f64], shift: (f64, f64)) -> Option<f64> {
     let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    super::in_chunks(x.len().min(y.len()), |r| {
-        for (a, b) in x[r.clone()].iter().zip(&y[r]) {
-            if !a.is_nan() && !b.is_nan() {
-                let (a, b) = (a - shift.0, b - shift.1);
-                n += 1.0;
-                sx += a;
-                sy += b;
-                sxx += a * a;
-                syy += b * b;
-                sxy += a * b;
-            }
+    for (a, b) in x.iter().zip(y) {
+        if !a.is_nan() && !b.is_nan() {
+            let (a, b) = (a - shift.0, b - shift.1);
+            n += 1.0;
+            sx += a;
+            sy += b;
+            sxx += a * a;
+            syy += b * b;
+            sxy += a * b;
         }
-    });
+    }
     if n < 3.0 {
         return None;
     }
