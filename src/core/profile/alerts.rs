@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::accum::{ColumnAccumulator, Kind};
 use super::columns::{fmt_num, view_len};
-use super::relations::{self, chi_square, chi_square_z, contingency, numbers, Codes, NULL_CODE};
+use super::relations::{self, chi_square, chi_square_z, contingency, Codes, NULL_CODE};
 use super::text::{bigram_similarity, fingerprint, initials, Shape, SHAPES};
 use super::{ColumnProfile, Correlations, Table};
 
@@ -98,7 +98,7 @@ fn pct(part: u64, whole: u64) -> String {
 pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mut Vec<Alert>) {
     let numeric: Vec<(usize, &[f64])> = (0..columns.len())
         .filter(|&c| matches!(columns[c].kind, Kind::Integer | Kind::Float | Kind::Temporal))
-        .map(|c| (c, numbers(table, c)))
+        .map(|c| (c, table.numbers(c)))
         .collect();
     for (c, col) in columns.iter().enumerate() {
         if col.nulls == 0 {
@@ -152,9 +152,8 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
                             .map(|j| (j, t[1][j] as f64 / (t[0][j] + t[1][j]) as f64))
                             .max_by(|a, b| a.1.total_cmp(&b.1))
                             .unwrap_or((0, 0.0));
-                        let value = first_row_of_code(table, codes, o, best as u32)
-                            .and_then(|r| table.cell(r, o))
-                            .unwrap_or_default();
+                        let value =
+                            first_row_of_code(codes, o, best as u32).and_then(|r| table.cell(r, o)).unwrap_or_default();
                         findings.push((
                             v * 2.0,
                             format!(
@@ -171,7 +170,6 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
             }
         }
         findings.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let tested = numeric.len() + columns.len();
         let detail = if col.nulls == col.rows {
             format!("`{}` is empty in every row.", col.name)
         } else if findings.is_empty() {
@@ -189,7 +187,6 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
                 findings.iter().take(3).map(|f| f.1.clone()).collect::<Vec<_>>().join("; ")
             )
         };
-        let _ = tested;
         out.push(Alert {
             kind: AlertKind::Missing,
             severity: if col.null_fraction >= 0.05 || !findings.is_empty() {
@@ -239,8 +236,7 @@ fn mean_difference(missing: &[bool], values: &[f64]) -> Option<(f64, f64, f64, f
     Some(((m1 - m0) / pooled, (m1 - m0) / se, m1, m0))
 }
 
-fn first_row_of_code(table: &Table, codes: &Codes, c: usize, code: u32) -> Option<u64> {
-    let _ = table;
+fn first_row_of_code(codes: &Codes, c: usize, code: u32) -> Option<u64> {
     codes.get(c)?.iter().position(|&x| x == code).map(|r| r as u64)
 }
 
@@ -599,7 +595,7 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
     if numeric.len() < 3 {
         return;
     }
-    let values: Vec<&[f64]> = numeric.iter().map(|&c| numbers(table, c)).collect();
+    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
     for (ci, &c) in numeric.iter().enumerate() {
         for ai in 0..numeric.len() {
             for bi in ai + 1..numeric.len() {
@@ -725,7 +721,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
                 (n >= 20).then(|| hits as f64 / n as f64)
             }
             _ if matches!(col.kind, Kind::Integer | Kind::Float | Kind::Temporal) => {
-                relations::stump_accuracy(numbers(table, c), lc)
+                relations::stump_accuracy(table.numbers(c), lc)
             }
             _ => None,
         };

@@ -47,11 +47,6 @@ pub fn is_categorical(col: &ColumnProfile, codes: &Codes, c: usize) -> bool {
         && !col.id_like
 }
 
-/// The values of numeric or temporal column `c`, one per row, NaN where missing (cached).
-pub fn numbers<'t>(table: &'t Table, c: usize) -> &'t [f64] {
-    table.numbers(c)
-}
-
 /// Pearson's r over rows where both values are present, with a shift for numerical stability.
 pub fn pearson(x: &[f64], y: &[f64], shift: (f64, f64)) -> Option<f64> {
     let (mut n, mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
@@ -148,7 +143,7 @@ pub fn chi_square_z(chi: f64, df: f64) -> f64 {
 
 pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> Correlations {
     let numeric: Vec<usize> = (0..columns.len()).filter(|&c| is_numeric(&columns[c])).take(40).collect();
-    let values: Vec<&[f64]> = numeric.iter().map(|&c| numbers(table, c)).collect();
+    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
     let k = numeric.len();
     let mut pearson_m = vec![vec![None; k]; k];
     let mut spearman_m = vec![vec![None; k]; k];
