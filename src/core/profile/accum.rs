@@ -157,12 +157,20 @@ impl ColumnView {
     }
 
     pub fn is_null(&self, i: usize) -> bool {
+        self.nulls().is_some_and(|n| n.is_null(i))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn len(&self) -> usize {
         match self {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => a.is_null(i),
-            ColumnView::Float(a) => a.is_null(i),
-            ColumnView::Bool(a) => a.is_null(i),
-            ColumnView::Text(a) => a.is_null(i),
-            ColumnView::Other(a) => a.is_null(i),
+            ColumnView::Int(a) | ColumnView::Temporal(a) => a.len(),
+            ColumnView::Float(a) => a.len(),
+            ColumnView::Bool(a) => a.len(),
+            ColumnView::Text(a) => a.len(),
+            ColumnView::Other(a) => a.len(),
         }
     }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::accum::{ColumnAccumulator, Kind};
-use super::columns::{fmt_num, view_len};
+use super::columns::fmt_num;
 use super::relations::{self, chi_square, chi_square_z, contingency, Codes, NULL_CODE};
 use super::text::{bigram_similarity, fingerprint, initials, Shape, SHAPES};
 use super::{ColumnProfile, Correlations, Table};
@@ -70,7 +70,7 @@ fn rows_where(
     let mut out = Vec::new();
     for (b, views) in table.views.iter().enumerate() {
         let v = &views[c];
-        for i in 0..view_len(v) {
+        for i in 0..v.len() {
             if out.len() >= max {
                 return out;
             }
@@ -109,7 +109,7 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
         if col.nulls < col.rows {
             let missing: Vec<bool> = {
                 let mut m = Vec::with_capacity(table.rows as usize);
-                table.for_each_batch(c, |_, v| (0..view_len(v)).for_each(|i| m.push(v.is_null(i))));
+                table.for_each_batch(c, |_, v| (0..v.len()).for_each(|i| m.push(v.is_null(i))));
                 m
             };
             for (o, values) in &numeric {
@@ -438,7 +438,7 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
         let mut hashes = Vec::with_capacity(table.rows as usize);
         let mut nulls = Vec::with_capacity(table.rows as usize);
         table.for_each_batch(c, |_, v| {
-            for i in 0..view_len(v) {
+            for i in 0..v.len() {
                 hashes.push(v.hash(i));
                 nulls.push(v.is_null(i));
             }

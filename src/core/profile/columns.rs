@@ -1,7 +1,7 @@
 //! Turning a column's accumulator into its report, and the second pass over numeric and
 //! temporal columns that needs the first pass's quantiles (histograms, outlier fences).
 
-use super::accum::{quantile_from_counts, ColumnAccumulator, ColumnView, Kind};
+use super::accum::{quantile_from_counts, ColumnAccumulator, Kind};
 use super::text::{Shape, SHAPES};
 use super::{Bin, ColumnProfile, Histogram, LengthStats, Outliers, PatternCount, Quantile, Table, TopValue};
 
@@ -217,16 +217,5 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
                 examples: examples.iter().map(|&(_, row, x)| (row, text_of(x))).collect(),
             });
         }
-    }
-}
-
-pub fn view_len(view: &ColumnView) -> usize {
-    use arrow_array::Array;
-    match view {
-        ColumnView::Int(a) | ColumnView::Temporal(a) => a.len(),
-        ColumnView::Float(a) => a.len(),
-        ColumnView::Bool(a) => a.len(),
-        ColumnView::Text(a) => a.len(),
-        ColumnView::Other(a) => a.len(),
     }
 }

@@ -63,14 +63,15 @@ fn sample(dataset: &Dataset, max: u64) -> Vec<RecordBatch> {
 }
 
 fn parquet_bytes(dataset: &Dataset, batches: &[RecordBatch], codec: Compression) -> Result<(u64, Vec<u64>)> {
+    let failed =
+        |e: parquet::errors::ParquetError| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default());
     let props = WriterProperties::builder().set_compression(codec).build();
     let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, Arc::clone(&dataset.schema), Some(props))
-        .map_err(|e| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default()))?;
+    let mut w = ArrowWriter::try_new(&mut buf, Arc::clone(&dataset.schema), Some(props)).map_err(failed)?;
     for b in batches {
-        w.write(b).map_err(|e| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default()))?;
+        w.write(b).map_err(failed)?;
     }
-    let meta = w.close().map_err(|e| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default()))?;
+    let meta = w.close().map_err(failed)?;
     let mut per_column = vec![0u64; dataset.schema.fields().len()];
     for rg in meta.row_groups() {
         for (i, col) in rg.columns().iter().enumerate() {

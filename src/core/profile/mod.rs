@@ -206,7 +206,7 @@ impl<'a> Table<'a> {
             let mut out = Vec::with_capacity(self.rows as usize);
             for views in &self.views {
                 let v = &views[c];
-                out.extend((0..columns::view_len(v)).map(|i| v.number(i).unwrap_or(f64::NAN)));
+                out.extend((0..v.len()).map(|i| v.number(i).unwrap_or(f64::NAN)));
             }
             out
         })
