@@ -5,12 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::dataset::Dataset;
 use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
-use crate::core::recipe::StepOutcome;
+use crate::core::recipe::{Step, StepOutcome, StepReport};
 
 /// Name of a dataset held by the worker.
 pub type DatasetId = String;
@@ -37,6 +38,9 @@ pub enum Request {
     Profile { request_id: u64, dataset: DatasetId, options: ProfileOptions },
     /// Write a dataset as CSV and as Parquet with each codec and report the bytes.
     FormatSizes { request_id: u64, dataset: DatasetId },
+    /// Apply a recipe step that derives datasets from the session's datasets (validate, clean,
+    /// sample, split…). Answered by `Applied`.
+    Apply { request_id: u64, step: Step },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -80,6 +84,19 @@ pub enum Response {
         request_id: u64,
         dataset: DatasetId,
         sizes: FormatSizes,
+        elapsed_ms: f64,
+    },
+    /// A step was applied: the step as recorded (with fitted parameters), what it did, its
+    /// report, the datasets it made, and the datasets of an earlier run that are gone.
+    Applied {
+        request_id: u64,
+        step: Box<Step>,
+        outcome: StepOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        report: Option<Box<StepReport>>,
+        datasets: Vec<DatasetSummary>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        removed: Vec<DatasetId>,
         elapsed_ms: f64,
     },
     Cancelled {
@@ -146,6 +163,30 @@ pub struct DatasetSummary {
     pub outcome: Option<StepOutcome>,
     /// Wall time of the load in milliseconds, as measured by the worker.
     pub elapsed_ms: f64,
+    /// For a dataset made by a step: that step's label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived: Option<String>,
+}
+
+impl DatasetSummary {
+    pub fn of(d: &Dataset, outcome: Option<StepOutcome>, elapsed_ms: f64) -> Self {
+        DatasetSummary {
+            id: d.name.clone(),
+            rows: d.num_rows(),
+            columns: d
+                .schema
+                .fields()
+                .iter()
+                .zip(d.null_counts())
+                .map(|(f, nulls)| ColumnSummary { name: f.name().clone(), data_type: f.data_type().to_string(), nulls })
+                .collect(),
+            source: d.source.clone(),
+            report: d.load_report.clone(),
+            outcome,
+            elapsed_ms,
+            derived: d.derived.clone(),
+        }
+    }
 }
 
 impl Request {

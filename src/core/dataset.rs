@@ -24,6 +24,8 @@ pub struct Dataset {
     pub batches: Vec<RecordBatch>,
     pub source: Option<SourceInfo>,
     pub load_report: Option<LoadReport>,
+    /// For a dataset made by a step of the recipe: that step's label.
+    pub derived: Option<String>,
 }
 
 /// A window of rows rendered as text for display; `None` is a null cell.
@@ -47,7 +49,25 @@ impl Dataset {
                 format: loaded.report.format,
             }),
             load_report: Some(loaded.report),
+            derived: None,
         }
+    }
+
+    /// A dataset computed from others (`Session::apply` sets its name and `derived`).
+    pub fn new(name: &str, schema: SchemaRef, batches: Vec<RecordBatch>) -> Self {
+        Dataset { name: name.to_string(), schema, batches, source: None, load_report: None, derived: None }
+    }
+
+    /// The index of a column by name, or an error naming the dataset and its columns.
+    pub fn column_index(&self, column: &str) -> crate::core::error::Result<usize> {
+        self.schema.index_of(column).map_err(|_| {
+            let names: Vec<&str> = self.schema.fields().iter().map(|f| f.name().as_str()).collect();
+            crate::core::error::CoreError::step(format!(
+                "dataset {} has no column \"{column}\" (its columns: {})",
+                self.name,
+                names.join(", ")
+            ))
+        })
     }
 
     pub fn num_rows(&self) -> u64 {

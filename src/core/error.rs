@@ -65,6 +65,9 @@ pub enum CoreError {
     Json { line: u64, message: String },
     #[error("invalid input{}: {message}", fmt_loc(.location))]
     Invalid { message: String, location: Location },
+    /// A step's parameters do not fit its data (an unknown column, a bad ratio, a bad rule).
+    #[error("{0}")]
+    Step(String),
     #[error("unknown dataset {0}")]
     UnknownDataset(String),
     #[error("cancelled")]
@@ -97,6 +100,7 @@ impl CoreError {
             CoreError::Parquet { .. } => "parquet",
             CoreError::Json { .. } => "json",
             CoreError::Invalid { .. } => "invalid",
+            CoreError::Step(_) => "step",
             CoreError::UnknownDataset(_) => "unknown_dataset",
             CoreError::Cancelled => "cancelled",
             CoreError::Arrow(_) => "arrow",
@@ -118,6 +122,11 @@ impl CoreError {
             CoreError::Invalid { location, .. } => Some(location.clone()),
             _ => None,
         }
+    }
+
+    /// A step whose parameters do not fit its data.
+    pub fn step(message: impl Into<String>) -> Self {
+        CoreError::Step(message.into())
     }
 
     pub fn invalid(message: impl Into<String>, location: Location) -> Self {

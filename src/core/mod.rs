@@ -8,6 +8,7 @@ pub mod ingest;
 pub mod profile;
 pub mod recipe;
 pub mod synth;
+pub mod transform;
 
 pub use dataset::Dataset;
 pub use error::{CoreError, Location};

@@ -1,8 +1,14 @@
 //! The recipe: an ordered list of serializable steps with every parameter and seed, and the one
-//! place (`Session::apply`) where steps take effect. Loading a file is step 0; later steps
-//! (profile, validate, clean, sample, compare, export) add variants to `Step`.
+//! place (`Session::apply`) where steps take effect. Loading a file is step 0; every later step
+//! derives datasets from datasets of the session.
 //!
-//! Each applied step records rows in, rows out and the content hash of its output, so a replay
+//! Adding a step kind takes three things: a struct with its parameters in the capability's module,
+//! an implementation of [`Derive`] for it, and a variant of [`Step`] (plus, when it reports more
+//! than row counts, a variant of [`StepReport`]). `Session::apply` does the rest: it runs the step,
+//! stores its outputs, records rows in and out, and replaces what an earlier run of the same step
+//! produced together with everything derived from it.
+//!
+//! Each applied step records rows in, rows out and the content hash of each output, so a replay
 //! can prove it produced the same data.
 
 use std::collections::BTreeMap;
@@ -13,6 +19,7 @@ use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::export::content_hash;
 use crate::core::ingest::{IngestOptions, Loaded};
+use crate::core::transform::ColumnsStep;
 
 /// Version of the recipe format; bumped on incompatible changes.
 pub const RECIPE_FORMAT: u32 = 1;
@@ -39,17 +46,69 @@ pub struct LoadStep {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Step {
     Load(LoadStep),
+    /// Keep, drop, reorder and rename columns.
+    Columns(ColumnsStep),
 }
 
+/// A step that derives datasets from datasets of the session (every step but a load).
+pub trait Derive {
+    /// Names of the datasets it reads, the first being its main input.
+    fn inputs(&self) -> Vec<String>;
+    /// Names of the datasets it creates, the first being its main output. Applying the step
+    /// replaces datasets of these names.
+    fn outputs(&self) -> Vec<String>;
+    /// A short description for lists and the lineage graph ("10% random sample of orders").
+    fn label(&self) -> String;
+    /// Runs the step. Must be deterministic: the same datasets and parameters give the same
+    /// output bytes (seeds are parameters).
+    fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived>;
+}
+
+/// What running a [`Derive`] step produced.
+pub struct Derived {
+    /// One dataset per name of `outputs()`, in that order.
+    pub outputs: Vec<Dataset>,
+    /// Rows the step read from its main input.
+    pub rows_in: u64,
+    /// Rows kept aside rather than dropped (quarantined, removed duplicates kept for export…).
+    pub rows_set_aside: u64,
+    /// What the step found, for its panel and the lineage.
+    pub report: Option<StepReport>,
+    /// The step as it is recorded: fitted transforms fill in their fitted parameters here, so
+    /// that the recipe carries them. `None` records the step as given.
+    pub recorded: Option<Step>,
+}
+
+/// What a step reports beyond row counts; one variant per capability that has something to say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepReport {}
+
 impl Step {
-    pub fn output(&self) -> &str {
+    fn derive(&self) -> Option<&dyn Derive> {
         match self {
-            Step::Load(s) => &s.output,
+            Step::Load(_) => None,
+            Step::Columns(s) => Some(s),
         }
+    }
+    /// Names of the datasets the step creates, its main output first.
+    pub fn outputs(&self) -> Vec<String> {
+        match self {
+            Step::Load(s) => vec![s.output.clone()],
+            other => other.derive().map(|d| d.outputs()).unwrap_or_default(),
+        }
+    }
+    /// Names of the datasets the step reads.
+    pub fn inputs(&self) -> Vec<String> {
+        self.derive().map(|d| d.inputs()).unwrap_or_default()
+    }
+    pub fn output(&self) -> String {
+        self.outputs().into_iter().next().unwrap_or_default()
     }
     pub fn label(&self) -> String {
         match self {
             Step::Load(s) => format!("load {}", s.source.name),
+            other => other.derive().map(|d| d.label()).unwrap_or_default(),
         }
     }
 }
@@ -65,6 +124,19 @@ pub struct StepOutcome {
     /// than on every step, so that large loads show their data without waiting for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_sha256: Option<String>,
+    /// Every output with its rows and content hash, when a step has more than one (a split's
+    /// train/validation/test, a quarantine's valid and invalid rows).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<OutputRecord>,
+}
+
+/// One output of a step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputRecord {
+    pub name: String,
+    pub rows: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,24 +204,50 @@ impl Session {
         (2..).map(|i| format!("{base}_{i}")).find(|n| !self.datasets.contains_key(n)).expect("unbounded")
     }
 
-    /// Forgets a dataset and the steps that produced it (a load re-run with other options
-    /// supersedes the earlier one).
-    pub fn remove(&mut self, name: &str) {
-        self.datasets.remove(name);
-        self.recipe.steps.retain(|s| s.step.output() != name);
+    /// Forgets a dataset, the step that produced it, that step's other outputs, and every step
+    /// derived from any of them (a step re-run with other parameters supersedes the earlier run
+    /// and invalidates what was built on it). Returns the names of the datasets removed.
+    pub fn remove(&mut self, name: &str) -> Vec<String> {
+        let mut gone: Vec<String> = vec![name.to_string()];
+        let mut kept = Vec::with_capacity(self.recipe.steps.len());
+        for s in std::mem::take(&mut self.recipe.steps) {
+            let outputs = s.step.outputs();
+            let hit = outputs.iter().any(|o| gone.contains(o)) || s.step.inputs().iter().any(|i| gone.contains(i));
+            if hit {
+                for o in outputs {
+                    if !gone.contains(&o) {
+                        gone.push(o);
+                    }
+                }
+            } else {
+                kept.push(s);
+            }
+        }
+        self.recipe.steps = kept;
+        gone.retain(|g| self.datasets.remove(g).is_some());
+        gone
     }
 
     pub fn dataset(&self, name: &str) -> Result<&Dataset> {
         self.datasets.get(name).ok_or_else(|| CoreError::UnknownDataset(name.to_string()))
     }
 
-    /// The recipe with every step's output hash filled in.
+    /// The recipe with every step's output hashes filled in.
     pub fn recipe(&mut self) -> &Recipe {
         for step in &mut self.recipe.steps {
-            if let Some(outcome) = step.outcome.as_mut().filter(|o| o.output_sha256.is_none()) {
-                if let Some(d) = self.datasets.get(step.step.output()) {
+            let Some(outcome) = step.outcome.as_mut() else { continue };
+            if outcome.output_sha256.is_none() {
+                if let Some(d) = self.datasets.get(&step.step.output()) {
                     outcome.output_sha256 = Some(content_hash(&d.schema, &d.batches));
                 }
+            }
+            for o in outcome.outputs.iter_mut().filter(|o| o.sha256.is_none()) {
+                if let Some(d) = self.datasets.get(&o.name) {
+                    o.sha256 = Some(content_hash(&d.schema, &d.batches));
+                }
+            }
+            if let (Some(first), Some(h)) = (outcome.outputs.first_mut(), outcome.output_sha256.as_ref()) {
+                first.sha256.get_or_insert_with(|| h.clone());
             }
         }
         &self.recipe
@@ -157,6 +255,63 @@ impl Session {
 
     /// Applies a step: the one place where steps take effect and are recorded.
     pub fn apply(&mut self, step: Step, input: StepInput) -> Result<StepOutcome> {
+        Ok(self.apply_reporting(step, input)?.outcome)
+    }
+
+    /// Applies a step and returns everything it did: the outcome, the step as recorded (with
+    /// fitted parameters), its report, and the datasets that an earlier run left behind and
+    /// that are gone now.
+    pub fn apply_reporting(&mut self, step: Step, input: StepInput) -> Result<Applied> {
+        if let Some(derive) = step.derive() {
+            for i in derive.inputs() {
+                self.dataset(&i)?;
+            }
+            let derived = derive.run(&self.datasets)?;
+            let names = derive.outputs();
+            if derived.outputs.len() != names.len() {
+                return Err(CoreError::step(format!(
+                    "step \"{}\" made {} outputs, expected {}",
+                    derive.label(),
+                    derived.outputs.len(),
+                    names.len()
+                )));
+            }
+            if let Some(clash) = names.iter().find(|n| derive.inputs().contains(n)) {
+                return Err(CoreError::step(format!(
+                    "step \"{}\" would overwrite its own input {clash}; give the output another name",
+                    derive.label()
+                )));
+            }
+            let mut removed = Vec::new();
+            for n in &names {
+                if self.datasets.contains_key(n) {
+                    removed.extend(self.remove(n));
+                }
+            }
+            let outputs: Vec<OutputRecord> = derived
+                .outputs
+                .iter()
+                .zip(&names)
+                .map(|(d, n)| OutputRecord { name: n.clone(), rows: d.num_rows(), sha256: None })
+                .collect();
+            let outcome = StepOutcome {
+                rows_in: derived.rows_in,
+                rows_out: outputs.first().map_or(0, |o| o.rows),
+                rows_set_aside: derived.rows_set_aside,
+                output_sha256: None,
+                outputs,
+            };
+            let label = derive.label();
+            for (mut d, n) in derived.outputs.into_iter().zip(names) {
+                d.name = n.clone();
+                d.derived = Some(label.clone());
+                self.datasets.insert(n, d);
+            }
+            removed.retain(|r| !self.datasets.contains_key(r));
+            let recorded = derived.recorded.unwrap_or(step);
+            self.recipe.steps.push(RecipeStep { step: recorded.clone(), outcome: Some(outcome.clone()) });
+            return Ok(Applied { step: recorded, outcome, report: derived.report, removed });
+        }
         let outcome = match (&step, input) {
             (Step::Load(load), StepInput::Loaded(loaded)) => {
                 if loaded.source_sha256 != load.source.sha256 {
@@ -171,18 +326,35 @@ impl Session {
                 let rows_set_aside = loaded.report.rows_set_aside;
                 let dataset = Dataset::from_loaded(&load.output, &load.source.name, *loaded);
                 let rows_out = dataset.num_rows();
-                let outcome =
-                    StepOutcome { rows_in: rows_out + rows_set_aside, rows_out, rows_set_aside, output_sha256: None };
+                let outcome = StepOutcome {
+                    rows_in: rows_out + rows_set_aside,
+                    rows_out,
+                    rows_set_aside,
+                    output_sha256: None,
+                    outputs: Vec::new(),
+                };
                 self.datasets.insert(load.output.clone(), dataset);
                 outcome
             }
             (Step::Load(_), StepInput::None) => {
                 return Err(CoreError::invalid("a load step needs its file", Default::default()))
             }
+            (other, _) => return Err(CoreError::step(format!("step \"{}\" cannot be applied here", other.label()))),
         };
-        self.recipe.steps.push(RecipeStep { step, outcome: Some(outcome.clone()) });
-        Ok(outcome)
+        self.recipe.steps.push(RecipeStep { step: step.clone(), outcome: Some(outcome.clone()) });
+        Ok(Applied { step, outcome, report: None, removed: Vec::new() })
     }
+}
+
+/// Everything applying a step did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    /// The step as recorded in the recipe.
+    pub step: Step,
+    pub outcome: StepOutcome,
+    pub report: Option<StepReport>,
+    /// Datasets of an earlier run (and what was derived from them) that are gone.
+    pub removed: Vec<String>,
 }
 
 #[cfg(test)]
@@ -224,5 +396,73 @@ mod tests {
             options: IngestOptions::default(),
         });
         assert!(session.apply(step, StepInput::Loaded(Box::new(loaded))).is_err());
+    }
+
+    fn loaded_session() -> Session {
+        let bytes = b"a,b,c\n1,x,true\n2,y,false\n3,z,true\n";
+        let loaded = load_bytes("t.csv", bytes, &IngestOptions::default()).unwrap();
+        let mut session = Session::default();
+        let step = Step::Load(LoadStep {
+            source: SourceRef {
+                name: "t.csv".into(),
+                bytes: loaded.source_bytes,
+                sha256: loaded.source_sha256.clone(),
+            },
+            output: "t".into(),
+            options: IngestOptions::default(),
+        });
+        session.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+        session
+    }
+
+    fn keep(input: &str, output: &str, cols: &[(&str, Option<&str>)]) -> Step {
+        Step::Columns(ColumnsStep {
+            input: input.into(),
+            output: output.into(),
+            columns: cols
+                .iter()
+                .map(|(c, r)| crate::core::transform::ColumnPick { column: c.to_string(), rename: r.map(String::from) })
+                .collect(),
+        })
+    }
+
+    #[test]
+    fn derived_steps_record_outputs_and_rerunning_replaces_downstream() {
+        let mut session = loaded_session();
+        let a = session.apply_reporting(keep("t", "t2", &[("c", None), ("a", Some("id"))]), StepInput::None).unwrap();
+        assert_eq!((a.outcome.rows_in, a.outcome.rows_out), (3, 3));
+        let t2 = session.dataset("t2").unwrap();
+        let names: Vec<_> = t2.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, ["c", "id"]);
+        assert_eq!(t2.derived.as_deref(), Some("keep 2 columns of t, rename 1"));
+        session.apply(keep("t2", "t3", &[("id", None)]), StepInput::None).unwrap();
+        assert_eq!(session.recipe.steps.len(), 3);
+
+        // Re-running the step that made t2 replaces it and drops t3, which was built on it.
+        let again = session.apply_reporting(keep("t", "t2", &[("b", None)]), StepInput::None).unwrap();
+        assert_eq!(again.removed, vec!["t3".to_string()]);
+        assert!(session.dataset("t3").is_err());
+        let ops: Vec<_> = session.recipe.steps.iter().map(|s| s.step.label()).collect();
+        assert_eq!(ops, ["load t.csv", "keep 1 column of t"]);
+
+        let recipe = session.recipe().clone();
+        let out = &recipe.steps[1].outcome.as_ref().unwrap().outputs[0];
+        assert_eq!((out.name.as_str(), out.rows), ("t2", 3));
+        assert_eq!(out.sha256, recipe.steps[1].outcome.as_ref().unwrap().output_sha256);
+        assert!(recipe.to_json().contains("\"op\": \"columns\""));
+        assert_eq!(Recipe::from_json(&recipe.to_json()).unwrap(), recipe);
+    }
+
+    #[test]
+    fn derived_steps_refuse_bad_parameters_without_changing_the_session() {
+        let mut session = loaded_session();
+        let e = session.apply(keep("t", "u", &[("nope", None)]), StepInput::None).unwrap_err();
+        assert!(e.to_string().contains("no column \"nope\""), "{e}");
+        let e = session.apply(keep("t", "t", &[("a", None)]), StepInput::None).unwrap_err();
+        assert!(e.to_string().contains("overwrite its own input"), "{e}");
+        let e = session.apply(keep("missing", "u", &[("a", None)]), StepInput::None).unwrap_err();
+        assert_eq!(e.kind(), "unknown_dataset");
+        assert_eq!(session.recipe.steps.len(), 1);
+        assert_eq!(session.datasets.len(), 1);
     }
 }

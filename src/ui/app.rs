@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::panels::{LoadPanel, NotYetPanel, ProfilePanel};
+use super::panels::{CleanPanel, LoadPanel, NotYetPanel, ProfilePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
                 {move || match state.step.get() {
                     StepId::Load => view! { <LoadPanel/> }.into_any(),
                     StepId::Profile => view! { <ProfilePanel/> }.into_any(),
+                    StepId::Clean => view! { <CleanPanel/> }.into_any(),
                     other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>

@@ -12,6 +12,7 @@ use crate::core::dataset::Page;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
+use crate::core::recipe::{Step, StepOutcome, StepReport};
 use crate::protocol::{DatasetSummary, Progress, Request, Response, WireError};
 
 /// The steps of the rail, in the order a person takes them.
@@ -96,6 +97,19 @@ pub struct AppState {
     pub profiling: RwSignal<Option<u64>>,
     pub format_sizes: RwSignal<Option<(String, FormatSizes)>>,
     pub measuring_formats: RwSignal<bool>,
+    /// Derived steps applied this session, newest last (one entry per step; a re-run replaces).
+    pub applied: RwSignal<Vec<AppliedShown>>,
+    /// An apply request in flight (its id).
+    pub applying: RwSignal<Option<u64>>,
+}
+
+/// A derived step as the panels show it: what ran, what it changed, its report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedShown {
+    pub step: Step,
+    pub outcome: StepOutcome,
+    pub report: Option<StepReport>,
+    pub elapsed_ms: f64,
 }
 
 /// A profile as the Profile panel shows it.
@@ -135,6 +149,8 @@ impl AppState {
             profiling: RwSignal::new(None),
             format_sizes: RwSignal::new(None),
             measuring_formats: RwSignal::new(false),
+            applied: RwSignal::new(Vec::new()),
+            applying: RwSignal::new(None),
         };
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
@@ -210,6 +226,20 @@ impl AppState {
         client.send(&Request::FormatSizes { request_id, dataset }, None);
     }
 
+    /// Applies a derived step in the worker (validate, clean, sample, split, compare…).
+    pub fn apply(&self, step: Step) {
+        let client = client();
+        let request_id = client.next_id();
+        self.applying.set(Some(request_id));
+        self.error.set(None);
+        client.send(&Request::Apply { request_id, step }, None);
+    }
+
+    /// The latest applied step that `pick` selects.
+    pub fn last_applied(&self, pick: impl Fn(&Step) -> bool) -> Option<AppliedShown> {
+        self.applied.with(|a| a.iter().rev().find(|x| pick(&x.step)).cloned())
+    }
+
     pub fn crash_worker(&self) {
         client().send(&Request::Crash, None);
     }
@@ -258,6 +288,38 @@ impl AppState {
                 self.measuring_formats.set(false);
                 self.format_sizes.set(Some((dataset, sizes)));
             }
+            Response::Applied { request_id, step, outcome, report, datasets, removed, elapsed_ms } => {
+                if self.applying.get_untracked() == Some(request_id) {
+                    self.applying.set(None);
+                }
+                let outputs = step.outputs();
+                self.datasets.update(|ds| {
+                    ds.retain(|d| !removed.contains(&d.id));
+                    for summary in datasets {
+                        match ds.iter_mut().find(|d| d.id == summary.id) {
+                            Some(d) => *d = summary,
+                            None => ds.push(summary),
+                        }
+                    }
+                });
+                self.applied.update(|a| {
+                    // A re-run replaces the earlier entry; steps whose outputs were removed go too.
+                    a.retain(|x| {
+                        let outs = x.step.outputs();
+                        !outs.iter().any(|o| outputs.contains(o) || removed.contains(o))
+                    });
+                    a.push(AppliedShown { step: *step, outcome, report: report.map(|r| *r), elapsed_ms });
+                });
+                if self.current.with_untracked(|c| c.as_ref().is_some_and(|c| removed.contains(c))) {
+                    self.current.set(outputs.first().cloned());
+                }
+                if self
+                    .page
+                    .with_untracked(|p| p.as_ref().is_some_and(|(d, _)| removed.contains(d) || outputs.contains(d)))
+                {
+                    self.page.set(None);
+                }
+            }
             Response::Page { dataset, page, .. } => self.page.set(Some((dataset, page))),
             Response::Recipe { json, .. } => self.recipe_json.set(Some(json)),
             Response::Cancelled { request_id } => {
@@ -273,9 +335,11 @@ impl AppState {
                         self.busy.set(None);
                         format!("{name} could not be loaded")
                     }
+                    Some(id) if self.applying.get_untracked() == Some(id) => "The step could not be run".into(),
                     _ => "The worker reported a problem".into(),
                 };
                 self.profiling.set(None);
+                self.applying.set(None);
                 self.measuring_formats.set(false);
                 self.error.set(Some(ShownError { title, error }));
             }
@@ -291,6 +355,8 @@ impl AppState {
                 self.page.set(None);
                 self.profile.set(None);
                 self.profiling.set(None);
+                self.applying.set(None);
+                self.applied.set(Vec::new());
                 self.measuring_formats.set(false);
                 self.error.set(Some(ShownError {
                     title: "The worker crashed and was restarted".into(),

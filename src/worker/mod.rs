@@ -17,7 +17,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 use crate::core::error::{CoreError, Result};
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
 use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
-use crate::protocol::{ColumnSummary, DatasetSummary, Phase, Progress, Request, Response, WireError};
+use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
 
 pub use file::{read_range, BlobChunkReader};
 
@@ -119,6 +119,31 @@ impl Engine {
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
             }
+            Request::Apply { request_id, step } => {
+                let started = now_ms();
+                let mut session = self.session.borrow_mut();
+                match session.apply_reporting(step, StepInput::None) {
+                    Ok(applied) => {
+                        let datasets = applied
+                            .step
+                            .outputs()
+                            .iter()
+                            .filter_map(|n| session.datasets.get(n))
+                            .map(|d| DatasetSummary::of(d, None, 0.0))
+                            .collect();
+                        self.send(Response::Applied {
+                            request_id,
+                            step: Box::new(applied.step),
+                            outcome: applied.outcome,
+                            report: applied.report.map(Box::new),
+                            datasets,
+                            removed: applied.removed,
+                            elapsed_ms: now_ms() - started,
+                        })
+                    }
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
             Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),
         }
     }
@@ -165,21 +190,7 @@ impl Engine {
         });
         let outcome = session.apply(step, StepInput::Loaded(Box::new(loaded)))?;
         let d = session.dataset(&output)?;
-        Ok(DatasetSummary {
-            id: output,
-            rows: d.num_rows(),
-            columns: d
-                .schema
-                .fields()
-                .iter()
-                .zip(d.null_counts())
-                .map(|(f, nulls)| ColumnSummary { name: f.name().clone(), data_type: f.data_type().to_string(), nulls })
-                .collect(),
-            source: d.source.clone(),
-            report: d.load_report.clone(),
-            outcome: Some(outcome),
-            elapsed_ms: now_ms() - started,
-        })
+        Ok(DatasetSummary::of(d, Some(outcome), now_ms() - started))
     }
 
     async fn load_parquet(

@@ -2,5 +2,6 @@
 
 pub mod charts;
 mod grid;
+pub mod step;
 
 pub use grid::DataGrid;

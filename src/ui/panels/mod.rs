@@ -1,8 +1,10 @@
 //! One panel per step of the rail.
 
+mod clean;
 mod load;
 mod profile;
 
+pub use clean::CleanPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
 

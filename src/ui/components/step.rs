@@ -1,0 +1,104 @@
+//! Pieces every derived-step panel shares: choosing an input dataset, naming an output, and the
+//! "what changed" line (rows in and out, rows set aside, outputs with their row counts).
+
+use leptos::prelude::*;
+
+use crate::core::recipe::StepOutcome;
+use crate::ui::state::AppState;
+use crate::view_model::thousands;
+
+/// A select over the session's datasets. Starts on the current dataset when `selected` is empty.
+#[component]
+pub fn DatasetPicker(
+    selected: RwSignal<String>,
+    #[prop(into)] testid: String,
+    #[prop(into)] label: String,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    Effect::new(move |_| {
+        let names: Vec<String> = state.datasets.with(|ds| ds.iter().map(|d| d.id.clone()).collect());
+        let now = selected.get_untracked();
+        if now.is_empty() || !names.contains(&now) {
+            let pick = state.current.get().filter(|c| names.contains(c)).or_else(|| names.first().cloned());
+            selected.set(pick.unwrap_or_default());
+        }
+    });
+    view! {
+        <label class="picker">
+            {label} " "
+            <select
+                data-testid=testid
+                prop:value=move || selected.get()
+                on:change=move |ev| selected.set(event_target_value(&ev))
+            >
+                {move || {
+                    state
+                        .datasets
+                        .get()
+                        .into_iter()
+                        .map(|d| {
+                            let text = format!("{} ({} rows)", d.id, thousands(d.rows));
+                            let id = d.id.clone();
+                            view! { <option value=id.clone() selected=move || selected.get() == id>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
+/// What a step changed: rows in → out, rows set aside, and each output's rows.
+#[component]
+pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
+    let outputs = outcome.outputs.clone();
+    view! {
+        <p class="step-summary" data-testid="step-summary" data-rows-in=outcome.rows_in data-rows-out=outcome.rows_out>
+            {format!(
+                "{} rows in → {} rows out{}. Ran in {:.2} s.",
+                thousands(outcome.rows_in),
+                thousands(outcome.rows_out),
+                if outcome.rows_set_aside > 0 {
+                    format!(", {} set aside (kept in their own output)", thousands(outcome.rows_set_aside))
+                } else {
+                    String::new()
+                },
+                elapsed_ms / 1000.0,
+            )}
+        </p>
+        {(outputs.len() > 1)
+            .then(|| {
+                view! {
+                    <ul class="step-outputs" data-testid="step-outputs">
+                        {outputs
+                            .into_iter()
+                            .map(|o| {
+                                let name = o.name.clone();
+                                view! {
+                                    <li data-output=name data-rows=o.rows>
+                                        <code>{o.name}</code> ": " {thousands(o.rows)} " rows"
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+    }
+}
+
+/// A text input for an output dataset's name.
+#[component]
+pub fn OutputName(value: RwSignal<String>, #[prop(into)] testid: String, #[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <label class="picker">
+            {label} " "
+            <input
+                type="text"
+                data-testid=testid
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}

@@ -1,0 +1,125 @@
+//! The Clean panel: operations that fix what the profile found, each a recipe step that makes a
+//! new dataset (the input is never changed in place).
+
+use leptos::prelude::*;
+
+use crate::core::recipe::Step;
+use crate::core::transform::columns::{ColumnPick, ColumnsStep};
+use crate::ui::components::step::{DatasetPicker, OutputName, StepSummary};
+use crate::ui::state::AppState;
+
+#[component]
+pub fn CleanPanel() -> impl IntoView {
+    view! {
+        <section class="panel" data-testid="panel-clean" aria-labelledby="clean-title">
+            <h2 id="clean-title">"Clean"</h2>
+            <p class="explain">
+                "Cleaning makes a new dataset from an old one; the original stays as it was, so every "
+                "change can be compared, undone and replayed from the recipe."
+            </p>
+            <ColumnsTool/>
+        </section>
+    }
+}
+
+/// Keep, drop, reorder and rename columns.
+#[component]
+fn ColumnsTool() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let input = RwSignal::new(String::new());
+    let output = RwSignal::new(String::new());
+    // (input column, kept, new name) for the selected input, in output order.
+    let picks = RwSignal::new(Vec::<(String, bool, String)>::new());
+    Effect::new(move |_| {
+        let name = input.get();
+        let cols = state.datasets.with(|ds| {
+            ds.iter().find(|d| d.id == name).map(|d| d.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+        });
+        picks.set(cols.unwrap_or_default().into_iter().map(|c| (c.clone(), true, c)).collect());
+        output.set(format!("{name}.columns"));
+    });
+    let apply = move |_| {
+        let columns = picks
+            .get_untracked()
+            .into_iter()
+            .filter(|(_, keep, _)| *keep)
+            .map(|(column, _, new)| {
+                let rename = (new != column).then_some(new);
+                ColumnPick { column, rename }
+            })
+            .collect();
+        let step = ColumnsStep { input: input.get_untracked(), output: output.get_untracked(), columns };
+        state.apply(Step::Columns(step));
+    };
+    let last = move || state.last_applied(|s| matches!(s, Step::Columns(_)));
+    view! {
+        <section class="tool" data-testid="columns-tool">
+            <h3>"Choose and rename columns"</h3>
+            <p class="explain">
+                "Drop columns a model must not see (identifiers, leaked labels) or that say nothing "
+                "(constant), and give the rest clear names. Unticked columns are left out of the output."
+            </p>
+            <DatasetPicker selected=input testid="columns-input" label="Input"/>
+            <table class="columns-picks">
+                <thead>
+                    <tr>
+                        <th scope="col">"Keep"</th>
+                        <th scope="col">"Column"</th>
+                        <th scope="col">"Name in the output"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        picks
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (column, keep, new))| {
+                                view! {
+                                    <tr>
+                                        <td>
+                                            <input
+                                                type="checkbox"
+                                                data-testid=format!("keep-{column}")
+                                                prop:checked=keep
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    picks.update(|p| p[i].1 = on);
+                                                }
+                                            />
+                                        </td>
+                                        <td>
+                                            <code>{column.clone()}</code>
+                                        </td>
+                                        <td>
+                                            <input
+                                                type="text"
+                                                data-testid=format!("rename-{column}")
+                                                prop:value=new
+                                                on:change=move |ev| {
+                                                    let v = event_target_value(&ev);
+                                                    picks.update(|p| p[i].2 = v);
+                                                }
+                                            />
+                                        </td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+            <OutputName value=output testid="columns-output" label="Output dataset"/>
+            <button
+                data-testid="columns-apply"
+                disabled=move || state.applying.get().is_some() || input.get().is_empty()
+                on:click=apply
+            >
+                "Apply"
+            </button>
+            {move || {
+                last().map(|a| view! { <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/> })
+            }}
+        </section>
+    }
+}
