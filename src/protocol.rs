@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::dataset::Dataset;
 use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
+use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
@@ -41,6 +42,8 @@ pub enum Request {
     /// Apply a recipe step that derives datasets from the session's datasets (validate, clean,
     /// sample, split…). Answered by `Applied`.
     Apply { request_id: u64, step: Step },
+    /// Write a dataset as a file for download. Answered by `Exported`.
+    Export { request_id: u64, dataset: DatasetId, format: FileFormat },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -98,6 +101,18 @@ pub enum Response {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         removed: Vec<DatasetId>,
         elapsed_ms: f64,
+    },
+    /// A dataset written as a file. The bytes travel beside the JSON (a transferred buffer),
+    /// not inside it.
+    Exported {
+        request_id: u64,
+        dataset: DatasetId,
+        file_name: String,
+        mime: String,
+        /// SHA-256 of the file's bytes.
+        sha256: String,
+        #[serde(skip)]
+        bytes: Vec<u8>,
     },
     Cancelled {
         request_id: u64,

@@ -9,6 +9,7 @@ use web_sys::File;
 
 use super::worker_client::WorkerClient;
 use crate::core::dataset::Page;
+use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
@@ -101,6 +102,8 @@ pub struct AppState {
     pub applied: RwSignal<Vec<AppliedShown>>,
     /// An apply request in flight (its id).
     pub applying: RwSignal<Option<u64>>,
+    /// Files written for download this session: (file name, SHA-256 of its bytes, size), newest last.
+    pub downloads: RwSignal<Vec<(String, String, u64)>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -151,6 +154,7 @@ impl AppState {
             measuring_formats: RwSignal::new(false),
             applied: RwSignal::new(Vec::new()),
             applying: RwSignal::new(None),
+            downloads: RwSignal::new(Vec::new()),
         };
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
@@ -233,6 +237,13 @@ impl AppState {
         self.applying.set(Some(request_id));
         self.error.set(None);
         client.send(&Request::Apply { request_id, step }, None);
+    }
+
+    /// Writes a dataset as a file in the worker; the browser then saves it.
+    pub fn download(&self, dataset: &str, format: FileFormat) {
+        let client = client();
+        let request_id = client.next_id();
+        client.send(&Request::Export { request_id, dataset: dataset.to_string(), format }, None);
     }
 
     /// The latest applied step that `pick` selects.
@@ -320,6 +331,16 @@ impl AppState {
                     self.page.set(None);
                 }
             }
+            Response::Exported { file_name, mime, sha256, bytes, .. } => {
+                let size = bytes.len() as u64;
+                match save_file(&file_name, &mime, &bytes) {
+                    Ok(()) => self.downloads.update(|d| d.push((file_name, sha256, size))),
+                    Err(message) => self.error.set(Some(ShownError {
+                        title: format!("{file_name} could not be saved"),
+                        error: WireError { kind: "download".into(), message, location: None },
+                    })),
+                }
+            }
             Response::Page { dataset, page, .. } => self.page.set(Some((dataset, page))),
             Response::Recipe { json, .. } => self.recipe_json.set(Some(json)),
             Response::Cancelled { request_id } => {
@@ -371,4 +392,30 @@ impl AppState {
             }
         }
     }
+}
+
+/// Hands bytes to the browser as a download (a blob: URL clicked through a temporary link; no
+/// network is involved).
+pub fn save_file(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    // The click has started the download; the URL is released a minute later (as FileSaver.js
+    // does: revoking at once can cancel a large download in some browsers).
+    let release = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 60_000);
+    }
+    Ok(())
 }

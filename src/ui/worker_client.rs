@@ -52,10 +52,18 @@ impl WorkerClient {
         let onmessage = EventHandler::new(move |ev: web_sys::Event| {
             let Some(me) = me.upgrade() else { return };
             let ev: MessageEvent = ev.unchecked_into();
-            let Some(text) = ev.data().as_string() else {
+            let data = ev.data();
+            // A written file arrives as [json, bytes]; everything else as a JSON string.
+            let (text, bytes) = if data.is_array() {
+                let arr: js_sys::Array = data.unchecked_into();
+                (arr.get(0).as_string(), arr.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec()))
+            } else {
+                (data.as_string(), None)
+            };
+            let Some(text) = text else {
                 return;
             };
-            match Response::from_json(&text) {
+            match Response::from_json(&text).map(|r| with_bytes(r, bytes)) {
                 Ok(Response::Ready) => {
                     me.ready.set(true);
                     me.flush();
@@ -120,5 +128,15 @@ impl WorkerClient {
                 (self.on_response)(Response::Panic { message: format!("cannot reach the worker: {e:?}") });
             }
         }
+    }
+}
+
+/// Puts a file's bytes, which travel beside the JSON, back into their response.
+fn with_bytes(r: Response, bytes: Option<Vec<u8>>) -> Response {
+    match (r, bytes) {
+        (Response::Exported { request_id, dataset, file_name, mime, sha256, .. }, Some(bytes)) => {
+            Response::Exported { request_id, dataset, file_name, mime, sha256, bytes }
+        }
+        (r, _) => r,
     }
 }

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::core::error::{CoreError, Result};
+use crate::core::export;
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
 use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
 use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
@@ -139,6 +140,24 @@ impl Engine {
                             datasets,
                             removed: applied.removed,
                             elapsed_ms: now_ms() - started,
+                        })
+                    }
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
+            Request::Export { request_id, dataset, format } => {
+                let session = self.session.borrow();
+                let written = session.dataset(&dataset).and_then(|d| export::write_dataset(d, format));
+                match written {
+                    Ok(bytes) => {
+                        use sha2::{Digest, Sha256};
+                        self.send(Response::Exported {
+                            request_id,
+                            file_name: export::file_name(&dataset, format),
+                            dataset,
+                            mime: format.mime().to_string(),
+                            sha256: ingest::hex(&Sha256::digest(&bytes)),
+                            bytes,
                         })
                     }
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
@@ -328,8 +347,16 @@ pub async fn yield_to_events() {
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {
+    let json = JsValue::from_str(&r.to_json());
+    // A file's bytes travel beside the JSON, their buffer transferred rather than copied.
+    if let Response::Exported { bytes, .. } = r {
+        let array = js_sys::Uint8Array::from(bytes.as_slice());
+        let message = js_sys::Array::of2(&json, &array);
+        let _ = scope.post_message_with_transfer(&message, &js_sys::Array::of1(&array.buffer()));
+        return;
+    }
     // Posting can only fail for uncloneable values; a string always clones.
-    let _ = scope.post_message(&JsValue::from_str(&r.to_json()));
+    let _ = scope.post_message(&json);
 }
 
 /// Entry point of the worker binary: wires `onmessage` to an `Engine` and says Ready.

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::export::FileFormat;
 use crate::core::recipe::StepOutcome;
 use crate::ui::state::AppState;
 use crate::view_model::thousands;
@@ -48,7 +49,8 @@ pub fn DatasetPicker(
     }
 }
 
-/// What a step changed: rows in → out, rows set aside, and each output's rows.
+/// What a step changed: rows in → out, rows set aside, and each output with its rows and
+/// download buttons.
 #[component]
 pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
     let outputs = outcome.outputs.clone();
@@ -66,7 +68,7 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
                 elapsed_ms / 1000.0,
             )}
         </p>
-        {(outputs.len() > 1)
+        {(!outputs.is_empty())
             .then(|| {
                 view! {
                     <ul class="step-outputs" data-testid="step-outputs">
@@ -76,7 +78,7 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
                                 let name = o.name.clone();
                                 view! {
                                     <li data-output=name data-rows=o.rows>
-                                        <code>{o.name}</code> ": " {thousands(o.rows)} " rows"
+                                        <code>{o.name.clone()}</code> ": " {thousands(o.rows)} " rows · download " <DownloadButtons dataset=o.name/>
                                     </li>
                                 }
                             })
@@ -100,5 +102,31 @@ pub fn OutputName(value: RwSignal<String>, #[prop(into)] testid: String, #[prop(
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
         </label>
+    }
+}
+
+/// Buttons that save a dataset as CSV or Parquet (written in the worker; nothing leaves the tab).
+#[component]
+pub fn DownloadButtons(#[prop(into)] dataset: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let csv = dataset.clone();
+    let parquet = dataset.clone();
+    view! {
+        <span class="downloads" data-dataset=dataset.clone()>
+            <button
+                class="secondary"
+                data-testid=format!("download-csv-{dataset}")
+                on:click=move |_| state.download(&csv, FileFormat::Csv)
+            >
+                "CSV"
+            </button>
+            <button
+                class="secondary"
+                data-testid=format!("download-parquet-{dataset}")
+                on:click=move |_| state.download(&parquet, FileFormat::Parquet)
+            >
+                "Parquet"
+            </button>
+        </span>
     }
 }

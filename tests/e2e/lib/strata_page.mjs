@@ -42,6 +42,27 @@ export class StrataPage {
     await this.page.locator('[data-testid=profile-summary]').waitFor({ timeout: 120_000 });
   }
 
+  /** Opens a step of the rail by its slug (load, profile, validate, clean, sample, compare, export). */
+  async openStep(slug) {
+    await this.page.locator(`[data-testid=rail-${slug}]`).click();
+    await this.page.locator(`[data-testid=panel-${slug}]`).waitFor();
+  }
+
+  /** Clicks a button that saves a file and returns the file's name and bytes. */
+  async download(selector) {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.locator(selector).click()]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+  }
+
+  /** Waits until the last applied step's summary shows and returns its rows in and out. */
+  async stepSummary(scope = this.page) {
+    const s = scope.locator('[data-testid=step-summary]').last();
+    await s.waitFor({ timeout: 120_000 });
+    return { rowsIn: Number(await s.getAttribute('data-rows-in')), rowsOut: Number(await s.getAttribute('data-rows-out')), text: await s.innerText() };
+  }
+
   async alertKinds() {
     return this.page.locator('[data-testid=alert]').evaluateAll((els) => els.map((e) => e.dataset.kind));
   }
