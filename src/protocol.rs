@@ -42,8 +42,15 @@ pub enum Request {
     /// Apply a recipe step that derives datasets from the session's datasets (validate, clean,
     /// sample, split…). Answered by `Applied`.
     Apply { request_id: u64, step: Step },
-    /// Write a dataset as a file for download. Answered by `Exported`.
-    Export { request_id: u64, dataset: DatasetId, format: FileFormat },
+    /// Write a dataset as a file for download (named `file_name`, else after the dataset) and
+    /// record the export in the recipe. Answered by `Exported`.
+    Export {
+        request_id: u64,
+        dataset: DatasetId,
+        format: FileFormat,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file_name: Option<String>,
+    },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }

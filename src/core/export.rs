@@ -191,6 +191,148 @@ fn text_cell(v: Option<&str>, out: &mut Vec<u8>) {
     }
 }
 
+/// A file written from a dataset: recorded in the recipe, so a replay writes the same file and
+/// checks its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    pub dataset: String,
+    pub file_name: String,
+    #[serde(flatten)]
+    pub format: FileFormat,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows: u64,
+}
+
+/// A file format Strata writes. JSON: `{"format":"csv"}`, `{"format":"parquet","codec":"zstd"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum FileFormat {
+    Csv,
+    Jsonl,
+    Parquet {
+        #[serde(default)]
+        codec: ParquetCodec,
+    },
+}
+
+/// Parquet compression. zstd is the default: smallest files at a speed that keeps up with CSV.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParquetCodec {
+    #[default]
+    Zstd,
+    Snappy,
+    Uncompressed,
+}
+
+impl FileFormat {
+    pub const PARQUET: FileFormat = FileFormat::Parquet { codec: ParquetCodec::Zstd };
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "csv",
+            FileFormat::Jsonl => "jsonl",
+            FileFormat::Parquet { .. } => "parquet",
+        }
+    }
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileFormat::Csv => "text/csv",
+            FileFormat::Jsonl => "application/jsonl",
+            FileFormat::Parquet { .. } => "application/vnd.apache.parquet",
+        }
+    }
+    /// Parses `csv`, `jsonl`, `parquet` (zstd), `parquet-snappy`, `parquet-uncompressed`.
+    pub fn parse(s: &str) -> Option<FileFormat> {
+        Some(match s {
+            "csv" => FileFormat::Csv,
+            "jsonl" | "ndjson" => FileFormat::Jsonl,
+            "parquet" | "parquet-zstd" => FileFormat::PARQUET,
+            "parquet-snappy" => FileFormat::Parquet { codec: ParquetCodec::Snappy },
+            "parquet-uncompressed" => FileFormat::Parquet { codec: ParquetCodec::Uncompressed },
+            _ => return None,
+        })
+    }
+}
+
+/// The file name a dataset is written under: its name with the format's extension (a name that
+/// already ends in `.csv` or `.parquet` loses that ending first, so `orders.csv` → `orders.parquet`).
+pub fn file_name(dataset: &str, format: FileFormat) -> String {
+    let stem = [".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".txt"]
+        .iter()
+        .find_map(|e| dataset.strip_suffix(e))
+        .unwrap_or(dataset);
+    format!("{stem}.{}", format.extension())
+}
+
+/// Rows per Parquet row group: fixed, so that the same table always gives the same bytes.
+pub const PARQUET_ROW_GROUP: usize = 1 << 20;
+
+/// Writes Parquet deterministically: fixed writer settings (codec, row-group size, statistics,
+/// `created_by`) and no timestamps, so the same table gives the same bytes in the browser and
+/// natively. Batches are written as they come; the writer holds one row group, not a copy of the
+/// table.
+pub fn write_parquet(
+    schema: &Schema,
+    batches: &[RecordBatch],
+    codec: ParquetCodec,
+    out: impl std::io::Write + Send,
+) -> Result<()> {
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+    let failed =
+        |e: parquet::errors::ParquetError| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default());
+    let compression = match codec {
+        ParquetCodec::Zstd => Compression::ZSTD(ZstdLevel::default()),
+        ParquetCodec::Snappy => Compression::SNAPPY,
+        ParquetCodec::Uncompressed => Compression::UNCOMPRESSED,
+    };
+    let props = WriterProperties::builder()
+        .set_compression(compression)
+        .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP))
+        .set_created_by(concat!("strata ", env!("CARGO_PKG_VERSION")).to_string())
+        .build();
+    let mut w = ArrowWriter::try_new(out, Arc::new(schema.clone()), Some(props)).map_err(failed)?;
+    for b in batches {
+        w.write(b).map_err(failed)?;
+    }
+    w.close().map_err(failed)?;
+    Ok(())
+}
+
+/// Writes JSON Lines: one object per row, keys in column order, nulls written as `null`.
+pub fn write_jsonl(batches: &[RecordBatch], out: impl std::io::Write) -> Result<()> {
+    let failed =
+        |e: arrow_schema::ArrowError| CoreError::invalid(format!("cannot write JSON Lines: {e}"), Default::default());
+    let mut w =
+        arrow_json::WriterBuilder::new().with_explicit_nulls(true).build::<_, arrow_json::writer::LineDelimited>(out);
+    for b in batches {
+        w.write(b).map_err(failed)?;
+    }
+    w.finish().map_err(failed)?;
+    Ok(())
+}
+
+/// Writes a dataset in `format` to `out`, batch by batch.
+pub fn write_to(dataset: &Dataset, format: FileFormat, mut out: impl std::io::Write + Send) -> Result<()> {
+    match format {
+        FileFormat::Csv => write_csv(&dataset.schema, &dataset.batches, &mut out)
+            .map_err(|e| CoreError::invalid(format!("cannot write CSV: {e}"), Default::default())),
+        FileFormat::Jsonl => write_jsonl(&dataset.batches, out),
+        FileFormat::Parquet { codec } => write_parquet(&dataset.schema, &dataset.batches, codec, out),
+    }
+}
+
+/// A dataset written in `format`, in memory (the browser hands the bytes to a download).
+pub fn write_dataset(dataset: &Dataset, format: FileFormat) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_to(dataset, format, &mut out)?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,8 +371,8 @@ mod tests {
         )
         .unwrap();
         let d = Dataset::new("t", schema.clone(), vec![b.clone()]);
-        let one = write_dataset(&d, FileFormat::Parquet).unwrap();
-        assert_eq!(one, write_dataset(&d, FileFormat::Parquet).unwrap());
+        let one = write_dataset(&d, FileFormat::PARQUET).unwrap();
+        assert_eq!(one, write_dataset(&d, FileFormat::PARQUET).unwrap());
         assert_eq!(&one[..4], b"PAR1");
         let back: Vec<RecordBatch> =
             parquet::arrow::arrow_reader::ParquetRecordBatchReader::try_new(bytes::Bytes::from(one), 1024)
@@ -243,7 +385,7 @@ mod tests {
 
     #[test]
     fn file_names_swap_the_extension() {
-        assert_eq!(file_name("orders.csv", FileFormat::Parquet), "orders.parquet");
+        assert_eq!(file_name("orders.csv", FileFormat::PARQUET), "orders.parquet");
         assert_eq!(file_name("orders.csv.valid", FileFormat::Csv), "orders.csv.valid.csv");
         assert_eq!(file_name("train", FileFormat::Csv), "train.csv");
     }
@@ -265,72 +407,5 @@ mod tests {
                 .unwrap();
         assert_eq!(content_hash(&schema, std::slice::from_ref(&one)), content_hash(&schema, &[a, b]));
         assert_ne!(content_hash(&schema, &[one]), content_hash(&schema, &[n]));
-    }
-}
-
-/// A file format Strata writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileFormat {
-    Csv,
-    Parquet,
-}
-
-impl FileFormat {
-    pub fn extension(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "csv",
-            FileFormat::Parquet => "parquet",
-        }
-    }
-    pub fn mime(self) -> &'static str {
-        match self {
-            FileFormat::Csv => "text/csv",
-            FileFormat::Parquet => "application/vnd.apache.parquet",
-        }
-    }
-}
-
-/// The file name a dataset is written under: its name with the format's extension (a name that
-/// already ends in `.csv` or `.parquet` loses that ending first, so `orders.csv` → `orders.parquet`).
-pub fn file_name(dataset: &str, format: FileFormat) -> String {
-    let stem = [".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet", ".txt"]
-        .iter()
-        .find_map(|e| dataset.strip_suffix(e))
-        .unwrap_or(dataset);
-    format!("{stem}.{}", format.extension())
-}
-
-/// Writes Parquet deterministically (zstd, one row group per 1,048,576 rows): the same table gives
-/// the same bytes, in the browser and natively.
-pub fn write_parquet(schema: &Schema, batches: &[RecordBatch]) -> Result<Vec<u8>> {
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::{Compression, ZstdLevel};
-    use parquet::file::properties::WriterProperties;
-    let failed =
-        |e: parquet::errors::ParquetError| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default());
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_created_by(concat!("strata ", env!("CARGO_PKG_VERSION")).to_string())
-        .build();
-    let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, Arc::new(schema.clone()), Some(props)).map_err(failed)?;
-    for b in batches {
-        w.write(b).map_err(failed)?;
-    }
-    w.close().map_err(failed)?;
-    Ok(buf)
-}
-
-/// A dataset written in `format`.
-pub fn write_dataset(dataset: &Dataset, format: FileFormat) -> Result<Vec<u8>> {
-    match format {
-        FileFormat::Csv => {
-            let mut out = Vec::new();
-            write_csv(&dataset.schema, &dataset.batches, &mut out)
-                .map_err(|e| CoreError::invalid(format!("cannot write CSV: {e}"), Default::default()))?;
-            Ok(out)
-        }
-        FileFormat::Parquet => write_parquet(&dataset.schema, &dataset.batches),
     }
 }

@@ -5,6 +5,7 @@ pub mod dataset;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod lineage;
 pub mod profile;
 pub mod recipe;
 pub mod synth;

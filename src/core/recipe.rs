@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::export::content_hash;
+use crate::core::export::{content_hash, ExportRecord, FileFormat};
 use crate::core::ingest::{IngestOptions, Loaded};
 use crate::core::transform::ColumnsStep;
 
@@ -62,6 +62,27 @@ pub trait Derive {
     /// Runs the step. Must be deterministic: the same datasets and parameters give the same
     /// output bytes (seeds are parameters).
     fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived>;
+    /// Where column `column` of output number `output` comes from, for column-level lineage.
+    /// By default: the column of the same name in the main input, values copied unchanged
+    /// (right for steps that only select rows). Steps that compute or rename columns say so.
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        let _ = output;
+        self.inputs()
+            .into_iter()
+            .next()
+            .map(|dataset| ColumnSource { dataset, column: column.to_string(), identity: true })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// An input column an output column is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSource {
+    pub dataset: String,
+    pub column: String,
+    /// True when values are copied unchanged; false when computed from the input.
+    pub identity: bool,
 }
 
 /// What running a [`Derive`] step produced.
@@ -85,7 +106,7 @@ pub struct Derived {
 pub enum StepReport {}
 
 impl Step {
-    fn derive(&self) -> Option<&dyn Derive> {
+    pub fn derive(&self) -> Option<&dyn Derive> {
         match self {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
@@ -151,15 +172,30 @@ pub struct RecipeStep {
 pub struct Recipe {
     pub strata_recipe: u32,
     pub steps: Vec<RecipeStep>,
+    /// Files written from the session's datasets, with their hashes (a replay writes them again
+    /// and compares bytes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<ExportRecord>,
 }
 
 impl Default for Recipe {
     fn default() -> Self {
-        Recipe { strata_recipe: RECIPE_FORMAT, steps: Vec::new() }
+        Recipe { strata_recipe: RECIPE_FORMAT, steps: Vec::new(), exports: Vec::new() }
     }
 }
 
 impl Recipe {
+    /// The input files the recipe loads, in order.
+    pub fn sources(&self) -> Vec<&LoadStep> {
+        self.steps
+            .iter()
+            .filter_map(|s| match &s.step {
+                Step::Load(l) => Some(l),
+                _ => None,
+            })
+            .collect()
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("recipes always serialize")
     }
@@ -175,6 +211,70 @@ impl Recipe {
         }
         Ok(r)
     }
+}
+
+/// One comparison of a replay: a dataset's content hash or an exported file's SHA-256, as the
+/// recipe recorded it and as the replay produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplayCheck {
+    /// Dataset name, or file name for an export.
+    pub name: String,
+    /// "dataset" or "file".
+    pub kind: String,
+    pub recorded: Option<String>,
+    pub actual: String,
+}
+
+impl ReplayCheck {
+    pub fn matches(&self) -> bool {
+        self.recorded.as_deref() == Some(self.actual.as_str())
+    }
+}
+
+/// Re-runs a recipe. `load` reads the file of a load step (the platform checks its SHA-256
+/// against the recorded one before parsing — see [`Recipe::sources`]; the session checks it
+/// again). Returns the session and one check per recorded dataset hash.
+pub fn replay(
+    recipe: &Recipe,
+    mut load: impl FnMut(&LoadStep) -> Result<Loaded>,
+) -> Result<(Session, Vec<ReplayCheck>)> {
+    let mut session = Session::default();
+    for s in &recipe.steps {
+        let input = match &s.step {
+            Step::Load(l) => StepInput::Loaded(Box::new(load(l)?)),
+            _ => StepInput::None,
+        };
+        session.apply(s.step.clone(), input)?;
+    }
+    let produced = session.recipe().clone();
+    let mut checks = Vec::new();
+    for (want, got) in recipe.steps.iter().zip(&produced.steps) {
+        let (Some(w), Some(g)) = (&want.outcome, &got.outcome) else { continue };
+        let names = want.step.outputs();
+        let recorded = |i: usize| {
+            w.outputs
+                .get(i)
+                .and_then(|o| o.sha256.clone())
+                .or_else(|| (i == 0).then(|| w.output_sha256.clone()).flatten())
+        };
+        let actual = |i: usize| {
+            g.outputs
+                .get(i)
+                .and_then(|o| o.sha256.clone())
+                .or_else(|| (i == 0).then(|| g.output_sha256.clone()).flatten())
+        };
+        for (i, name) in names.iter().enumerate() {
+            if let Some(a) = actual(i) {
+                checks.push(ReplayCheck {
+                    name: name.clone(),
+                    kind: "dataset".into(),
+                    recorded: recorded(i),
+                    actual: a,
+                });
+            }
+        }
+    }
+    Ok((session, checks))
 }
 
 /// What a step consumes besides the session's datasets: a load brings its freshly read table
@@ -224,6 +324,7 @@ impl Session {
             }
         }
         self.recipe.steps = kept;
+        self.recipe.exports.retain(|e| !gone.contains(&e.dataset));
         gone.retain(|g| self.datasets.remove(g).is_some());
         gone
     }
@@ -251,6 +352,29 @@ impl Session {
             }
         }
         &self.recipe
+    }
+
+    /// Writes a dataset as a file and records the export in the recipe (a later export under the
+    /// same file name replaces the record). Returns the bytes and the record.
+    pub fn export(
+        &mut self,
+        dataset: &str,
+        format: FileFormat,
+        file_name: Option<String>,
+    ) -> Result<(Vec<u8>, ExportRecord)> {
+        let d = self.dataset(dataset)?;
+        let bytes = crate::core::export::write_dataset(d, format)?;
+        let record = ExportRecord {
+            dataset: dataset.to_string(),
+            file_name: file_name.unwrap_or_else(|| crate::core::export::file_name(dataset, format)),
+            format,
+            sha256: crate::core::ingest::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            bytes: bytes.len() as u64,
+            rows: d.num_rows(),
+        };
+        self.recipe.exports.retain(|e| e.file_name != record.file_name);
+        self.recipe.exports.push(record.clone());
+        Ok((bytes, record))
     }
 
     /// Applies a step: the one place where steps take effect and are recorded.

@@ -241,9 +241,14 @@ impl AppState {
 
     /// Writes a dataset as a file in the worker; the browser then saves it.
     pub fn download(&self, dataset: &str, format: FileFormat) {
+        self.download_as(dataset, format, None);
+    }
+
+    /// Like `download`, under a given file name (a versioned name from the Export panel).
+    pub fn download_as(&self, dataset: &str, format: FileFormat, file_name: Option<String>) {
         let client = client();
         let request_id = client.next_id();
-        client.send(&Request::Export { request_id, dataset: dataset.to_string(), format }, None);
+        client.send(&Request::Export { request_id, dataset: dataset.to_string(), format, file_name }, None);
     }
 
     /// The latest applied step that `pick` selects.

@@ -15,7 +15,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::core::error::{CoreError, Result};
-use crate::core::export;
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
 use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
 use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
@@ -145,21 +144,17 @@ impl Engine {
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
             }
-            Request::Export { request_id, dataset, format } => {
-                let session = self.session.borrow();
-                let written = session.dataset(&dataset).and_then(|d| export::write_dataset(d, format));
-                match written {
-                    Ok(bytes) => {
-                        use sha2::{Digest, Sha256};
-                        self.send(Response::Exported {
-                            request_id,
-                            file_name: export::file_name(&dataset, format),
-                            dataset,
-                            mime: format.mime().to_string(),
-                            sha256: ingest::hex(&Sha256::digest(&bytes)),
-                            bytes,
-                        })
-                    }
+            Request::Export { request_id, dataset, format, file_name } => {
+                let exported = self.session.borrow_mut().export(&dataset, format, file_name);
+                match exported {
+                    Ok((bytes, record)) => self.send(Response::Exported {
+                        request_id,
+                        dataset,
+                        file_name: record.file_name,
+                        mime: format.mime().to_string(),
+                        sha256: record.sha256,
+                        bytes,
+                    }),
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
             }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived};
+use crate::core::recipe::{ColumnSource, Derive, Derived};
 
 /// One output column: the input column it takes and, optionally, a new name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +44,14 @@ impl Derive for ColumnsStep {
             s.push_str(&format!(", rename {renamed}"));
         }
         s
+    }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        self.columns
+            .iter()
+            .find(|c| c.rename.as_deref().unwrap_or(&c.column) == column)
+            .map(|c| ColumnSource { dataset: self.input.clone(), column: c.column.clone(), identity: true })
+            .into_iter()
+            .collect()
     }
     fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived> {
         let input = &datasets[&self.input];

@@ -123,7 +123,7 @@ pub fn DownloadButtons(#[prop(into)] dataset: String) -> impl IntoView {
             <button
                 class="secondary"
                 data-testid=format!("download-parquet-{dataset}")
-                on:click=move |_| state.download(&parquet, FileFormat::Parquet)
+                on:click=move |_| state.download(&parquet, FileFormat::PARQUET)
             >
                 "Parquet"
             </button>

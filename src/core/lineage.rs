@@ -1,0 +1,465 @@
+//! Lineage as an OpenLineage `RunEvent` (spec 2-0-2), and versioned output names.
+//!
+//! One COMPLETE event describes a whole session: its inputs are the files the recipe loaded, its
+//! outputs the files exported, and the custom run facet `strata_recipe` carries the recipe itself
+//! (every step with its parameters, seeds, fitted values, rows in and out and content hashes), so
+//! the event is both the proof of how the outputs were made and the means to make them again.
+//!
+//! Column lineage is traced back through the steps to the source files' columns: each step says,
+//! for each output column, which input columns it came from ([`crate::core::recipe::Derive::column_sources`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::core::dataset::Dataset;
+use crate::core::error::{CoreError, Result};
+use crate::core::export::ExportRecord;
+use crate::core::ingest::hex;
+use crate::core::recipe::{Recipe, Step};
+
+/// The OpenLineage core spec this module emits.
+pub const OPENLINEAGE_SCHEMA_URL: &str = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent";
+/// Producer URI stamped on the event and every facet.
+pub const PRODUCER: &str = concat!("https://github.com/strata-workbench/strata/tree/v", env!("CARGO_PKG_VERSION"));
+/// Schema of the custom `strata_recipe` run facet. Versioned by the facet's shape (the recipe
+/// format), never by release, so the URL stays immutable: a new shape gets a new file.
+pub const RECIPE_FACET_SCHEMA_URL: &str =
+    "https://github.com/strata-workbench/strata/blob/main/docs/schemas/strata_recipe-1-0-0.json#/$defs/StrataRecipeRunFacet";
+
+const FACETS: &str = "https://openlineage.io/spec/facets";
+
+/// What the event needs besides the recipe and the datasets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunContext {
+    /// RFC 3339 time of the event, e.g. `2026-11-23T16:00:00Z`.
+    pub event_time: String,
+    /// Job name; by default the first source's stem.
+    pub job_name: Option<String>,
+    /// Where the event was made: "browser" or "cli".
+    pub engine: String,
+}
+
+/// A deterministic run id: a UUID (version 8, "custom") from the SHA-256 of the recipe and the
+/// event time, so the same export gives the same id and no random source is needed.
+pub fn run_id(recipe_json: &str, event_time: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(recipe_json.as_bytes());
+    h.update(b"\n");
+    h.update(event_time.as_bytes());
+    let mut b: [u8; 16] = h.finalize()[..16].try_into().expect("16 bytes");
+    b[6] = (b[6] & 0x0f) | 0x80; // version 8
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let x = hex(&b);
+    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+}
+
+/// The OpenLineage type name of an Arrow type (lower-case Arrow names, as most producers do).
+fn type_name(t: &arrow_schema::DataType) -> String {
+    t.to_string()
+}
+
+fn facet(schema: &str, name: &str, body: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("_producer".into(), json!(PRODUCER));
+    m.insert("_schemaURL".into(), json!(format!("{FACETS}/{schema}/{name}.json#/$defs/{name}")));
+    if let Value::Object(fields) = body {
+        m.extend(fields);
+    }
+    Value::Object(m)
+}
+
+fn schema_facet(d: &Dataset) -> Value {
+    let fields: Vec<Value> =
+        d.schema.fields().iter().map(|f| json!({"name": f.name(), "type": type_name(f.data_type())})).collect();
+    facet("1-1-1", "SchemaDatasetFacet", json!({ "fields": fields }))
+}
+
+/// Null counts (and min/max of numeric columns) per column, for `dataQualityMetrics`.
+fn quality_metrics(d: &Dataset) -> Value {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, Int64Type};
+    use arrow_schema::DataType;
+    let mut columns = Map::new();
+    for (i, f) in d.schema.fields().iter().enumerate() {
+        let nulls: usize = d.batches.iter().map(|b| b.column(i).null_count()).sum();
+        let mut m = Map::new();
+        m.insert("nullCount".into(), json!(nulls));
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for b in &d.batches {
+            let c = b.column(i);
+            match f.data_type() {
+                DataType::Int64 => c.as_primitive::<Int64Type>().iter().flatten().for_each(|v| {
+                    min = min.min(v as f64);
+                    max = max.max(v as f64);
+                }),
+                DataType::Float64 => {
+                    c.as_primitive::<Float64Type>().iter().flatten().filter(|v| !v.is_nan()).for_each(|v| {
+                        min = min.min(v);
+                        max = max.max(v);
+                    })
+                }
+                _ => {}
+            }
+        }
+        if min <= max {
+            m.insert("min".into(), json!(min));
+            m.insert("max".into(), json!(max));
+        }
+        columns.insert(f.name().clone(), Value::Object(m));
+    }
+    facet("1-0-2", "DataQualityMetricsInputDatasetFacet", json!({ "rowCount": d.num_rows(), "columnMetrics": columns }))
+}
+
+/// Where a column of a dataset comes from in the source files: (file, column, transformation).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Origin {
+    file: String,
+    column: String,
+    /// true when the values were only copied (IDENTITY), false when computed (TRANSFORMATION).
+    identity: bool,
+}
+
+/// Traces a column of a dataset back to the source files through the recipe's steps.
+fn trace(recipe: &Recipe, dataset: &str, column: &str, depth: usize) -> Vec<Origin> {
+    if depth > 256 {
+        return Vec::new();
+    }
+    let Some(step) = recipe.steps.iter().rev().find(|s| s.step.outputs().iter().any(|o| o == dataset)) else {
+        return Vec::new();
+    };
+    match &step.step {
+        Step::Load(load) => vec![Origin { file: load.source.name.clone(), column: column.to_string(), identity: true }],
+        other => {
+            let Some(derive) = other.derive() else { return Vec::new() };
+            let index = derive.outputs().iter().position(|o| o == dataset).unwrap_or(0);
+            let mut out = Vec::new();
+            for src in derive.column_sources(index, column) {
+                for mut o in trace(recipe, &src.dataset, &src.column, depth + 1) {
+                    o.identity &= src.identity;
+                    out.push(o);
+                }
+            }
+            out.sort();
+            out.dedup();
+            out
+        }
+    }
+}
+
+fn column_lineage(recipe: &Recipe, d: &Dataset) -> Value {
+    let mut fields = Map::new();
+    for f in d.schema.fields() {
+        let inputs: Vec<Value> = trace(recipe, &d.name, f.name(), 0)
+            .into_iter()
+            .map(|o| {
+                json!({
+                    "namespace": "file",
+                    "name": o.file,
+                    "field": o.column,
+                    "transformations": [{
+                        "type": "DIRECT",
+                        "subtype": if o.identity { "IDENTITY" } else { "TRANSFORMATION" },
+                        "description": "",
+                        "masking": false,
+                    }],
+                })
+            })
+            .collect();
+        fields.insert(f.name().clone(), json!({ "inputFields": inputs }));
+    }
+    facet("1-2-0", "ColumnLineageDatasetFacet", json!({ "fields": fields }))
+}
+
+/// The lineage of a session's exports as one OpenLineage COMPLETE `RunEvent`.
+///
+/// `assertions` maps an input file name to a `dataQualityAssertions` facet body (the validation
+/// report's assertions), when validation ran on it.
+pub fn run_event(
+    recipe: &Recipe,
+    datasets: &BTreeMap<String, Dataset>,
+    exported: &[ExportRecord],
+    assertions: &BTreeMap<String, Value>,
+    ctx: &RunContext,
+) -> Result<Value> {
+    let recipe_json = serde_json::to_string(recipe).map_err(|e| CoreError::step(e.to_string()))?;
+    let mut inputs = Vec::new();
+    for s in &recipe.steps {
+        let Step::Load(load) = &s.step else { continue };
+        let mut facets = Map::new();
+        if let Some(d) = datasets.get(&load.output) {
+            facets.insert("schema".into(), schema_facet(d));
+        }
+        facets.insert(
+            "dataSource".into(),
+            facet(
+                "1-0-1",
+                "DatasourceDatasetFacet",
+                json!({ "name": "file", "uri": format!("file:{}", uri_path(&load.source.name)) }),
+            ),
+        );
+        facets.insert(
+            "version".into(),
+            facet(
+                "1-0-1",
+                "DatasetVersionDatasetFacet",
+                json!({ "datasetVersion": format!("sha256:{}", load.source.sha256) }),
+            ),
+        );
+        let mut input_facets = Map::new();
+        if let Some(d) = datasets.get(&load.output) {
+            input_facets.insert("dataQualityMetrics".into(), quality_metrics(d));
+        }
+        if let Some(a) = assertions.get(&load.source.name) {
+            input_facets
+                .insert("dataQualityAssertions".into(), facet("1-0-1", "DataQualityAssertionsDatasetFacet", a.clone()));
+        }
+        inputs.push(json!({
+            "namespace": "file",
+            "name": load.source.name,
+            "facets": facets,
+            "inputFacets": input_facets,
+        }));
+    }
+    let mut outputs = Vec::new();
+    for e in exported {
+        let d = datasets.get(&e.dataset).ok_or_else(|| CoreError::UnknownDataset(e.dataset.clone()))?;
+        outputs.push(json!({
+            "namespace": "file",
+            "name": e.file_name,
+            "facets": {
+                "schema": schema_facet(d),
+                "version": facet("1-0-1", "DatasetVersionDatasetFacet", json!({ "datasetVersion": format!("sha256:{}", e.sha256) })),
+                "columnLineage": column_lineage(recipe, d),
+            },
+            "outputFacets": {
+                "outputStatistics": facet("1-0-2", "OutputStatisticsOutputDatasetFacet", json!({ "rowCount": e.rows, "size": e.bytes, "fileCount": 1 })),
+            },
+        }));
+    }
+    let job_name = ctx.job_name.clone().unwrap_or_else(|| {
+        let first = recipe.steps.iter().find_map(|s| match &s.step {
+            Step::Load(l) => Some(l.output.clone()),
+            _ => None,
+        });
+        format!("strata.{}", first.unwrap_or_else(|| "session".into()))
+    });
+    let mut recipe_facet = Map::new();
+    recipe_facet.insert("_producer".into(), json!(PRODUCER));
+    recipe_facet.insert("_schemaURL".into(), json!(RECIPE_FACET_SCHEMA_URL));
+    if let Value::Object(r) = serde_json::to_value(recipe).map_err(|e| CoreError::step(e.to_string()))? {
+        recipe_facet.extend(r);
+    }
+    Ok(json!({
+        "eventType": "COMPLETE",
+        "eventTime": ctx.event_time,
+        "producer": PRODUCER,
+        "schemaURL": OPENLINEAGE_SCHEMA_URL,
+        "run": {
+            "runId": run_id(&recipe_json, &ctx.event_time),
+            "facets": {
+                "processing_engine": facet("1-1-1", "ProcessingEngineRunFacet", json!({
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "name": format!("strata-{}", ctx.engine),
+                    "openlineageAdapterVersion": env!("CARGO_PKG_VERSION"),
+                })),
+                "strata_recipe": Value::Object(recipe_facet),
+            },
+        },
+        "job": {
+            "namespace": "strata",
+            "name": job_name,
+            "facets": {
+                "jobType": facet("2-0-3", "JobTypeJobFacet", json!({ "processingType": "BATCH", "integration": "STRATA", "jobType": "RECIPE" })),
+            },
+        },
+        "inputs": inputs,
+        "outputs": outputs,
+    }))
+}
+
+/// Percent-encodes what a URI path may not hold (spaces and the like) in a file name.
+fn uri_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The recipe a lineage event carries (its `strata_recipe` run facet), or the recipe itself when
+/// given a plain recipe JSON.
+pub fn recipe_from_json(text: &str) -> Result<Recipe> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| CoreError::invalid(format!("not JSON: {e}"), crate::core::Location::line(e.line() as u64)))?;
+    let recipe = match v.pointer("/run/facets/strata_recipe") {
+        Some(r) => r.clone(),
+        None if v.get("strata_recipe").is_some() => v,
+        None => {
+            return Err(CoreError::invalid(
+                "neither a Strata lineage event (no run.facets.strata_recipe) nor a Strata recipe".to_string(),
+                Default::default(),
+            ))
+        }
+    };
+    Recipe::from_json(&recipe.to_string())
+}
+
+/// A semantic version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: u32,
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl std::str::FromStr for Version {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self> {
+        let parts: Vec<&str> = s.trim().trim_start_matches('v').split('.').collect();
+        let bad = || CoreError::step(format!("\"{s}\" is not a version like 1.2.0"));
+        if parts.len() != 3 {
+            return Err(bad());
+        }
+        let n = |p: &str| p.parse::<u32>().map_err(|_| bad());
+        Ok(Version { major: n(parts[0])?, minor: n(parts[1])?, patch: n(parts[2])? })
+    }
+}
+
+/// What is remembered of an exported version of a dataset (the version history; never data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    pub dataset: String,
+    pub version: Version,
+    pub file_name: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Content hash of the table (independent of the file format).
+    pub content_sha256: String,
+    pub rows: u64,
+    /// (name, type) of each column.
+    pub schema: Vec<(String, String)>,
+    pub date: String,
+}
+
+/// The version a new export should get, with the reason, following the Frictionless data-package
+/// rule: MAJOR when the schema changed (a column added, removed, renamed or retyped), MINOR when
+/// rows were added, PATCH when values changed otherwise; the same content keeps its version.
+pub fn propose_version(
+    previous: Option<&VersionRecord>,
+    schema: &[(String, String)],
+    rows: u64,
+    content_sha256: &str,
+) -> (Version, String) {
+    let Some(p) = previous else {
+        return (Version { major: 1, minor: 0, patch: 0 }, "first version of this dataset".into());
+    };
+    let v = p.version;
+    if p.schema != schema {
+        let before: Vec<&str> = p.schema.iter().map(|(n, _)| n.as_str()).collect();
+        let after: Vec<&str> = schema.iter().map(|(n, _)| n.as_str()).collect();
+        let added: Vec<&str> = after.iter().filter(|n| !before.contains(n)).copied().collect();
+        let removed: Vec<&str> = before.iter().filter(|n| !after.contains(n)).copied().collect();
+        let mut why = Vec::new();
+        if !added.is_empty() {
+            why.push(format!("added {}", added.join(", ")));
+        }
+        if !removed.is_empty() {
+            why.push(format!("removed {}", removed.join(", ")));
+        }
+        if why.is_empty() {
+            why.push("column types or order changed".into());
+        }
+        return (
+            Version { major: v.major + 1, minor: 0, patch: 0 },
+            format!("schema changed since {v} ({}): MAJOR", why.join("; ")),
+        );
+    }
+    if p.content_sha256 == content_sha256 {
+        return (v, format!("same content as {v}: same version"));
+    }
+    if rows > p.rows {
+        return (
+            Version { major: v.major, minor: v.minor + 1, patch: 0 },
+            format!("{} rows added since {v}: MINOR", rows - p.rows),
+        );
+    }
+    (Version { major: v.major, minor: v.minor, patch: v.patch + 1 }, format!("values changed since {v}: PATCH"))
+}
+
+/// `<dataset>_v<semver>_<YYYY-MM-DD>_<first 12 hex of sha256>.<ext>`, the dataset name made
+/// safe for file systems (`.` and other punctuation become `_`).
+pub fn versioned_name(dataset: &str, version: Version, date: &str, sha256: &str, ext: &str) -> String {
+    let stem: String =
+        dataset.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    format!("{stem}_v{version}_{date}_{}.{ext}", &sha256[..12.min(sha256.len())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(schema: &[(&str, &str)], rows: u64, hash: &str) -> VersionRecord {
+        VersionRecord {
+            dataset: "t".into(),
+            version: Version { major: 1, minor: 2, patch: 0 },
+            file_name: "t.csv".into(),
+            sha256: "f".repeat(64),
+            content_sha256: hash.into(),
+            rows,
+            schema: schema.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+            date: "2024-12-01".into(),
+        }
+    }
+
+    #[test]
+    fn versions_follow_the_frictionless_rule() {
+        let s = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let prev = rec(&[("id", "Int64"), ("amount", "Float64")], 10, "aaa");
+        let (v, why) = propose_version(None, &s(&[("id", "Int64")]), 1, "x");
+        assert_eq!((v.to_string(), why.as_str()), ("1.0.0".into(), "first version of this dataset"));
+        let (v, why) = propose_version(Some(&prev), &s(&[("id", "Int64"), ("total", "Float64")]), 10, "b");
+        assert_eq!(v.to_string(), "2.0.0");
+        assert!(why.contains("added total") && why.contains("removed amount"), "{why}");
+        let (v, _) = propose_version(Some(&prev), &s(&[("id", "Int64"), ("amount", "Utf8")]), 10, "b");
+        assert_eq!(v.to_string(), "2.0.0");
+        let same = s(&[("id", "Int64"), ("amount", "Float64")]);
+        assert_eq!(propose_version(Some(&prev), &same, 12, "b").0.to_string(), "1.3.0");
+        assert_eq!(propose_version(Some(&prev), &same, 10, "b").0.to_string(), "1.2.1");
+        assert_eq!(propose_version(Some(&prev), &same, 10, "aaa").0.to_string(), "1.2.0");
+    }
+
+    #[test]
+    fn versioned_names_have_the_documented_shape() {
+        let v: Version = "1.2.0".parse().unwrap();
+        let name = versioned_name("customer_transactions", v, "2024-12-01", "3f9a1c2b7e10ffffeeee", "parquet");
+        assert_eq!(name, "customer_transactions_v1.2.0_2024-12-01_3f9a1c2b7e10.parquet");
+        assert_eq!(
+            versioned_name("orders.valid", v, "2024-12-01", "0123456789abcdef", "csv"),
+            "orders_valid_v1.2.0_2024-12-01_0123456789ab.csv"
+        );
+        assert!("1.2".parse::<Version>().is_err());
+        assert_eq!("v2.0.1".parse::<Version>().unwrap(), Version { major: 2, minor: 0, patch: 1 });
+    }
+
+    #[test]
+    fn run_ids_are_uuids_that_depend_on_recipe_and_time() {
+        let a = run_id("{}", "2026-01-01T00:00:00Z");
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "8");
+        assert_eq!(a, run_id("{}", "2026-01-01T00:00:00Z"));
+        assert_ne!(a, run_id("{}", "2026-01-01T00:00:01Z"));
+    }
+}

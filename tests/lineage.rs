@@ -1,0 +1,196 @@
+//! Lineage and replay: a session's exports make an OpenLineage RunEvent that carries the recipe;
+//! `strata replay` re-runs it natively and gets byte-identical files; a different input is
+//! refused before anything runs.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use strata::core::export::{FileFormat, ParquetCodec};
+use strata::core::ingest::{load_bytes, IngestOptions};
+use strata::core::lineage::{self, RunContext};
+use strata::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
+use strata::core::transform::columns::{ColumnPick, ColumnsStep};
+
+const PEOPLE: &str = "tests/data/people.csv";
+
+fn manifest(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// A session like one made in the browser: load people.csv, keep and rename columns, export
+/// three files.
+fn session() -> Session {
+    let bytes = std::fs::read(manifest(PEOPLE)).unwrap();
+    let loaded = load_bytes("people.csv", &bytes, &IngestOptions::default()).unwrap();
+    let mut s = Session::default();
+    let load = Step::Load(LoadStep {
+        source: SourceRef {
+            name: "people.csv".into(),
+            bytes: loaded.source_bytes,
+            sha256: loaded.source_sha256.clone(),
+        },
+        output: "people".into(),
+        options: IngestOptions::default(),
+    });
+    s.apply(load, StepInput::Loaded(Box::new(loaded))).unwrap();
+    let keep = ColumnsStep {
+        input: "people".into(),
+        output: "slim".into(),
+        columns: vec![
+            ColumnPick { column: "id".into(), rename: None },
+            ColumnPick { column: "name".into(), rename: Some("full_name".into()) },
+        ],
+    };
+    s.apply(Step::Columns(keep), StepInput::None).unwrap();
+    s.export("slim", FileFormat::PARQUET, Some("slim_v1.0.0_2026-11-23_abc.parquet".into())).unwrap();
+    s.export("slim", FileFormat::Csv, None).unwrap();
+    s.export("people", FileFormat::Parquet { codec: ParquetCodec::Snappy }, None).unwrap();
+    s
+}
+
+fn event(s: &mut Session) -> Value {
+    let recipe = s.recipe().clone();
+    let ctx = RunContext { event_time: "2026-11-23T12:00:00Z".into(), job_name: None, engine: "test".into() };
+    lineage::run_event(&recipe, &s.datasets, &recipe.exports, &Default::default(), &ctx).unwrap()
+}
+
+#[test]
+fn the_event_describes_inputs_outputs_recipe_and_column_lineage() {
+    let mut s = session();
+    let e = event(&mut s);
+    assert_eq!(e["eventType"], "COMPLETE");
+    assert_eq!(e["inputs"][0]["name"], "people.csv");
+    let sha = s.recipe.sources()[0].source.sha256.clone();
+    assert_eq!(e["inputs"][0]["facets"]["version"]["datasetVersion"], format!("sha256:{sha}"));
+    assert_eq!(
+        e["inputs"][0]["inputFacets"]["dataQualityMetrics"]["rowCount"],
+        s.dataset("people").unwrap().num_rows()
+    );
+    let outputs = e["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 3);
+    assert_eq!(outputs[0]["name"], "slim_v1.0.0_2026-11-23_abc.parquet");
+    // full_name comes from people.csv's name column, copied unchanged.
+    let full = &outputs[0]["facets"]["columnLineage"]["fields"]["full_name"]["inputFields"][0];
+    assert_eq!((full["name"].as_str(), full["field"].as_str()), (Some("people.csv"), Some("name")));
+    assert_eq!(full["transformations"][0]["type"], "DIRECT");
+    assert_eq!(outputs[0]["outputFacets"]["outputStatistics"]["rowCount"], s.dataset("slim").unwrap().num_rows());
+    // The recipe travels in the run facet and reads back as the same recipe.
+    let recipe = lineage::recipe_from_json(&e.to_string()).unwrap();
+    assert_eq!(&recipe, s.recipe());
+    assert_eq!(recipe.steps.len(), 2);
+    assert_eq!(recipe.exports.len(), 3);
+}
+
+fn strata(args: &[&str]) -> (i32, String, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_strata")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("strata-lineage-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn native_replay_writes_byte_identical_files() {
+    let mut s = session();
+    let e = event(&mut s);
+    let dir = temp_dir("replay");
+    let lineage_path = dir.join("lineage_in.json");
+    std::fs::write(&lineage_path, e.to_string()).unwrap();
+    let out = dir.join("out");
+    let (code, stdout, err) =
+        strata(&["replay", lineage_path.to_str().unwrap(), PEOPLE, "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}\n{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["all_match"], true, "{stdout}");
+    let checks = report["checks"].as_array().unwrap();
+    assert_eq!(checks.iter().filter(|c| c["kind"] == "file").count(), 3);
+    assert!(checks.iter().all(|c| c["matches"] == true), "{stdout}");
+    for rec in s.recipe.exports.clone() {
+        let bytes = std::fs::read(out.join(&rec.file_name)).unwrap();
+        let (again, _) = s.export(&rec.dataset, rec.format, Some(rec.file_name.clone())).unwrap();
+        assert_eq!(bytes, again, "{}", rec.file_name);
+    }
+    // The replay's own lineage carries the same recipe.
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(out.join("lineage.json")).unwrap()).unwrap();
+    assert_eq!(lineage::recipe_from_json(&written.to_string()).unwrap().steps, s.recipe.steps);
+}
+
+#[test]
+fn a_different_input_is_refused_before_anything_runs() {
+    let mut s = session();
+    let e = event(&mut s);
+    let dir = temp_dir("refuse");
+    let lineage_path = dir.join("lineage.json");
+    std::fs::write(&lineage_path, e.to_string()).unwrap();
+    let changed = dir.join("people.csv");
+    let mut bytes = std::fs::read(manifest(PEOPLE)).unwrap();
+    bytes.extend_from_slice(b"99,Zed,1.5,2024-05-05\n");
+    std::fs::write(&changed, bytes).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) =
+        strata(&["replay", lineage_path.to_str().unwrap(), changed.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("is not the file the recipe was made from") && err.contains("Nothing was run"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn run_writes_every_derived_dataset_when_the_recipe_records_no_exports() {
+    let mut s = session();
+    s.recipe.exports.clear();
+    let dir = temp_dir("run");
+    let recipe_path = dir.join("recipe.json");
+    std::fs::write(&recipe_path, s.recipe().to_json()).unwrap();
+    let out = dir.join("out");
+    let (code, stdout, err) =
+        strata(&["run", recipe_path.to_str().unwrap(), PEOPLE, "--out", out.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(out.join("slim.csv")).unwrap();
+    assert!(csv.starts_with("id,full_name\n"), "{csv}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    // Dataset hashes recorded in the recipe are checked too.
+    assert!(
+        report["checks"].as_array().unwrap().iter().any(|c| c["kind"] == "dataset" && c["matches"] == true),
+        "{stdout}"
+    );
+    assert!(out.join("lineage.json").exists());
+}
+
+/// Validates the event against the vendored OpenLineage 2-0-2 core schema (registered under its
+/// `$id`, no network), and the job type facet against its own vendored schema.
+#[test]
+fn the_event_validates_against_the_openlineage_schemas() {
+    let load = |p: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(manifest(p)).unwrap()).unwrap() };
+    let core = load("tests/data/openlineage/OpenLineage-2-0-2.json");
+    let mut s = session();
+    let e = event(&mut s);
+    let validator = jsonschema::options().should_validate_formats(true).build(&core).expect("the core schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&e).map(|er| format!("{} at {}", er, er.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The facet schema references the core by its absolute URI: register the vendored copy.
+    let job_type = load("tests/data/openlineage/facets/JobTypeJobFacet-2-0-2.json");
+    let facet_schema = serde_json::json!({ "$ref": "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json#/$defs/JobTypeJobFacet" });
+    let validator = jsonschema::options()
+        .with_resource("https://openlineage.io/spec/2-0-2/OpenLineage.json", jsonschema::Resource::from_contents(core.clone()))
+        .with_resource("https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json", jsonschema::Resource::from_contents(job_type))
+        .build(&facet_schema)
+        .expect("the facet schema compiles");
+    let facet = &e["job"]["facets"]["jobType"];
+    let errors: Vec<String> = validator.iter_errors(facet).map(|er| er.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // A broken event is caught (the check is not vacuous).
+    let mut broken = e.clone();
+    broken["run"]["runId"] = Value::Null;
+    assert!(!jsonschema::options().build(&core).unwrap().is_valid(&broken));
+}
