@@ -11,6 +11,7 @@ use crate::core::error::{chain, CoreError, Location};
 use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
+use crate::core::lineage::{LineageGraph, VersionProposal, VersionRecord};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
 use crate::core::recipe::{Step, StepOutcome, StepReport};
 
@@ -51,6 +52,11 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         file_name: Option<String>,
     },
+    /// The version each dataset would be exported under, given the latest recorded version of
+    /// each (from the version history the page keeps). Answered by `VersionProposals`.
+    ProposeVersions { request_id: u64, previous: Vec<VersionRecord> },
+    /// The lineage of the session's exports as an OpenLineage RunEvent, and its graph.
+    Lineage { request_id: u64, event_time: String },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -120,6 +126,15 @@ pub enum Response {
         sha256: String,
         #[serde(skip)]
         bytes: Vec<u8>,
+    },
+    VersionProposals {
+        request_id: u64,
+        proposals: Vec<VersionProposal>,
+    },
+    Lineage {
+        request_id: u64,
+        json: String,
+        graph: LineageGraph,
     },
     Cancelled {
         request_id: u64,

@@ -182,8 +182,14 @@ fn the_event_validates_against_the_openlineage_schemas() {
     let job_type = load("tests/data/openlineage/facets/JobTypeJobFacet-2-0-2.json");
     let facet_schema = serde_json::json!({ "$ref": "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json#/$defs/JobTypeJobFacet" });
     let validator = jsonschema::options()
-        .with_resource("https://openlineage.io/spec/2-0-2/OpenLineage.json", jsonschema::Resource::from_contents(core.clone()))
-        .with_resource("https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json", jsonschema::Resource::from_contents(job_type))
+        .with_resource(
+            "https://openlineage.io/spec/2-0-2/OpenLineage.json",
+            jsonschema::Resource::from_contents(core.clone()),
+        )
+        .with_resource(
+            "https://openlineage.io/spec/facets/2-0-2/JobTypeJobFacet.json",
+            jsonschema::Resource::from_contents(job_type),
+        )
         .build(&facet_schema)
         .expect("the facet schema compiles");
     let facet = &e["job"]["facets"]["jobType"];

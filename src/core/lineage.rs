@@ -463,3 +463,108 @@ mod tests {
         assert_ne!(a, run_id("{}", "2026-01-01T00:00:01Z"));
     }
 }
+
+/// What the Export panel proposes for a dataset before it is written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionProposal {
+    pub dataset: String,
+    pub version: Version,
+    pub reason: String,
+    pub content_sha256: String,
+    pub rows: u64,
+    pub schema: Vec<(String, String)>,
+}
+
+/// (name, type) of each column, as version records keep them.
+pub fn schema_pairs(d: &Dataset) -> Vec<(String, String)> {
+    d.schema.fields().iter().map(|f| (f.name().clone(), f.data_type().to_string())).collect()
+}
+
+/// The version a dataset would be exported under, given the latest recorded version of it.
+pub fn propose(d: &Dataset, previous: Option<&VersionRecord>) -> VersionProposal {
+    let schema = schema_pairs(d);
+    let content = crate::core::export::content_hash(&d.schema, &d.batches);
+    let (version, reason) = propose_version(previous, &schema, d.num_rows(), &content);
+    VersionProposal { dataset: d.name.clone(), version, reason, content_sha256: content, rows: d.num_rows(), schema }
+}
+
+/// A node of the lineage graph: a source file, a dataset, or an exported file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphNode {
+    pub id: String,
+    pub label: String,
+    /// "source", "dataset" or "file".
+    pub kind: String,
+    /// Layer (0 = sources) and position in the layer, for drawing left to right.
+    pub layer: usize,
+    pub slot: usize,
+}
+
+/// An edge: a step (or an export) taking `from` to `to`, with the rows that went along it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+    pub label: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LineageGraph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+/// The recipe as a DAG from source files through steps to datasets and exported files.
+pub fn graph(recipe: &Recipe) -> LineageGraph {
+    let mut g = LineageGraph::default();
+    let mut layer_of: BTreeMap<String, usize> = BTreeMap::new();
+    let mut per_layer: Vec<usize> = Vec::new();
+    let mut add = |g: &mut LineageGraph, id: String, label: String, kind: &str, layer: usize| {
+        if g.nodes.iter().any(|n| n.id == id) {
+            return;
+        }
+        if per_layer.len() <= layer {
+            per_layer.resize(layer + 1, 0);
+        }
+        g.nodes.push(GraphNode { id, label, kind: kind.into(), layer, slot: per_layer[layer] });
+        per_layer[layer] += 1;
+    };
+    for s in &recipe.steps {
+        let outcome = s.outcome.as_ref();
+        let rows_of =
+            |i: usize| outcome.map_or(0, |o| o.outputs.get(i).map_or(if i == 0 { o.rows_out } else { 0 }, |r| r.rows));
+        match &s.step {
+            Step::Load(l) => {
+                let src = format!("file:{}", l.source.name);
+                add(&mut g, src.clone(), l.source.name.clone(), "source", 0);
+                add(&mut g, l.output.clone(), l.output.clone(), "dataset", 1);
+                layer_of.insert(l.output.clone(), 1);
+                g.edges.push(GraphEdge { from: src, to: l.output.clone(), label: "load".into(), rows: rows_of(0) });
+            }
+            other => {
+                let inputs = other.inputs();
+                let layer = inputs.iter().filter_map(|i| layer_of.get(i)).max().copied().unwrap_or(1) + 1;
+                for (i, o) in other.outputs().iter().enumerate() {
+                    add(&mut g, o.clone(), o.clone(), "dataset", layer);
+                    layer_of.insert(o.clone(), layer);
+                    for input in &inputs {
+                        g.edges.push(GraphEdge {
+                            from: input.clone(),
+                            to: o.clone(),
+                            label: other.label(),
+                            rows: rows_of(i),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for e in &recipe.exports {
+        let layer = layer_of.get(&e.dataset).copied().unwrap_or(1) + 1;
+        let id = format!("export:{}", e.file_name);
+        add(&mut g, id.clone(), e.file_name.clone(), "file", layer);
+        g.edges.push(GraphEdge { from: e.dataset.clone(), to: id, label: e.format.extension().into(), rows: e.rows });
+    }
+    g
+}

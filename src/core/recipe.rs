@@ -364,11 +364,16 @@ impl Session {
     ) -> Result<(Vec<u8>, ExportRecord)> {
         let d = self.dataset(dataset)?;
         let bytes = crate::core::export::write_dataset(d, format)?;
+        let sha256 = crate::core::ingest::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        // A versioned name is made before the bytes exist: `{sha12}` stands for the hash's start.
+        let file_name = file_name
+            .unwrap_or_else(|| crate::core::export::file_name(dataset, format))
+            .replace("{sha12}", &sha256[..12]);
         let record = ExportRecord {
             dataset: dataset.to_string(),
-            file_name: file_name.unwrap_or_else(|| crate::core::export::file_name(dataset, format)),
+            file_name,
             format,
-            sha256: crate::core::ingest::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            sha256,
             bytes: bytes.len() as u64,
             rows: d.num_rows(),
         };

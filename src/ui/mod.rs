@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+mod history;
 mod panels;
 mod state;
 pub mod worker_client;

@@ -12,6 +12,7 @@ use crate::core::dataset::Page;
 use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
+use crate::core::lineage::{versioned_name, LineageGraph, Version, VersionProposal, VersionRecord};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
 use crate::core::recipe::{Step, StepOutcome, StepReport};
 use crate::protocol::{DatasetSummary, Progress, Request, Response, WireError};
@@ -104,6 +105,16 @@ pub struct AppState {
     pub applying: RwSignal<Option<u64>>,
     /// Files written for download this session: (file name, SHA-256 of its bytes, size), newest last.
     pub downloads: RwSignal<Vec<(String, String, u64)>>,
+    /// Proposed versions of each dataset for the Export panel.
+    pub proposals: RwSignal<Vec<VersionProposal>>,
+    /// The version history (IndexedDB), oldest first.
+    pub history: RwSignal<Vec<VersionRecord>>,
+    /// The session's lineage event (JSON) and graph, as last asked.
+    pub lineage: RwSignal<Option<(String, LineageGraph)>>,
+    /// Save the lineage JSON when it arrives (the user clicked its download button).
+    pub save_lineage: RwSignal<bool>,
+    /// Versioned exports in flight: request id → the record to keep once the file is written.
+    pub pending_versions: RwSignal<Vec<(u64, VersionRecord)>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -155,6 +166,11 @@ impl AppState {
             applied: RwSignal::new(Vec::new()),
             applying: RwSignal::new(None),
             downloads: RwSignal::new(Vec::new()),
+            proposals: RwSignal::new(Vec::new()),
+            history: RwSignal::new(Vec::new()),
+            lineage: RwSignal::new(None),
+            save_lineage: RwSignal::new(false),
+            pending_versions: RwSignal::new(Vec::new()),
         };
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
@@ -251,6 +267,71 @@ impl AppState {
         client.send(&Request::Export { request_id, dataset: dataset.to_string(), format, file_name }, None);
     }
 
+    /// Asks the worker for the version each dataset would be exported under.
+    pub fn request_proposals(&self) {
+        let client = client();
+        let request_id = client.next_id();
+        let previous = latest_versions(&self.history.get_untracked());
+        client.send(&Request::ProposeVersions { request_id, previous }, None);
+    }
+
+    /// Exports a dataset under its versioned name and, once written, records the version.
+    pub fn export_versioned(&self, proposal: &VersionProposal, version: Version, format: FileFormat) {
+        let date = today();
+        let name = versioned_name(&proposal.dataset, version, &date, "{sha12}", format.extension());
+        let client = client();
+        let request_id = client.next_id();
+        let draft = VersionRecord {
+            dataset: proposal.dataset.clone(),
+            version,
+            file_name: name.clone(),
+            sha256: String::new(),
+            content_sha256: proposal.content_sha256.clone(),
+            rows: proposal.rows,
+            schema: proposal.schema.clone(),
+            date,
+        };
+        self.pending_versions.update(|p| p.push((request_id, draft)));
+        client.send(
+            &Request::Export { request_id, dataset: proposal.dataset.clone(), format, file_name: Some(name) },
+            None,
+        );
+    }
+
+    /// Asks for the lineage event and graph; saves the JSON as a file when `save`.
+    pub fn request_lineage(&self, save: bool) {
+        if save {
+            self.save_lineage.set(true);
+        }
+        let client = client();
+        let request_id = client.next_id();
+        client.send(&Request::Lineage { request_id, event_time: now_rfc3339() }, None);
+    }
+
+    /// Loads the version history from IndexedDB.
+    pub fn load_history(&self) {
+        let state = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            match super::history::load_all().await {
+                Ok(h) => state.history.set(h),
+                Err(e) => state.notice.set(Some(format!("The version history is unavailable: {e}"))),
+            }
+        });
+    }
+
+    pub fn clear_history(&self) {
+        let state = *self;
+        wasm_bindgen_futures::spawn_local(async move {
+            match super::history::clear().await {
+                Ok(()) => {
+                    state.history.set(Vec::new());
+                    state.request_proposals();
+                }
+                Err(e) => state.notice.set(Some(format!("The version history could not be cleared: {e}"))),
+            }
+        });
+    }
+
     /// The latest applied step that `pick` selects.
     pub fn last_applied(&self, pick: impl Fn(&Step) -> bool) -> Option<AppliedShown> {
         self.applied.with(|a| a.iter().rev().find(|x| pick(&x.step)).cloned())
@@ -336,8 +417,26 @@ impl AppState {
                     self.page.set(None);
                 }
             }
-            Response::Exported { file_name, mime, sha256, bytes, .. } => {
+            Response::Exported { request_id, file_name, mime, sha256, bytes, .. } => {
                 let size = bytes.len() as u64;
+                let draft =
+                    self.pending_versions.with_untracked(|p| p.iter().find(|(id, _)| *id == request_id).cloned());
+                if let Some((_, mut record)) = draft {
+                    self.pending_versions.update(|p| p.retain(|(id, _)| *id != request_id));
+                    record.file_name.clone_from(&file_name);
+                    record.sha256.clone_from(&sha256);
+                    self.history.update(|h| h.push(record.clone()));
+                    let state = *self;
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let Err(e) = super::history::put(&record).await {
+                            state.notice.set(Some(format!("The version could not be kept in the history: {e}")));
+                        }
+                        state.request_proposals();
+                    });
+                }
+                if self.step.get_untracked() == StepId::Export {
+                    self.request_lineage(false);
+                }
                 match save_file(&file_name, &mime, &bytes) {
                     Ok(()) => self.downloads.update(|d| d.push((file_name, sha256, size))),
                     Err(message) => self.error.set(Some(ShownError {
@@ -345,6 +444,19 @@ impl AppState {
                         error: WireError { kind: "download".into(), message, location: None },
                     })),
                 }
+            }
+            Response::VersionProposals { proposals, .. } => self.proposals.set(proposals),
+            Response::Lineage { json, graph, .. } => {
+                if self.save_lineage.get_untracked() {
+                    self.save_lineage.set(false);
+                    if let Err(message) = save_file("lineage.json", "application/json", json.as_bytes()) {
+                        self.error.set(Some(ShownError {
+                            title: "lineage.json could not be saved".into(),
+                            error: WireError { kind: "download".into(), message, location: None },
+                        }));
+                    }
+                }
+                self.lineage.set(Some((json, graph)));
             }
             Response::Page { dataset, page, .. } => self.page.set(Some((dataset, page))),
             Response::Recipe { json, .. } => self.recipe_json.set(Some(json)),
@@ -423,4 +535,28 @@ pub fn save_file(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String
         let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(release.unchecked_ref(), 60_000);
     }
     Ok(())
+}
+
+/// The latest recorded version of each dataset.
+pub fn latest_versions(history: &[VersionRecord]) -> Vec<VersionRecord> {
+    let mut latest: Vec<VersionRecord> = Vec::new();
+    for r in history {
+        match latest.iter_mut().find(|l| l.dataset == r.dataset) {
+            Some(l) if l.version <= r.version => *l = r.clone(),
+            Some(_) => {}
+            None => latest.push(r.clone()),
+        }
+    }
+    latest
+}
+
+/// The current time as RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    format!("{}Z", &iso[..19])
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+pub fn today() -> String {
+    now_rfc3339()[..10].to_string()
 }

@@ -16,6 +16,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::core::error::{CoreError, Result};
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
+use crate::core::lineage;
 use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
 use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
 
@@ -154,6 +155,31 @@ impl Engine {
                         mime: format.mime().to_string(),
                         sha256: record.sha256,
                         bytes,
+                    }),
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
+            Request::ProposeVersions { request_id, previous } => {
+                let session = self.session.borrow();
+                let proposals = session
+                    .datasets
+                    .values()
+                    .map(|d| {
+                        let prev = previous.iter().filter(|p| p.dataset == d.name).max_by_key(|p| p.version);
+                        lineage::propose(d, prev)
+                    })
+                    .collect();
+                self.send(Response::VersionProposals { request_id, proposals })
+            }
+            Request::Lineage { request_id, event_time } => {
+                let mut session = self.session.borrow_mut();
+                let recipe = session.recipe().clone();
+                let ctx = lineage::RunContext { event_time, job_name: None, engine: "browser".into() };
+                match lineage::run_event(&recipe, &session.datasets, &recipe.exports, &Default::default(), &ctx) {
+                    Ok(event) => self.send(Response::Lineage {
+                        request_id,
+                        json: serde_json::to_string_pretty(&event).expect("json values serialize"),
+                        graph: lineage::graph(&recipe),
                     }),
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }

@@ -1,10 +1,12 @@
 //! One panel per step of the rail.
 
 mod clean;
+mod export;
 mod load;
 mod profile;
 
 pub use clean::CleanPanel;
+pub use export::ExportPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
 
