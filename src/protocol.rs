@@ -13,7 +13,7 @@ use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
 use crate::core::lineage::{LineageGraph, VersionProposal, VersionRecord};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
-use crate::core::recipe::{Step, StepOutcome, StepReport};
+use crate::core::recipe::{ReplayCheck, Step, StepOutcome, StepReport};
 
 /// Name of a dataset held by the worker.
 pub type DatasetId = String;
@@ -57,6 +57,11 @@ pub enum Request {
     ProposeVersions { request_id: u64, previous: Vec<VersionRecord> },
     /// The lineage of the session's exports as an OpenLineage RunEvent, and its graph.
     Lineage { request_id: u64, event_time: String },
+    /// Replay a lineage JSON (or recipe) with the files sent beside this message: the lineage
+    /// is the `.json` file that carries a recipe, the others are inputs, matched to the recipe's
+    /// loads by SHA-256 before anything runs. The replayed session replaces the current one.
+    /// Answered by `Replayed`.
+    Replay { request_id: u64 },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -135,6 +140,12 @@ pub enum Response {
         request_id: u64,
         json: String,
         graph: LineageGraph,
+    },
+    Replayed {
+        request_id: u64,
+        checks: Vec<ReplayCheck>,
+        datasets: Vec<DatasetSummary>,
+        elapsed_ms: f64,
     },
     Cancelled {
         request_id: u64,

@@ -303,26 +303,24 @@ mod cli {
         })
         .map_err(|e| chain(&e))?;
         std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let wanted: Vec<(String, FileFormat, Option<String>, Option<String>)> = if recipe.exports.is_empty() {
-            recipe
-                .steps
-                .iter()
-                .filter(|s| !matches!(s.step, strata::core::recipe::Step::Load(_)))
-                .flat_map(|s| s.step.outputs())
-                .map(|d| (d, default_format, None, None))
-                .collect()
+        let written: Vec<(Vec<u8>, ReplayCheck)> = if recipe.exports.is_empty() {
+            let mut w = Vec::new();
+            let derived = recipe.steps.iter().filter(|s| !matches!(s.step, strata::core::recipe::Step::Load(_)));
+            for dataset in derived.flat_map(|s| s.step.outputs()) {
+                let (bytes, r) = session.export(&dataset, default_format, None).map_err(|e| chain(&e))?;
+                w.push((
+                    bytes,
+                    ReplayCheck { name: r.file_name, kind: "file".into(), recorded: None, actual: r.sha256 },
+                ));
+            }
+            w
         } else {
-            recipe
-                .exports
-                .iter()
-                .map(|e| (e.dataset.clone(), e.format, Some(e.file_name.clone()), Some(e.sha256.clone())))
-                .collect()
+            session.replay_exports(&recipe.exports).map_err(|e| chain(&e))?
         };
-        for (dataset, format, name, recorded) in wanted {
-            let (bytes, record) = session.export(&dataset, format, name).map_err(|e| chain(&e))?;
-            let path = out.join(&record.file_name);
+        for (bytes, check) in written {
+            let path = out.join(&check.name);
             std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            checks.push(ReplayCheck { name: record.file_name, kind: "file".into(), recorded, actual: record.sha256 });
+            checks.push(check);
         }
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let event_time = chrono::DateTime::from_timestamp(now, 0)

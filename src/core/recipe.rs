@@ -246,35 +246,44 @@ pub fn replay(
         };
         session.apply(s.step.clone(), input)?;
     }
-    let produced = session.recipe().clone();
+    let checks = dataset_checks(recipe, session.recipe());
+    Ok((session, checks))
+}
+
+/// Compares the dataset hashes a recipe recorded with those a replay produced, step by step.
+pub fn dataset_checks(recorded: &Recipe, produced: &Recipe) -> Vec<ReplayCheck> {
+    let hash = |o: &StepOutcome, i: usize| {
+        o.outputs.get(i).and_then(|r| r.sha256.clone()).or_else(|| if i == 0 { o.output_sha256.clone() } else { None })
+    };
     let mut checks = Vec::new();
-    for (want, got) in recipe.steps.iter().zip(&produced.steps) {
+    for (want, got) in recorded.steps.iter().zip(&produced.steps) {
         let (Some(w), Some(g)) = (&want.outcome, &got.outcome) else { continue };
-        let names = want.step.outputs();
-        let recorded = |i: usize| {
-            w.outputs
-                .get(i)
-                .and_then(|o| o.sha256.clone())
-                .or_else(|| (i == 0).then(|| w.output_sha256.clone()).flatten())
-        };
-        let actual = |i: usize| {
-            g.outputs
-                .get(i)
-                .and_then(|o| o.sha256.clone())
-                .or_else(|| (i == 0).then(|| g.output_sha256.clone()).flatten())
-        };
-        for (i, name) in names.iter().enumerate() {
-            if let Some(a) = actual(i) {
-                checks.push(ReplayCheck {
-                    name: name.clone(),
-                    kind: "dataset".into(),
-                    recorded: recorded(i),
-                    actual: a,
-                });
+        for (i, name) in want.step.outputs().iter().enumerate() {
+            if let Some(actual) = hash(g, i) {
+                checks.push(ReplayCheck { name: name.clone(), kind: "dataset".into(), recorded: hash(w, i), actual });
             }
         }
     }
-    Ok((session, checks))
+    checks
+}
+
+impl Session {
+    /// Writes again every file a recipe recorded as exported and compares its SHA-256 with the
+    /// recorded one. Returns each file's bytes with its check.
+    pub fn replay_exports(&mut self, exports: &[ExportRecord]) -> Result<Vec<(Vec<u8>, ReplayCheck)>> {
+        let mut out = Vec::with_capacity(exports.len());
+        for e in exports {
+            let (bytes, record) = self.export(&e.dataset, e.format, Some(e.file_name.clone()))?;
+            let check = ReplayCheck {
+                name: record.file_name,
+                kind: "file".into(),
+                recorded: Some(e.sha256.clone()),
+                actual: record.sha256,
+            };
+            out.push((bytes, check));
+        }
+        Ok(out)
+    }
 }
 
 /// What a step consumes besides the session's datasets: a load brings its freshly read table

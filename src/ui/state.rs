@@ -14,7 +14,7 @@ use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
 use crate::core::lineage::{versioned_name, LineageGraph, Version, VersionProposal, VersionRecord};
 use crate::core::profile::{FormatSizes, Profile, ProfileOptions};
-use crate::core::recipe::{Step, StepOutcome, StepReport};
+use crate::core::recipe::{ReplayCheck, Step, StepOutcome, StepReport};
 use crate::protocol::{DatasetSummary, Progress, Request, Response, WireError};
 
 /// The steps of the rail, in the order a person takes them.
@@ -115,6 +115,9 @@ pub struct AppState {
     pub save_lineage: RwSignal<bool>,
     /// Versioned exports in flight: request id → the record to keep once the file is written.
     pub pending_versions: RwSignal<Vec<(u64, VersionRecord)>>,
+    /// A replay in flight (its id), and the last replay's checks with its worker milliseconds.
+    pub replaying: RwSignal<Option<u64>>,
+    pub replay_checks: RwSignal<Option<(Vec<ReplayCheck>, f64)>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -171,6 +174,8 @@ impl AppState {
             lineage: RwSignal::new(None),
             save_lineage: RwSignal::new(false),
             pending_versions: RwSignal::new(Vec::new()),
+            replaying: RwSignal::new(None),
+            replay_checks: RwSignal::new(None),
         };
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
@@ -306,6 +311,16 @@ impl AppState {
         let client = client();
         let request_id = client.next_id();
         client.send(&Request::Lineage { request_id, event_time: now_rfc3339() }, None);
+    }
+
+    /// Replays a lineage JSON with its input files (all sent to the worker, which tells them apart).
+    pub fn replay(&self, files: Vec<File>) {
+        let client = client();
+        let request_id = client.next_id();
+        self.replaying.set(Some(request_id));
+        self.replay_checks.set(None);
+        self.error.set(None);
+        client.send_files(&Request::Replay { request_id }, files);
     }
 
     /// Loads the version history from IndexedDB.
@@ -445,6 +460,18 @@ impl AppState {
                     })),
                 }
             }
+            Response::Replayed { request_id, checks, datasets, elapsed_ms } => {
+                if self.replaying.get_untracked() == Some(request_id) {
+                    self.replaying.set(None);
+                }
+                self.applied.set(Vec::new());
+                self.page.set(None);
+                self.profile.set(None);
+                self.current.set(datasets.first().map(|d| d.id.clone()));
+                self.datasets.set(datasets);
+                self.replay_checks.set(Some((checks, elapsed_ms)));
+                self.request_lineage(false);
+            }
             Response::VersionProposals { proposals, .. } => self.proposals.set(proposals),
             Response::Lineage { json, graph, .. } => {
                 if self.save_lineage.get_untracked() {
@@ -474,10 +501,12 @@ impl AppState {
                         format!("{name} could not be loaded")
                     }
                     Some(id) if self.applying.get_untracked() == Some(id) => "The step could not be run".into(),
+                    Some(id) if self.replaying.get_untracked() == Some(id) => "The replay did not run".into(),
                     _ => "The worker reported a problem".into(),
                 };
                 self.profiling.set(None);
                 self.applying.set(None);
+                self.replaying.set(None);
                 self.measuring_formats.set(false);
                 self.error.set(Some(ShownError { title, error }));
             }

@@ -18,7 +18,7 @@ const WORKER_URL: &str = "./worker_loader.js";
 pub struct WorkerClient {
     worker: RefCell<Option<Worker>>,
     ready: Cell<bool>,
-    queue: RefCell<Vec<(String, Option<File>)>>,
+    queue: RefCell<Vec<(String, Vec<File>)>>,
     on_response: Rc<dyn Fn(Response)>,
     next_id: Cell<u64>,
     /// Kept alive as long as the worker they are attached to.
@@ -109,7 +109,12 @@ impl WorkerClient {
     }
 
     pub fn send(&self, request: &Request, file: Option<&File>) {
-        self.queue.borrow_mut().push((request.to_json(), file.cloned()));
+        self.send_files(request, file.into_iter().cloned().collect());
+    }
+
+    /// Sends a request with any number of files beside it.
+    pub fn send_files(&self, request: &Request, files: Vec<File>) {
+        self.queue.borrow_mut().push((request.to_json(), files));
         if self.ready.get() {
             self.flush();
         }
@@ -120,10 +125,12 @@ impl WorkerClient {
         let Some(worker) = worker.as_ref() else {
             return;
         };
-        for (json, file) in self.queue.borrow_mut().drain(..) {
+        for (json, files) in self.queue.borrow_mut().drain(..) {
             let msg = js_sys::Array::new();
             msg.push(&JsValue::from_str(&json));
-            msg.push(&file.map(JsValue::from).unwrap_or(JsValue::NULL));
+            for f in files {
+                msg.push(&f);
+            }
             if let Err(e) = worker.post_message(&msg) {
                 (self.on_response)(Response::Panic { message: format!("cannot reach the worker: {e:?}") });
             }

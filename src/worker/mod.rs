@@ -17,7 +17,7 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 use crate::core::error::{CoreError, Result};
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
 use crate::core::lineage;
-use crate::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput};
+use crate::core::recipe::{LoadStep, ReplayCheck, Session, SourceRef, Step, StepInput};
 use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
 
 pub use file::{read_range, BlobChunkReader};
@@ -51,6 +51,12 @@ impl Engine {
 
     /// Handles one request. Long work runs as a local future; this returns at once.
     pub fn handle(self: &Rc<Self>, request: Request, file: Option<File>) {
+        self.handle_with_files(request, file.into_iter().collect())
+    }
+
+    /// Handles one request that came with any number of files.
+    pub fn handle_with_files(self: &Rc<Self>, request: Request, mut files: Vec<File>) {
+        let file = if files.is_empty() { None } else { Some(files.remove(0)) };
         match request {
             Request::Load { request_id, file_name, options, replaces } => {
                 let Some(file) = file else {
@@ -184,6 +190,20 @@ impl Engine {
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
             }
+            Request::Replay { request_id } => {
+                let me = Rc::clone(self);
+                let files: Vec<File> = file.into_iter().chain(files).collect();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let started = now_ms();
+                    match me.replay(request_id, files).await {
+                        Ok((checks, datasets)) => {
+                            me.send(Response::Replayed { request_id, checks, datasets, elapsed_ms: now_ms() - started })
+                        }
+                        Err(e) => me.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                    }
+                    me.jobs.borrow_mut().remove(&request_id);
+                });
+            }
             Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),
         }
     }
@@ -231,6 +251,97 @@ impl Engine {
         let outcome = session.apply(step, StepInput::Loaded(Box::new(loaded)))?;
         let d = session.dataset(&output)?;
         Ok(DatasetSummary::of(d, Some(outcome), now_ms() - started))
+    }
+
+    /// Replays a lineage JSON with its input files; see `Request::Replay`.
+    async fn replay(&self, request_id: u64, files: Vec<File>) -> Result<(Vec<ReplayCheck>, Vec<DatasetSummary>)> {
+        let cancel = Rc::new(Cell::new(false));
+        self.jobs.borrow_mut().insert(request_id, Rc::clone(&cancel));
+        // The lineage: the first .json file that carries a recipe.
+        let mut recipe = None;
+        let mut inputs = Vec::new();
+        for f in files {
+            if recipe.is_none() && f.name().to_ascii_lowercase().ends_with(".json") && f.size() < 64e6 {
+                let text = read_range(&f, 0, f.size() as u64).await?;
+                if let Ok(r) = lineage::recipe_from_json(&String::from_utf8_lossy(&text)) {
+                    recipe = Some(r);
+                    continue;
+                }
+            }
+            inputs.push(f);
+        }
+        let recipe = recipe.ok_or_else(|| {
+            CoreError::invalid(
+                "no lineage JSON (or Strata recipe) among the files: add the lineage.json you downloaded",
+                Default::default(),
+            )
+        })?;
+        // Every input's SHA-256 first: a different file is reported before anything runs.
+        let mut hashed = Vec::new();
+        for f in inputs {
+            let total = f.size() as u64;
+            let reporter = ProgressReporter { engine: self, request_id, total, last: Cell::new(f64::MIN) };
+            let mut hasher = SourceHasher::default();
+            let mut offset = 0;
+            while offset < total {
+                let end = (offset + CHUNK_BYTES).min(total);
+                hasher.update(&read_range(&f, offset, end).await?);
+                offset = end;
+                check(&cancel)?;
+                reporter.report(Phase::Hashing, offset, 0, offset == total);
+            }
+            hashed.push((f, hasher.finish().0));
+        }
+        let mut by_source = Vec::new();
+        for l in recipe.sources() {
+            match hashed.iter().find(|(_, sha)| *sha == l.source.sha256) {
+                Some((f, _)) => by_source.push(f.clone()),
+                None => {
+                    let named = hashed.iter().find(|(f, _)| f.name() == l.source.name);
+                    return Err(CoreError::invalid(
+                        match named {
+                            Some((f, sha)) => format!(
+                                "{} is not the file the recipe was made from: its SHA-256 is {sha}, the recipe expects {} ({} bytes). Nothing was run.",
+                                f.name(), l.source.sha256, l.source.bytes
+                            ),
+                            None => format!(
+                                "the recipe loads {} (SHA-256 {}); add that file. Nothing was run.",
+                                l.source.name, l.source.sha256
+                            ),
+                        },
+                        Default::default(),
+                    ));
+                }
+            }
+        }
+        let mut session = Session::default();
+        let mut sources = by_source.into_iter();
+        for s in &recipe.steps {
+            let input = match &s.step {
+                Step::Load(l) => {
+                    let f = sources.next().expect("one file per load step");
+                    let total = f.size() as u64;
+                    let reporter = ProgressReporter { engine: self, request_id, total, last: Cell::new(f64::MIN) };
+                    let head = read_range(&f, 0, total.min(4)).await?;
+                    let format = l.options.format.unwrap_or_else(|| SourceFormat::detect(&l.source.name, &head));
+                    let loaded = match format {
+                        SourceFormat::Parquet => {
+                            self.load_parquet(request_id, &f, &l.source.name, &l.options, &cancel, &reporter).await?
+                        }
+                        _ => load_text(&f, &l.source.name, format, &l.options, &cancel, &reporter).await?,
+                    };
+                    StepInput::Loaded(Box::new(loaded))
+                }
+                _ => StepInput::None,
+            };
+            session.apply(s.step.clone(), input)?;
+            yield_to_events().await;
+        }
+        let mut checks = crate::core::recipe::dataset_checks(&recipe, session.recipe());
+        checks.extend(session.replay_exports(&recipe.exports)?.into_iter().map(|(_, c)| c));
+        let datasets = session.datasets.values().map(|d| DatasetSummary::of(d, None, 0.0)).collect();
+        *self.session.borrow_mut() = session;
+        Ok((checks, datasets))
     }
 
     async fn load_parquet(
@@ -395,13 +506,13 @@ pub fn start() {
         let data = ev.data();
         let (json, file) = if data.is_array() {
             let arr: js_sys::Array = data.unchecked_into();
-            (arr.get(0).as_string(), arr.get(1).dyn_into::<File>().ok())
+            (arr.get(0).as_string(), arr.iter().skip(1).filter_map(|f| f.dyn_into::<File>().ok()).collect())
         } else {
-            (data.as_string(), None)
+            (data.as_string(), Vec::new())
         };
         let request = json.ok_or_else(|| "a message without JSON".to_string()).and_then(|j| Request::from_json(&j));
         match request {
-            Ok(req) => engine.handle(req, file),
+            Ok(req) => engine.handle_with_files(req, file),
             Err(message) => post(
                 &sink_scope,
                 &Response::Error {

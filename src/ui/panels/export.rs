@@ -77,6 +77,7 @@ pub fn ExportPanel() -> impl IntoView {
             </p>
             {move || state.lineage.get().map(|(_, g)| view! { <GraphSvg graph=g/> })}
             <History/>
+            <Replay/>
         </section>
     }
 }
@@ -333,4 +334,83 @@ fn compare_versions(a: &VersionRecord, b: &VersionRecord) -> impl IntoView {
 
 fn bytes_hint(r: &VersionRecord) -> String {
     format!("sha256 {}…", &r.sha256[..12.min(r.sha256.len())])
+}
+
+/// Replay: a lineage JSON plus its input files re-run the recipe here; each output's hash is
+/// compared with the recorded one.
+#[component]
+fn Replay() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_pick = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(list) = input.files() else { return };
+        let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+        if !files.is_empty() {
+            state.replay(files);
+        }
+        input.set_value("");
+    };
+    view! {
+        <section class="replay" data-testid="replay">
+            <h3>"Replay a lineage JSON"</h3>
+            <p class="explain">
+                "Choose a lineage JSON together with the file(s) it was made from. Each input is checked by "
+                "its SHA-256 before anything runs (a different file is refused); then every step runs again "
+                "and each dataset and file is compared with the hash the lineage recorded. The replayed "
+                "datasets replace the current ones."
+            </p>
+            <label class="picker">
+                "Lineage JSON and input files "
+                <input type="file" multiple data-testid="replay-input" on:change=on_pick/>
+            </label>
+            {move || state.replaying.get().map(|_| view! { <p class="notice">"Replaying…"</p> })}
+            {move || {
+                state
+                    .replay_checks
+                    .get()
+                    .map(|(checks, ms)| {
+                        let all = checks.iter().all(|c| c.matches());
+                        view! {
+                            <p class="step-summary" data-testid="replay-verdict" data-all-match=all.to_string()>
+                                {if all {
+                                    format!("All {} hashes match the lineage: the outputs are byte for byte the same. Replayed in {:.2} s.", checks.len(), ms / 1000.0)
+                                } else {
+                                    format!("{} of {} hashes differ from the lineage.", checks.iter().filter(|c| !c.matches()).count(), checks.len())
+                                }}
+                            </p>
+                            <table class="replay-checks">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Output"</th>
+                                        <th scope="col">"Kind"</th>
+                                        <th scope="col">"Recorded"</th>
+                                        <th scope="col">"Now"</th>
+                                        <th scope="col">"Same"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {checks
+                                        .into_iter()
+                                        .map(|c| {
+                                            let same = c.matches();
+                                            let short = |h: &str| format!("{}…", &h[..12.min(h.len())]);
+                                            view! {
+                                                <tr data-testid="replay-check" data-name=c.name.clone() data-matches=same.to_string()>
+                                                    <td><code>{c.name.clone()}</code></td>
+                                                    <td>{c.kind.clone()}</td>
+                                                    <td><code>{c.recorded.as_deref().map(short).unwrap_or_else(|| "—".into())}</code></td>
+                                                    <td><code>{short(&c.actual)}</code></td>
+                                                    <td>{if same { "✓ yes" } else { "✗ no" }}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })
+            }}
+        </section>
+    }
 }

@@ -83,6 +83,18 @@ test('versioned exports, history, lineage JSON and graph, and a native byte-iden
   );
   assert.equal(report.all_match, true, JSON.stringify(report, null, 2));
   assert.equal(sha256(fs.readFileSync(path.join(dir, 'out', second.name))), sha256(second.bytes));
+  // Replay in the browser: the lineage and the input file; every hash matches.
+  await panel.locator('[data-testid=replay-input]').setInputFiles([path.join(dir, 'lineage.json'), fixture('people.csv')]);
+  const verdict = panel.locator('[data-testid=replay-verdict]');
+  await verdict.waitFor({ timeout: 60_000 });
+  assert.equal(await verdict.getAttribute('data-all-match'), 'true', await verdict.innerText());
+  assert.equal(await panel.locator(`[data-testid=replay-check][data-name="${second.name}"]`).getAttribute('data-matches'), 'true');
+  // A different input is refused by its hash before anything runs.
+  const edited = path.join(dir, 'people.csv');
+  fs.writeFileSync(edited, fs.readFileSync(fixture('people.csv'), 'utf8') + '99,Zed,1.5,2024-05-05\n');
+  await panel.locator('[data-testid=replay-input]').setInputFiles([path.join(dir, 'lineage.json'), edited]);
+  await page.locator('[data-testid=error]').waitFor();
+  assert.match(await page.locator('[data-testid=error-message]').innerText(), /is not the file the recipe was made from.*Nothing was run/s);
   assert.deepEqual(strata.consoleErrors, []);
   await context.close();
 });
