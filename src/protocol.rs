@@ -57,6 +57,17 @@ pub enum Request {
     ProposeVersions { request_id: u64, previous: Vec<VersionRecord> },
     /// The lineage of the session's exports as an OpenLineage RunEvent, and its graph.
     Lineage { request_id: u64, event_time: String },
+    /// A zip of the chosen datasets (as `format`, under the given file names or their own), the
+    /// reports of the steps, the profile JSON the page holds, and the lineage JSON. Answered by
+    /// `Exported`.
+    Bundle {
+        request_id: u64,
+        files: Vec<(DatasetId, Option<String>)>,
+        format: FileFormat,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        profile_json: Option<String>,
+        event_time: String,
+    },
     /// Replay a lineage JSON (or recipe) with the files sent beside this message: the lineage
     /// is the `.json` file that carries a recipe, the others are inputs, matched to the recipe's
     /// loads by SHA-256 before anything runs. The replayed session replaces the current one.

@@ -333,6 +333,26 @@ pub fn write_dataset(dataset: &Dataset, format: FileFormat) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A zip archive of `entries` (name, bytes), deterministic: entries in the given order, every
+/// timestamp 1980-01-01 00:00, fixed permissions, deflate. The same entries give the same bytes.
+pub fn zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let failed =
+        |e: zip::result::ZipError| CoreError::invalid(format!("cannot write the bundle: {e}"), Default::default());
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        w.start_file(name.as_str(), options).map_err(failed)?;
+        w.write_all(bytes)
+            .map_err(|e| CoreError::invalid(format!("cannot write the bundle: {e}"), Default::default()))?;
+    }
+    Ok(w.finish().map_err(failed)?.into_inner())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +401,18 @@ mod tests {
                 .unwrap();
         assert_eq!(content_hash(&schema, &back), content_hash(&schema, &[b]));
         assert_eq!(String::from_utf8(write_dataset(&d, FileFormat::Csv).unwrap()).unwrap(), "a,n\nx,1\n,2\n");
+    }
+
+    #[test]
+    fn zip_bundles_are_deterministic_and_readable() {
+        let entries = vec![("a.csv".to_string(), b"x\n1\n".to_vec()), ("lineage.json".to_string(), b"{}".to_vec())];
+        let one = zip(&entries).unwrap();
+        assert_eq!(one, zip(&entries).unwrap());
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
+        assert_eq!(archive.len(), 2);
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("a.csv").unwrap(), &mut text).unwrap();
+        assert_eq!(text, "x\n1\n");
     }
 
     #[test]

@@ -568,3 +568,44 @@ pub fn graph(recipe: &Recipe) -> LineageGraph {
     }
     g
 }
+
+impl crate::core::recipe::Session {
+    /// The bundle a user takes home, as zip bytes and their SHA-256: `data/` with each chosen
+    /// dataset written as `format` (exports recorded in the recipe), `reports/` with every
+    /// step's report, `profile.json` when given, `recipe.json`, and `lineage.json` last (so it
+    /// lists every file of the bundle).
+    pub fn bundle(
+        &mut self,
+        files: &[(String, Option<String>)],
+        format: crate::core::export::FileFormat,
+        profile_json: Option<String>,
+        event_time: &str,
+    ) -> Result<(Vec<u8>, String)> {
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        for (dataset, name) in files {
+            let (bytes, record) = self.export(dataset, format, name.clone())?;
+            entries.push((format!("data/{}", record.file_name), bytes));
+        }
+        for (name, report) in &self.reports {
+            let json = serde_json::to_vec_pretty(report).map_err(|e| CoreError::step(e.to_string()))?;
+            entries.push((
+                format!(
+                    "reports/{}.json",
+                    crate::core::export::file_name(name, crate::core::export::FileFormat::Csv).trim_end_matches(".csv")
+                ),
+                json,
+            ));
+        }
+        if let Some(p) = profile_json {
+            entries.push(("profile.json".into(), p.into_bytes()));
+        }
+        let recipe = self.recipe().clone();
+        entries.push(("recipe.json".into(), recipe.to_json().into_bytes()));
+        let ctx = RunContext { event_time: event_time.to_string(), job_name: None, engine: "browser".into() };
+        let event = run_event(&recipe, &self.datasets, &recipe.exports, &Default::default(), &ctx)?;
+        entries.push(("lineage.json".into(), serde_json::to_vec_pretty(&event).expect("json values serialize")));
+        let bytes = crate::core::export::zip(&entries)?;
+        let sha = hex(&Sha256::digest(&bytes));
+        Ok((bytes, sha))
+    }
+}

@@ -298,6 +298,9 @@ pub enum StepInput {
 pub struct Session {
     pub datasets: BTreeMap<String, Dataset>,
     pub recipe: Recipe,
+    /// What each step reported (validation results, comparisons…), by the step's first output
+    /// (or its label when it has none); the bundle and the lineage include them.
+    pub reports: BTreeMap<String, StepReport>,
 }
 
 impl Session {
@@ -334,6 +337,7 @@ impl Session {
         }
         self.recipe.steps = kept;
         self.recipe.exports.retain(|e| !gone.contains(&e.dataset));
+        self.reports.retain(|k, _| !gone.contains(k));
         gone.retain(|g| self.datasets.remove(g).is_some());
         gone
     }
@@ -446,6 +450,10 @@ impl Session {
                 self.datasets.insert(n, d);
             }
             removed.retain(|r| !self.datasets.contains_key(r));
+            #[allow(unreachable_code)] // until a capability adds a report variant
+            if let Some(r) = &derived.report {
+                self.reports.insert(derive.outputs().first().cloned().unwrap_or_else(|| label.clone()), r.clone());
+            }
             let recorded = derived.recorded.unwrap_or(step);
             self.recipe.steps.push(RecipeStep { step: recorded.clone(), outcome: Some(outcome.clone()) });
             return Ok(Applied { step: recorded, outcome, report: derived.report, removed });

@@ -323,6 +323,16 @@ impl AppState {
         client.send_files(&Request::Replay { request_id }, files);
     }
 
+    /// Asks for the bundle zip of `files` (dataset, file name) with the reports, the profile
+    /// shown and the lineage.
+    pub fn bundle(&self, files: Vec<(String, Option<String>)>, format: FileFormat) {
+        let client = client();
+        let request_id = client.next_id();
+        let profile_json =
+            self.profile.with_untracked(|p| p.as_ref().and_then(|p| serde_json::to_string_pretty(&p.profile).ok()));
+        client.send(&Request::Bundle { request_id, files, format, profile_json, event_time: now_rfc3339() }, None);
+    }
+
     /// Loads the version history from IndexedDB.
     pub fn load_history(&self) {
         let state = *self;

@@ -190,6 +190,20 @@ impl Engine {
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
             }
+            Request::Bundle { request_id, files, format, profile_json, event_time } => {
+                let result = self.session.borrow_mut().bundle(&files, format, profile_json, &event_time);
+                match result {
+                    Ok((bytes, sha256)) => self.send(Response::Exported {
+                        request_id,
+                        dataset: String::new(),
+                        file_name: format!("strata_bundle_{}.zip", &event_time[..10.min(event_time.len())]),
+                        mime: "application/zip".into(),
+                        sha256,
+                        bytes,
+                    }),
+                    Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                }
+            }
             Request::Replay { request_id } => {
                 let me = Rc::clone(self);
                 let files: Vec<File> = file.into_iter().chain(files).collect();

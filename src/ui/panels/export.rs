@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use crate::core::export::FileFormat;
+use crate::core::lineage::versioned_name;
 use crate::core::lineage::{LineageGraph, Version, VersionRecord};
-use crate::ui::state::AppState;
+use crate::ui::state::{today, AppState};
 use crate::view_model::thousands;
 
 const FORMATS: [(&str, &str); 5] = [
@@ -20,6 +21,27 @@ const FORMATS: [(&str, &str); 5] = [
 pub fn ExportPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let format = RwSignal::new("parquet".to_string());
+    // Versions typed by the user, and datasets left out of the bundle, by dataset name.
+    let versions = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let left_out = RwSignal::new(std::collections::BTreeSet::<String>::new());
+    let bundle = move |_| {
+        let Some(f) = FileFormat::parse(&format.get_untracked()) else { return };
+        let date = today();
+        let typed = versions.get_untracked();
+        let out = left_out.get_untracked();
+        let files = state
+            .proposals
+            .get_untracked()
+            .into_iter()
+            .filter(|p| !out.contains(&p.dataset))
+            .map(|p| {
+                let v = typed.get(&p.dataset).and_then(|v| v.parse::<Version>().ok()).unwrap_or(p.version);
+                let name = versioned_name(&p.dataset, v, &date, "{sha12}", f.extension());
+                (p.dataset, Some(name))
+            })
+            .collect();
+        state.bundle(files, f);
+    };
     state.load_history();
     // Proposals depend on the datasets and on the history (which loads asynchronously).
     Effect::new(move |_| {
@@ -61,11 +83,19 @@ pub fn ExportPanel() -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </label>
-                    <ExportTable format=format/>
+                    <ExportTable format=format versions=versions left_out=left_out/>
                     <p>
                         <button data-testid="download-lineage" on:click=move |_| state.request_lineage(true)>
                             "Download lineage JSON"
                         </button>
+                        " "
+                        <button data-testid="download-bundle" on:click=bundle>
+                            "Download bundle (zip)"
+                        </button>
+                    </p>
+                    <p class="meta">
+                        "The bundle holds the ticked datasets as versioned files, every step's report (validation, "
+                        "comparison…), the profile shown in step 2, the recipe and the lineage JSON."
                     </p>
                 }
                     .into_any()
@@ -83,7 +113,11 @@ pub fn ExportPanel() -> impl IntoView {
 }
 
 #[component]
-fn ExportTable(format: RwSignal<String>) -> impl IntoView {
+fn ExportTable(
+    format: RwSignal<String>,
+    versions: RwSignal<std::collections::BTreeMap<String, String>>,
+    left_out: RwSignal<std::collections::BTreeSet<String>>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     view! {
         <table class="export-table" data-testid="export-table">
@@ -93,6 +127,7 @@ fn ExportTable(format: RwSignal<String>) -> impl IntoView {
                     <th scope="col">"Rows"</th>
                     <th scope="col">"Version"</th>
                     <th scope="col">"Why this version"</th>
+                    <th scope="col">"In bundle"</th>
                     <th scope="col"></th>
                 </tr>
             </thead>
@@ -103,8 +138,13 @@ fn ExportTable(format: RwSignal<String>) -> impl IntoView {
                         .get()
                         .into_iter()
                         .map(|p| {
-                            let version = RwSignal::new(p.version.to_string());
                             let name = p.dataset.clone();
+                            // A version the user typed wins over a new proposal until the next export.
+                            let typed = versions.with_untracked(|v| v.get(&name).cloned());
+                            let version = RwSignal::new(typed.unwrap_or_else(|| p.version.to_string()));
+                            let typed_key = name.clone();
+                            let key = name.clone();
+                            let included = !left_out.with_untracked(|o| o.contains(&key));
                             let derived = state
                                 .datasets
                                 .with_untracked(|ds| ds.iter().find(|d| d.id == name).and_then(|d| d.derived.clone()));
@@ -112,7 +152,12 @@ fn ExportTable(format: RwSignal<String>) -> impl IntoView {
                             let export = move |_| {
                                 let Some(f) = FileFormat::parse(&format.get_untracked()) else { return };
                                 match version.get_untracked().parse::<Version>() {
-                                    Ok(v) => state.export_versioned(&proposal, v, f),
+                                    Ok(v) => {
+                                        versions.update(|m| {
+                                            m.remove(&proposal.dataset);
+                                        });
+                                        state.export_versioned(&proposal, v, f)
+                                    }
                                     Err(e) => state.notice.set(Some(e.to_string())),
                                 }
                             };
@@ -131,10 +176,34 @@ fn ExportTable(format: RwSignal<String>) -> impl IntoView {
                                             aria-label=format!("Version of {}", p.dataset)
                                             data-testid=format!("version-{}", p.dataset)
                                             prop:value=move || version.get()
-                                            on:input=move |ev| version.set(event_target_value(&ev))
+                                            on:input=move |ev| {
+                                                let v = event_target_value(&ev);
+                                                versions.update(|m| {
+                                                    m.insert(typed_key.clone(), v.clone());
+                                                });
+                                                version.set(v);
+                                            }
                                         />
                                     </td>
                                     <td class="meta" data-testid=format!("version-reason-{}", p.dataset)>{p.reason.clone()}</td>
+                                    <td>
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("Put {} in the bundle", p.dataset)
+                                            data-testid=format!("bundle-{}", p.dataset)
+                                            prop:checked=included
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                left_out.update(|o| {
+                                                    if on {
+                                                        o.remove(&key);
+                                                    } else {
+                                                        o.insert(key.clone());
+                                                    }
+                                                });
+                                            }
+                                        />
+                                    </td>
                                     <td>
                                         <button data-testid=format!("export-{}", p.dataset) on:click=export>
                                             "Download"

@@ -75,6 +75,18 @@ test('versioned exports, history, lineage JSON and graph, and a native byte-iden
   const out = event.outputs.find((o) => o.name === second.name);
   assert.equal(out.facets.version.datasetVersion, `sha256:${sha256(second.bytes)}`);
   assert.ok(event.run.facets.strata_recipe.steps.some((s) => s.op === 'columns'));
+  // The bundle: the ticked datasets as versioned files, the recipe and the lineage.
+  await panel.locator('[data-testid=bundle-people]').uncheck();
+  const bundle = await strata.download('[data-testid=download-bundle]');
+  assert.match(bundle.name, /^strata_bundle_\d{4}-\d{2}-\d{2}\.zip$/);
+  const zipPath = path.join(os.tmpdir(), `strata-bundle-${process.pid}.zip`);
+  fs.writeFileSync(zipPath, bundle.bytes);
+  const names = JSON.parse(
+    execFileSync('python3', ['-c', 'import json,sys,zipfile; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))', zipPath]).toString(),
+  );
+  assert.ok(names.some((n) => /^data\/slim_v2\.0\.0_.*\.csv$/.test(n)), names.join(', '));
+  assert.ok(!names.some((n) => n.startsWith('data/people')), names.join(', '));
+  assert.ok(names.includes('lineage.json') && names.includes('recipe.json'), names.join(', '));
   // Native replay of the browser's lineage: the same bytes.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-replay-'));
   fs.writeFileSync(path.join(dir, 'lineage.json'), lineage.bytes);
