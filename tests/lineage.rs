@@ -200,3 +200,31 @@ fn the_event_validates_against_the_openlineage_schemas() {
     broken["run"]["runId"] = Value::Null;
     assert!(!jsonschema::options().build(&core).unwrap().is_valid(&broken));
 }
+
+/// The recipe (plain, as `strata run` reads it) and the `strata_recipe` facet validate against
+/// the committed schema their `_schemaURL` names.
+#[test]
+fn recipes_and_the_recipe_facet_validate_against_their_schema() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest("docs/schemas/strata_recipe-1-0-0.json")).unwrap()).unwrap();
+    let id = schema["$id"].as_str().unwrap().to_string();
+    assert!(lineage::RECIPE_FACET_SCHEMA_URL.starts_with(&id));
+    let mut s = session();
+    let e = event(&mut s);
+    let recipe: Value = serde_json::from_str(&s.recipe().to_json()).unwrap();
+    let plain = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let errors: Vec<String> = plain.iter_errors(&recipe).map(|er| format!("{er} at {}", er.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let facet_schema = serde_json::json!({ "$ref": format!("{id}#/$defs/StrataRecipeRunFacet") });
+    let facet = jsonschema::options()
+        .should_validate_formats(true)
+        .with_resource(id.as_str(), jsonschema::Resource::from_contents(schema.clone()))
+        .build(&facet_schema)
+        .unwrap();
+    let f = &e["run"]["facets"]["strata_recipe"];
+    let errors: Vec<String> = facet.iter_errors(f).map(|er| format!("{er} at {}", er.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut broken = recipe.clone();
+    broken["steps"][0]["source"]["sha256"] = Value::from("not a hash");
+    assert!(!plain.is_valid(&broken));
+}
