@@ -206,7 +206,8 @@ fn the_event_validates_against_the_openlineage_schemas() {
 #[test]
 fn recipes_and_the_recipe_facet_validate_against_their_schema() {
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(manifest("docs/schemas/strata_recipe-1-0-0.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(manifest("docs/schemas/strata_recipe-1-0-0.json")).unwrap())
+            .unwrap();
     let id = schema["$id"].as_str().unwrap().to_string();
     assert!(lineage::RECIPE_FACET_SCHEMA_URL.starts_with(&id));
     let mut s = session();
