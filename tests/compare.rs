@@ -173,3 +173,148 @@ fn jensen_shannon_is_the_base_2_distance() {
         assert!(close(got, want, 1e-14), "JS({p:?}, {q:?}) = {got}, scipy {want}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Compare step on the orders table and its modified copy (tests/oracle/compare/make_fixture.py).
+// ---------------------------------------------------------------------------------------------
+
+use strata::core::compare::{CompareStep, Compatibility};
+use strata::core::ingest::{load_bytes, IngestOptions};
+use strata::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput, StepReport};
+use strata::core::stats::{DriftSeverity, DriftThresholds};
+
+fn load(session: &mut Session, path: &str, name: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let loaded = load_bytes(path, &bytes, &IngestOptions::default()).unwrap();
+    let step = Step::Load(LoadStep {
+        source: SourceRef { name: path.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: name.into(),
+        options: IngestOptions::default(),
+    });
+    session.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+}
+
+fn compare_orders(keys: &[&str]) -> strata::core::compare::CompareReport {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let step = Step::Compare(CompareStep {
+        left: "orders".into(),
+        right: "orders_v2".into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        thresholds: DriftThresholds::default(),
+        max_listed: 100,
+    });
+    let applied = session.apply_reporting(step, StepInput::None).unwrap();
+    assert_eq!(applied.outcome.rows_out, 0, "report only");
+    assert_eq!(session.recipe.steps.len(), 3);
+    match applied.report {
+        Some(StepReport::Compare(r)) => *r,
+        other => panic!("expected a compare report, got {other:?}"),
+    }
+}
+
+#[test]
+fn compare_reports_every_change_of_the_modified_copy() {
+    let r = compare_orders(&["order_id"]);
+    assert_eq!((r.left_rows, r.right_rows), (2000, 1995));
+
+    // Schema: the rename with evidence, the type change, breaking overall.
+    let s = &r.schema;
+    assert_eq!(s.renames.len(), 1, "{:?}", s.renames);
+    assert_eq!((s.renames[0].from.as_str(), s.renames[0].to.as_str()), ("customer_id", "user_id"));
+    assert!(s.renames[0].distribution_distance.unwrap() < 0.01, "{:?}", s.renames[0]);
+    assert!(s.renames[0].evidence.contains("values match"), "{}", s.renames[0].evidence);
+    assert!(s.added.is_empty() && s.removed.is_empty());
+    let q = s.type_changes.iter().find(|t| t.column == "quantity").expect("quantity type change");
+    // int64 → float64 is not a widening: integers beyond 2^53 would be rounded.
+    assert_eq!((q.from.as_str(), q.to.as_str(), q.widening), ("Int64", "Float64", false));
+    assert!(q.note.contains("2^53"), "{}", q.note);
+    assert_eq!(s.compatibility, Compatibility::Breaking);
+
+    // Drift: amounts shifted, a new category, quantity unchanged in distribution.
+    let drift =
+        |c: &str| &r.drift.iter().find(|d| d.left_column == c).unwrap_or_else(|| panic!("no drift for {c}")).drift;
+    assert_eq!(drift("amount").severity, DriftSeverity::Drift, "{}", drift("amount").reason);
+    let cat = drift("category");
+    assert_eq!(cat.new_categories, vec!["electronics".to_string()]);
+    assert!(cat.severity >= DriftSeverity::Warning);
+    assert_eq!(drift("quantity").severity, DriftSeverity::None, "{}", drift("quantity").reason);
+    assert_eq!(drift("customer_id").severity, DriftSeverity::None);
+    assert_eq!(r.drift.iter().find(|d| d.left_column == "customer_id").unwrap().right_column, "user_id");
+
+    // Rows: 10 removed, 5 added; amounts changed nearly everywhere; the edited countries listed.
+    let d = &r.rows;
+    assert_eq!((d.removed, d.added), (10, 5));
+    assert_eq!(d.matched, 1990);
+    let per = |c: &str| d.changes_per_column.iter().find(|x| x.column == c).map(|x| x.changed);
+    assert_eq!(per("country"), Some(3));
+    assert_eq!(per("quantity"), Some(0), "2 and 2.0 are the same number");
+    // Every 10th order became "electronics"; order 20 was removed: 199 matched rows changed.
+    assert_eq!(per("category"), Some(199));
+    assert!(per("amount").unwrap() > 1900);
+    let row5 = d.changed_rows.iter().find(|c| c.key == vec![Some("5".to_string())]).expect("row 5 listed");
+    let country = row5.changes.iter().find(|c| c.column == "country").unwrap();
+    assert_eq!(country.new.as_deref(), Some("Portugal"));
+    assert_ne!(country.old.as_deref(), Some("Portugal"));
+    assert_eq!(
+        d.removed_rows.iter().map(|r| r.values[0].clone().unwrap()).collect::<Vec<_>>(),
+        (11..=20).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
+    assert_eq!(d.added_rows[0].values[0].as_deref(), Some("100001"));
+
+    // Summary and verdict.
+    let amount = r.columns.iter().find(|c| c.column == "amount").unwrap();
+    let ratio = amount.right_mean.unwrap() / amount.left_mean.unwrap();
+    assert!((ratio - 1.4).abs() < 0.01, "mean ratio {ratio}");
+    for needle in [
+        "breaking",
+        "\"customer_id\" looks renamed to \"user_id\"",
+        "\"quantity\" changed type",
+        "\"amount\"",
+        "new \"electronics\"",
+        "10 removed",
+        "5 added",
+    ] {
+        assert!(r.verdict.contains(needle), "verdict lacks {needle:?}: {}", r.verdict);
+    }
+}
+
+#[test]
+fn compare_without_keys_diffs_rows_as_a_multiset() {
+    let r = compare_orders(&[]);
+    let d = &r.rows;
+    assert!(d.keys.is_empty());
+    // Every row's amount changed, so no row is identical over the shared columns.
+    assert_eq!(d.matched, 0);
+    assert_eq!((d.removed, d.added), (2000, 1995));
+}
+
+#[test]
+fn comparing_a_dataset_with_itself_finds_nothing() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let left = session.dataset("orders").unwrap();
+    let r =
+        strata::core::compare::compare(left, left, &["order_id".to_string()], &DriftThresholds::default(), 10).unwrap();
+    assert_eq!(r.schema.compatibility, Compatibility::Identical);
+    assert!(r.drift.iter().all(|d| d.drift.severity == DriftSeverity::None));
+    assert_eq!((r.rows.changed, r.rows.added, r.rows.removed, r.rows.unchanged), (0, 0, 0, 2000));
+    assert!(r.verdict.contains("None of the 12 compared columns drifted"), "{}", r.verdict);
+}
+
+#[test]
+fn compare_names_a_missing_key_column() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let step = Step::Compare(CompareStep {
+        left: "orders".into(),
+        right: "orders_v2".into(),
+        keys: vec!["customer_id".into()],
+        thresholds: DriftThresholds::default(),
+        max_listed: 100,
+    });
+    let e = session.apply(step, StepInput::None).unwrap_err().to_string();
+    assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");
+}

@@ -1,6 +1,7 @@
 //! The pure core: ingest, datasets, recipes and (later) profile, validate, transform, sample,
 //! compare and export. No browser crates; every input is bytes, every output Arrow or serde data.
 
+pub mod compare;
 pub mod dataset;
 pub mod error;
 pub mod export;

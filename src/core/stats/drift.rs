@@ -356,6 +356,51 @@ pub struct DriftBars {
     pub current: Vec<u64>,
 }
 
+/// Sorts floats ascending in `f64::total_cmp` order; an LSD radix sort on the order-preserving
+/// bit pattern for large inputs (several times faster than a comparison sort in wasm).
+pub fn sort_f64(v: &mut [f64]) {
+    if v.len() < 4096 {
+        v.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    let key = |f: f64| {
+        let b = f.to_bits();
+        if b >> 63 == 1 {
+            !b
+        } else {
+            b | (1 << 63)
+        }
+    };
+    let mut a: Vec<u64> = v.iter().map(|&f| key(f)).collect();
+    let mut tmp = vec![0u64; a.len()];
+    for pass in 0..4 {
+        let shift = pass * 16;
+        let mut counts = vec![0usize; 1 << 16];
+        for &k in &a {
+            counts[((k >> shift) & 0xffff) as usize] += 1;
+        }
+        if counts.contains(&a.len()) {
+            continue; // every key has the same digit here
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in &a {
+            let d = ((k >> shift) & 0xffff) as usize;
+            tmp[counts[d]] = k;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut a, &mut tmp);
+    }
+    for (slot, k) in v.iter_mut().zip(a) {
+        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
+        *slot = f64::from_bits(b);
+    }
+}
+
 /// Is this Arrow type compared as numbers? (int, float, decimal, date, timestamp, duration)
 pub fn is_numeric_type(dt: &DataType) -> bool {
     use DataType::*;
@@ -480,8 +525,8 @@ pub fn column_drift_with_bars(
     if is_numeric_type(reference.data_type()) && is_numeric_type(current.data_type()) {
         let mut r = numeric_values(reference).unwrap_or_default();
         let mut c = numeric_values(current).unwrap_or_default();
-        r.sort_unstable_by(f64::total_cmp);
-        c.sort_unstable_by(f64::total_cmp);
+        sort_f64(&mut r);
+        sort_f64(&mut c);
         numeric_drift_sorted(name, &r, &c, thresholds)
     } else {
         let r = category_counts(reference);
@@ -813,6 +858,19 @@ mod tests {
         assert_eq!(d.new_categories, vec!["z".to_string()]);
         assert!(d.severity >= DriftSeverity::Warning);
         assert!(d.reason.contains("new category"), "{}", d.reason);
+    }
+
+    #[test]
+    fn radix_sort_matches_total_cmp() {
+        let mut v: Vec<f64> = (0..10_000).map(|i| ((i * 7919) % 10_007) as f64 - 5000.5).collect();
+        v.extend([f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, 1e-300, -1e300]);
+        let mut want = v.clone();
+        want.sort_unstable_by(f64::total_cmp);
+        sort_f64(&mut v);
+        assert_eq!(
+            v.iter().map(|f| f.to_bits()).collect::<Vec<_>>(),
+            want.iter().map(|f| f.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]
