@@ -1,10 +1,12 @@
 //! One panel per step of the rail.
 
 mod clean;
+mod compare;
 mod load;
 mod profile;
 
 pub use clean::CleanPanel;
+pub use compare::ComparePanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
 
