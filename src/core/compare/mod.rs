@@ -179,32 +179,8 @@ pub fn compare(
         d.ks.map(|k| k.statistic).or(d.linf)
     });
 
-    let mut drift = Vec::new();
-    let mut columns = Vec::new();
+    let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
     let (lr, rr) = (left.num_rows(), right.num_rows());
-    let rate = |n: u64, rows: u64| if rows == 0 { 0.0 } else { n as f64 / rows as f64 };
-    for (li, f) in left.schema.fields().iter().enumerate() {
-        let right_name = match right.schema.index_of(f.name()) {
-            Ok(_) => f.name().clone(),
-            Err(_) => match schema.renames.iter().find(|r| &r.from == f.name()) {
-                Some(r) => r.to.clone(),
-                None => continue,
-            },
-        };
-        let ri = right.column_index(&right_name)?;
-        let label =
-            if &right_name == f.name() { right_name.clone() } else { format!("{} → {}", f.name(), right_name) };
-        let (d, bars, lm, rm) = drift_between(left, li, right, ri, &label, t)?;
-        columns.push(ColumnSummary {
-            column: label,
-            left_null_rate: rate(ln[li], lr),
-            right_null_rate: rate(rn[ri], rr),
-            left_mean: lm,
-            right_mean: rm,
-        });
-        drift.push(ColumnDriftView { left_column: f.name().clone(), right_column: right_name, drift: d, bars });
-    }
-
     let rows = if keys.is_empty() {
         rows::multiset_diff(left, right, max_listed)?
     } else {
@@ -224,6 +200,44 @@ pub fn compare(
     };
     report.verdict = verdict(&report);
     Ok(report)
+}
+
+/// Drift and null/mean summary of every shared column (and every likely rename), in left
+/// column order.
+pub fn drift_columns(
+    left: &Dataset,
+    right: &Dataset,
+    renames: &[schema::LikelyRename],
+    t: &DriftThresholds,
+) -> Result<(Vec<ColumnDriftView>, Vec<ColumnSummary>)> {
+    let (ln, rn) = (left.null_counts(), right.null_counts());
+    let mut drift = Vec::new();
+    let mut columns = Vec::new();
+    let (lr, rr) = (left.num_rows(), right.num_rows());
+    let rate = |n: u64, rows: u64| if rows == 0 { 0.0 } else { n as f64 / rows as f64 };
+    for (li, f) in left.schema.fields().iter().enumerate() {
+        let right_name = match right.schema.index_of(f.name()) {
+            Ok(_) => f.name().clone(),
+            Err(_) => match renames.iter().find(|r| &r.from == f.name()) {
+                Some(r) => r.to.clone(),
+                None => continue,
+            },
+        };
+        let ri = right.column_index(&right_name)?;
+        let label =
+            if &right_name == f.name() { right_name.clone() } else { format!("{} → {}", f.name(), right_name) };
+        let (d, bars, lm, rm) = drift_between(left, li, right, ri, &label, t)?;
+        columns.push(ColumnSummary {
+            column: label,
+            left_null_rate: rate(ln[li], lr),
+            right_null_rate: rate(rn[ri], rr),
+            left_mean: lm,
+            right_mean: rm,
+        });
+        drift.push(ColumnDriftView { left_column: f.name().clone(), right_column: right_name, drift: d, bars });
+    }
+
+    Ok((drift, columns))
 }
 
 fn count(n: u64, one: &str, many: &str) -> String {

@@ -322,7 +322,7 @@ impl Default for DriftThresholds {
 pub struct ColumnDrift {
     pub column: String,
     pub kind: DriftKind,
-    /// Non-null (and non-NaN) values compared on each side.
+    /// Non-null, finite values compared on each side.
     pub reference_count: u64,
     pub current_count: u64,
     pub ks: Option<Ks>,
@@ -427,8 +427,9 @@ pub fn is_numeric_type(dt: &DataType) -> bool {
     )
 }
 
-/// The non-null, non-NaN values of a numeric column as f64 (dates as days, timestamps in their
-/// own unit). `None` if the type is not numeric.
+/// The non-null, finite values of a numeric column as f64 (dates as days, timestamps in their
+/// own unit): NaN and ±∞ are left out like nulls, so every statistic stays finite. `None` if the
+/// type is not numeric.
 pub fn numeric_values(array: &dyn Array) -> Option<Vec<f64>> {
     use DataType::*;
     let dt = array.data_type();
@@ -458,9 +459,9 @@ pub fn numeric_values(array: &dyn Array) -> Option<Vec<f64>> {
     let floats = as_f64.as_primitive::<Float64Type>();
     let mut out = Vec::with_capacity(floats.len() - floats.null_count());
     if floats.null_count() == 0 {
-        out.extend(floats.values().iter().copied().filter(|v| !v.is_nan()));
+        out.extend(floats.values().iter().copied().filter(|v| v.is_finite()));
     } else {
-        out.extend(floats.iter().flatten().filter(|v| !v.is_nan()));
+        out.extend(floats.iter().flatten().filter(|v| v.is_finite()));
     }
     Some(out)
 }

@@ -584,7 +584,7 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
                             {move || format!(" page {} of {pages} ", page.get() + 1)}
                             <button
                                 data-testid="compare-next"
-                                disabled=move || page.get() + 1 >= pages
+                                disabled=move || { page.get() + 1 >= pages }
                                 on:click=move |_| page.update(|p| *p += 1)
                             >
                                 "Next"
