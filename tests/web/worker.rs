@@ -163,7 +163,7 @@ async fn compare_two_loaded_datasets_reports_schema_drift_and_rows() {
     use strata::core::recipe::{Step, StepReport};
     let (engine, got) = engine();
     let before = "id,customer_id,amount,segment\n1,10,5.0,a\n2,11,6.0,b\n3,12,7.0,a\n4,13,8.0,b\n";
-    let after = "id,user_id,amount,segment\n1,10,50.0,a\n2,11,60.0,b\n3,12,7.0,c\n5,14,9.0,b\n";
+    let after = "id,user_id,amount,segment\n1,10,50.0,a\n2,11,60.0,b\n3,12,7.0,c\n5,13,9.0,b\n";
     for (i, (csv, name)) in [(before, "before.csv"), (after, "after.csv")].into_iter().enumerate() {
         engine.handle(
             Request::Load {
