@@ -204,10 +204,28 @@ fn compare_orders(keys: &[&str]) -> strata::core::compare::CompareReport {
         keys: keys.iter().map(|k| k.to_string()).collect(),
         thresholds: DriftThresholds::default(),
         max_listed: 100,
+        write_diff: !keys.is_empty(),
     });
     let applied = session.apply_reporting(step, StepInput::None).unwrap();
-    assert_eq!(applied.outcome.rows_out, 0, "report only");
     assert_eq!(session.recipe.steps.len(), 3);
+    if keys.is_empty() {
+        assert_eq!(applied.outcome.rows_out, 0, "report only");
+        assert!(applied.outcome.outputs.is_empty());
+    } else {
+        // The row diff as datasets: added and changed rows of the right, removed rows of the left.
+        let rows: Vec<(&str, u64)> = applied.outcome.outputs.iter().map(|o| (o.name.as_str(), o.rows)).collect();
+        assert_eq!(rows, [("orders_v2.added", 5), ("orders_v2.removed", 10), ("orders_v2.changed", 1990)]);
+        let changed = session.dataset("orders_v2.changed").unwrap();
+        let csv = String::from_utf8(
+            strata::core::export::write_dataset(changed, strata::core::export::FileFormat::Csv).unwrap(),
+        )
+        .unwrap();
+        let row5 = csv.lines().find(|l| l.starts_with("5,")).unwrap();
+        assert!(row5.ends_with("\"amount,country\""), "{row5}");
+        assert!(csv.lines().next().unwrap().ends_with(",changed_columns"));
+        let removed = session.dataset("orders_v2.removed").unwrap();
+        assert_eq!(removed.schema.field(1).name(), "customer_id", "removed rows keep the left's columns");
+    }
     match applied.report {
         Some(StepReport::Compare(r)) => *r,
         other => panic!("expected a compare report, got {other:?}"),
@@ -314,6 +332,7 @@ fn compare_names_a_missing_key_column() {
         keys: vec!["customer_id".into()],
         thresholds: DriftThresholds::default(),
         max_listed: 100,
+        write_diff: false,
     });
     let e = session.apply(step, StepInput::None).unwrap_err().to_string();
     assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");

@@ -40,6 +40,17 @@ pub struct CompareStep {
     /// How many changed, added and removed rows the report lists.
     #[serde(default = "default_max_listed")]
     pub max_listed: usize,
+    /// Also make three datasets, `<right>.added`, `<right>.removed` (rows of the left) and
+    /// `<right>.changed` (with a `changed_columns` column), to browse or download.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_diff: bool,
+}
+
+impl CompareStep {
+    /// Names of the row-diff datasets (added, removed, changed).
+    pub fn diff_names(&self) -> [String; 3] {
+        ["added", "removed", "changed"].map(|k| format!("{}.{k}", self.right))
+    }
 }
 
 /// Drift of one compared column with what is needed to draw it.
@@ -84,7 +95,11 @@ impl Derive for CompareStep {
         vec![self.left.clone(), self.right.clone()]
     }
     fn outputs(&self) -> Vec<String> {
-        Vec::new()
+        if self.write_diff {
+            self.diff_names().to_vec()
+        } else {
+            Vec::new()
+        }
     }
     fn label(&self) -> String {
         if self.keys.is_empty() {
@@ -96,9 +111,10 @@ impl Derive for CompareStep {
     fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived> {
         let left = datasets.get(&self.left).ok_or_else(|| CoreError::UnknownDataset(self.left.clone()))?;
         let right = datasets.get(&self.right).ok_or_else(|| CoreError::UnknownDataset(self.right.clone()))?;
-        let report = compare(left, right, &self.keys, &self.thresholds, self.max_listed)?;
+        let (report, rows) = compare_full(left, right, &self.keys, &self.thresholds, self.max_listed)?;
+        let outputs = if self.write_diff { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
         Ok(Derived {
-            outputs: Vec::new(),
+            outputs,
             rows_in: left.num_rows() + right.num_rows(),
             rows_set_aside: 0,
             report: Some(StepReport::Compare(Box::new(report))),
@@ -157,6 +173,35 @@ fn drift_between(
     })
 }
 
+/// The added, removed and changed rows as datasets (see [`CompareStep::write_diff`]).
+fn diff_datasets(step: &CompareStep, left: &Dataset, right: &Dataset, rows: &rows::DiffRows) -> Result<Vec<Dataset>> {
+    use std::sync::Arc;
+
+    use arrow_array::{RecordBatch, StringArray, UInt32Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use arrow_select::concat::concat_batches;
+    use arrow_select::take::take_record_batch;
+
+    let all = |d: &Dataset| concat_batches(&d.schema, &d.batches);
+    let (l, r) = (all(left)?, all(right)?);
+    let pick = |b: &RecordBatch, idx: Vec<u32>| take_record_batch(b, &UInt32Array::from(idx));
+    let names = step.diff_names();
+    let added = pick(&r, rows.added.clone())?;
+    let removed = pick(&l, rows.removed.clone())?;
+    let changed_rows = pick(&r, rows.changed.iter().map(|c| c.0).collect())?;
+    let mut fields: Vec<Arc<Field>> = right.schema.fields().iter().cloned().collect();
+    fields.push(Arc::new(Field::new("changed_columns", DataType::Utf8, false)));
+    let schema = Arc::new(Schema::new(fields));
+    let mut columns = changed_rows.columns().to_vec();
+    columns.push(Arc::new(StringArray::from_iter_values(rows.changed.iter().map(|c| c.1.as_str()))));
+    let changed = RecordBatch::try_new(Arc::clone(&schema), columns)?;
+    Ok(vec![
+        Dataset::new(&names[0], right.schema.clone(), vec![added]),
+        Dataset::new(&names[1], left.schema.clone(), vec![removed]),
+        Dataset::new(&names[2], schema, vec![changed]),
+    ])
+}
+
 /// Compares `right` with `left`.
 pub fn compare(
     left: &Dataset,
@@ -165,6 +210,17 @@ pub fn compare(
     t: &DriftThresholds,
     max_listed: usize,
 ) -> Result<CompareReport> {
+    Ok(compare_full(left, right, keys, t, max_listed)?.0)
+}
+
+/// [`compare`] plus every added, removed and changed row.
+pub fn compare_full(
+    left: &Dataset,
+    right: &Dataset,
+    keys: &[String],
+    t: &DriftThresholds,
+    max_listed: usize,
+) -> Result<(CompareReport, rows::DiffRows)> {
     for k in keys {
         left.column_index(k)?;
         right.column_index(k)?;
@@ -181,10 +237,10 @@ pub fn compare(
 
     let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
     let (lr, rr) = (left.num_rows(), right.num_rows());
-    let rows = if keys.is_empty() {
-        rows::multiset_diff(left, right, max_listed)?
+    let (rows, diff_rows) = if keys.is_empty() {
+        rows::multiset_diff_full(left, right, max_listed)?
     } else {
-        rows::keyed_diff(left, right, keys, max_listed)?
+        rows::keyed_diff_full(left, right, keys, max_listed)?
     };
     let mut report = CompareReport {
         left: left.name.clone(),
@@ -199,7 +255,7 @@ pub fn compare(
         thresholds: *t,
     };
     report.verdict = verdict(&report);
-    Ok(report)
+    Ok((report, diff_rows))
 }
 
 /// Drift and null/mean summary of every shared column (and every likely rename), in left
@@ -234,10 +290,35 @@ pub fn drift_columns(
             left_mean: lm,
             right_mean: rm,
         });
+        let bars = date_labels(bars, f.data_type());
         drift.push(ColumnDriftView { left_column: f.name().clone(), right_column: right_name, drift: d, bars });
     }
 
     Ok((drift, columns))
+}
+
+/// Bin labels of a date or timestamp column as dates rather than day or tick counts.
+fn date_labels(mut bars: DriftBars, dt: &arrow_schema::DataType) -> DriftBars {
+    use arrow_schema::{DataType, TimeUnit};
+    let per_day = match dt {
+        DataType::Date32 => 1.0,
+        DataType::Date64 => 86_400e3,
+        DataType::Timestamp(TimeUnit::Second, _) => 86_400.0,
+        DataType::Timestamp(TimeUnit::Millisecond, _) => 86_400e3,
+        DataType::Timestamp(TimeUnit::Microsecond, _) => 86_400e6,
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => 86_400e9,
+        _ => return bars,
+    };
+    let day = |v: f64| {
+        chrono::DateTime::from_timestamp((v / per_day * 86_400.0).floor() as i64, 0)
+            .map(|t| t.date_naive().to_string())
+            .unwrap_or_else(|| fmt_num(v))
+    };
+    let n = bars.labels.len();
+    if bars.edges.len() == n + 1 {
+        bars.labels = (0..n).map(|i| format!("{}..{}", day(bars.edges[i]), day(bars.edges[i + 1]))).collect();
+    }
+    bars
 }
 
 fn count(n: u64, one: &str, many: &str) -> String {

@@ -226,6 +226,27 @@ impl<'a> CellText<'a> {
 
 /// Keyed diff: `keys` must exist on both sides.
 pub fn keyed_diff(left: &Dataset, right: &Dataset, keys: &[String], max_listed: usize) -> Result<RowDiff> {
+    Ok(keyed_diff_full(left, right, keys, max_listed)?.0)
+}
+
+/// Every row the diff found, by 0-based row number, for making datasets of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiffRows {
+    /// Rows of the right dataset whose key (or whole row) is not on the left.
+    pub added: Vec<u32>,
+    /// Rows of the left dataset whose key (or whole row) is not on the right.
+    pub removed: Vec<u32>,
+    /// Rows of the right dataset that changed, with the names of their changed columns.
+    pub changed: Vec<(u32, String)>,
+}
+
+/// [`keyed_diff`] plus every added, removed and changed row.
+pub fn keyed_diff_full(
+    left: &Dataset,
+    right: &Dataset,
+    keys: &[String],
+    max_listed: usize,
+) -> Result<(RowDiff, DiffRows)> {
     let mut key_cols_l = Vec::new();
     let mut key_cols_r = Vec::new();
     for k in keys {
@@ -304,6 +325,20 @@ pub fn keyed_diff(left: &Dataset, right: &Dataset, keys: &[String], max_listed: 
     }
     let is_changed = |p: usize| changed_mask[p * words..(p + 1) * words].iter().any(|&w| w != 0);
     let changed = (0..pairs.len()).filter(|&p| is_changed(p)).count() as u64;
+    let changed_all: Vec<(u32, String)> = pairs
+        .iter()
+        .enumerate()
+        .filter(|&(p, _)| is_changed(p))
+        .map(|(p, &(_, b))| {
+            let cols: Vec<&str> = compared
+                .iter()
+                .enumerate()
+                .filter(|(ci, _)| changed_mask[p * words + ci / 64] & (1 << (ci % 64)) != 0)
+                .map(|(_, c)| c.0.as_str())
+                .collect();
+            (b, cols.join(","))
+        })
+        .collect();
 
     let lt = CellText::new(left);
     let rt = CellText::new(right);
@@ -344,7 +379,7 @@ pub fn keyed_diff(left: &Dataset, right: &Dataset, keys: &[String], max_listed: 
         .take(max_listed)
         .map(|&r| RowRef { row: r as u64, values: key_text(&lt, &key_cols_l, r as usize) })
         .collect();
-    Ok(RowDiff {
+    let diff = RowDiff {
         keys: keys.to_vec(),
         compared_columns: compared.iter().map(|c| c.0.clone()).collect(),
         shown_columns: keys.to_vec(),
@@ -360,12 +395,18 @@ pub fn keyed_diff(left: &Dataset, right: &Dataset, keys: &[String], max_listed: 
         added_rows,
         removed_rows,
         max_listed,
-    })
+    };
+    Ok((diff, DiffRows { added: added_idx, removed: removed_idx, changed: changed_all }))
 }
 
 /// Multiset diff of whole rows over the shared columns: a row counts as removed once for each
 /// copy the left has beyond the right, and as added the other way round.
 pub fn multiset_diff(left: &Dataset, right: &Dataset, max_listed: usize) -> Result<RowDiff> {
+    Ok(multiset_diff_full(left, right, max_listed)?.0)
+}
+
+/// [`multiset_diff`] plus every added and removed row.
+pub fn multiset_diff_full(left: &Dataset, right: &Dataset, max_listed: usize) -> Result<(RowDiff, DiffRows)> {
     let shared: Vec<(String, usize, usize, HashAs)> = left
         .schema
         .fields()
@@ -412,7 +453,7 @@ pub fn multiset_diff(left: &Dataset, right: &Dataset, max_listed: usize) -> Resu
     let shown: Vec<&(String, usize, usize, HashAs)> = shared.iter().take(6).collect();
     let lt = CellText::new(left);
     let rt = CellText::new(right);
-    Ok(RowDiff {
+    let diff = RowDiff {
         keys: Vec::new(),
         compared_columns: shared.iter().map(|c| c.0.clone()).collect(),
         shown_columns: shown.iter().map(|c| c.0.clone()).collect(),
@@ -436,5 +477,6 @@ pub fn multiset_diff(left: &Dataset, right: &Dataset, max_listed: usize) -> Resu
             .map(|&r| RowRef { row: r as u64, values: shown.iter().map(|c| lt.get(r as usize, c.1)).collect() })
             .collect(),
         max_listed,
-    })
+    };
+    Ok((diff, DiffRows { added: added_idx, removed: removed_idx, changed: Vec::new() }))
 }

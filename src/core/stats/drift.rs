@@ -742,11 +742,17 @@ pub fn fmt_p(p: f64) -> String {
 }
 
 fn numeric_bars(r: &[f64], c: &[f64], bins: usize) -> DriftBars {
-    let lo = r.first().into_iter().chain(c.first()).copied().fold(f64::INFINITY, f64::min);
-    let hi = r.last().into_iter().chain(c.last()).copied().fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() || !hi.is_finite() {
+    let min = r.first().into_iter().chain(c.first()).copied().fold(f64::INFINITY, f64::min);
+    let max = r.last().into_iter().chain(c.last()).copied().fold(f64::NEG_INFINITY, f64::max);
+    if !min.is_finite() || !max.is_finite() {
         return DriftBars { labels: Vec::new(), edges: Vec::new(), reference: Vec::new(), current: Vec::new() };
     }
+    // Bins span the 1st to 99th percentiles of both sides, so a few far-out values do not squash
+    // the chart into one bar; values outside fall in the end bins (labelled ≤ / ≥).
+    let q = |p: f64| [r, c].iter().filter(|s| !s.is_empty()).map(|s| quantile_linear(s, p)).collect::<Vec<_>>();
+    let lo_q = q(0.01).into_iter().fold(f64::INFINITY, f64::min);
+    let hi_q = q(0.99).into_iter().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if hi_q > lo_q { (lo_q, hi_q) } else { (min, max) };
     let bins = if hi > lo { bins } else { 1 };
     let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
     let edges: Vec<f64> =
@@ -761,7 +767,17 @@ fn numeric_bars(r: &[f64], c: &[f64], bins: usize) -> DriftBars {
         }
         out
     };
-    let labels = (0..bins).map(|i| format!("{}..{}", fmt_num(edges[i]), fmt_num(edges[i + 1]))).collect();
+    let labels = (0..bins)
+        .map(|i| {
+            if i == 0 && min < lo && bins > 1 {
+                format!("≤{}", fmt_num(edges[1]))
+            } else if i + 1 == bins && max > edges[bins] && bins > 1 {
+                format!("≥{}", fmt_num(edges[i]))
+            } else {
+                format!("{}..{}", fmt_num(edges[i]), fmt_num(edges[i + 1]))
+            }
+        })
+        .collect();
     DriftBars { labels, reference: count(r), current: count(c), edges }
 }
 

@@ -9,7 +9,7 @@ use crate::core::compare::{ColumnDriftView, CompareReport, CompareStep, RowDiff,
 use crate::core::recipe::{Step, StepReport};
 use crate::core::stats::drift::{fmt_num, fmt_p};
 use crate::core::stats::{DriftBars, DriftSeverity, DriftThresholds};
-use crate::ui::components::step::DatasetPicker;
+use crate::ui::components::step::{DatasetPicker, StepSummary};
 use crate::ui::state::AppState;
 use crate::view_model::{stat, thousands};
 
@@ -20,6 +20,7 @@ pub fn ComparePanel() -> impl IntoView {
     let right = RwSignal::new(String::new());
     let keys = RwSignal::new(Vec::<String>::new());
     let thresholds = RwSignal::new(DriftThresholds::default());
+    let write_diff = RwSignal::new(false);
     // Key candidates: columns on both sides.
     let shared = move || {
         let (l, r) = (left.get(), right.get());
@@ -42,6 +43,7 @@ pub fn ComparePanel() -> impl IntoView {
             keys: keys.get_untracked(),
             thresholds: thresholds.get_untracked(),
             max_listed: 100,
+            write_diff: write_diff.get_untracked(),
         };
         state.apply(Step::Compare(step));
     };
@@ -134,6 +136,15 @@ pub fn ComparePanel() -> impl IntoView {
                 {number(|t| t.ks_drift_statistic, |t, v| t.ks_drift_statistic = v, "compare-ks-d", "with KS D at least")}
                 {number(|t| t.linf_drift, |t, v| t.linf_drift = v, "compare-linf", "L∞ drift")}
             </details>
+            <label class="compare-write-diff">
+                <input
+                    type="checkbox"
+                    data-testid="compare-write-diff"
+                    prop:checked=move || write_diff.get()
+                    on:change=move |ev| write_diff.set(event_target_checked(&ev))
+                />
+                " Also make datasets of the added, removed and changed rows (to browse or download)"
+            </label>
             <button
                 data-testid="compare-run"
                 disabled=move || {
@@ -146,10 +157,17 @@ pub fn ComparePanel() -> impl IntoView {
             {move || {
                 last()
                     .and_then(|a| match a.report {
-                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms)),
+                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome)),
                         _ => None,
                     })
-                    .map(|(r, ms)| view! { <CompareResult report=*r elapsed_ms=ms/> })
+                    .map(|(r, ms, outcome)| {
+                        let outputs = (!outcome.outputs.is_empty())
+                            .then(|| view! { <StepSummary outcome=outcome elapsed_ms=ms/> });
+                        view! {
+                            <CompareResult report=*r elapsed_ms=ms/>
+                            {outputs}
+                        }
+                    })
             }}
         </section>
     }
@@ -350,6 +368,12 @@ fn DriftSection(drift: Vec<ColumnDriftView>) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <p class="chart-legend">
+                <span class="swatch ref"></span>
+                " reference (share of its rows)  "
+                <span class="swatch cur"></span>
+                " compared (share of its rows)"
+            </p>
             <div class="compare-charts">
                 {drift
                     .into_iter()
