@@ -121,22 +121,60 @@ pub fn psi_categorical(expected: &BTreeMap<String, u64>, actual: &BTreeMap<Strin
 /// frequencies of any category. 0 when either side is empty.
 pub fn linf(expected: &BTreeMap<String, u64>, actual: &BTreeMap<String, u64>) -> f64 {
     let (e, a) = aligned_counts(expected, actual);
+    linf_counts(&e, &a)
+}
+
+/// Counts of both maps over the union of their keys, in key order (one merge of the two
+/// sorted maps).
+fn aligned_counts(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> (Vec<u64>, Vec<u64>) {
+    let (mut ca, mut cb) = (Vec::with_capacity(a.len().max(b.len())), Vec::with_capacity(a.len().max(b.len())));
+    merge_keys(a, b, |_, x, y| {
+        ca.push(x);
+        cb.push(y);
+    });
+    (ca, cb)
+}
+
+/// Calls `f(key, count in a, count in b)` for every key of either map, in key order.
+fn merge_keys<'a>(a: &'a BTreeMap<String, u64>, b: &'a BTreeMap<String, u64>, mut f: impl FnMut(&'a String, u64, u64)) {
+    let (mut ia, mut ib) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        match (ia.peek(), ib.peek()) {
+            (Some((ka, &va)), Some((kb, &vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Less => {
+                    f(ka, va, 0);
+                    ia.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    f(kb, 0, vb);
+                    ib.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    f(ka, va, vb);
+                    ia.next();
+                    ib.next();
+                }
+            },
+            (Some((ka, &va)), None) => {
+                f(ka, va, 0);
+                ia.next();
+            }
+            (None, Some((kb, &vb))) => {
+                f(kb, 0, vb);
+                ib.next();
+            }
+            (None, None) => break,
+        }
+    }
+}
+
+fn linf_counts(e: &[u64], a: &[u64]) -> f64 {
     let te: u64 = e.iter().sum();
     let ta: u64 = a.iter().sum();
     if te == 0 || ta == 0 {
         return 0.0;
     }
-    e.iter().zip(&a).map(|(&x, &y)| (x as f64 / te as f64 - y as f64 / ta as f64).abs()).fold(0.0, f64::max)
-}
-
-/// Counts of both maps over the union of their keys, in key order.
-fn aligned_counts(a: &BTreeMap<String, u64>, b: &BTreeMap<String, u64>) -> (Vec<u64>, Vec<u64>) {
-    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    let ca = keys.iter().map(|k| a.get(*k).copied().unwrap_or(0)).collect();
-    let cb = keys.iter().map(|k| b.get(*k).copied().unwrap_or(0)).collect();
-    (ca, cb)
+    e.iter().zip(a).map(|(&x, &y)| (x as f64 / te as f64 - y as f64 / ta as f64).abs()).fold(0.0, f64::max)
 }
 
 /// χ² test of independence on a contingency table.
@@ -479,6 +517,18 @@ pub fn category_counts(array: &dyn Array) -> BTreeMap<String, u64> {
         DataType::Utf8 => return from_strs(array.as_string::<i32>().iter()),
         DataType::LargeUtf8 => return from_strs(array.as_string::<i64>().iter()),
         DataType::Utf8View => return from_strs(array.as_string_view().iter()),
+        DataType::Boolean => {
+            let b = array.as_boolean();
+            let valid = (b.len() - b.null_count()) as u64;
+            let t = b.true_count() as u64;
+            let mut m = BTreeMap::new();
+            for (k, v) in [("false", valid - t), ("true", t)] {
+                if v > 0 {
+                    m.insert(k.to_string(), v);
+                }
+            }
+            return m;
+        }
         _ => {}
     }
     let mut map: HashMap<String, u64> = HashMap::new();
@@ -622,8 +672,9 @@ pub fn categorical_drift(
     }
     let (e, a) = aligned_counts(r, c);
     let psi = psi_from_counts(&e, &a);
-    let l = linf(r, c);
-    let chi2 = chi2_contingency(r, c);
+    let l = linf_counts(&e, &a);
+    let cols: Vec<(u64, u64)> = e.iter().zip(&a).map(|(&x, &y)| (x, y)).filter(|&(x, y)| x + y > 0).collect();
+    let chi2 = chi2_2xk(&cols);
     let ef: Vec<f64> = e.iter().map(|&v| v as f64).collect();
     let af: Vec<f64> = a.iter().map(|&v| v as f64).collect();
     drift.js = Some(jensen_shannon(&ef, &af));
@@ -782,28 +833,21 @@ fn numeric_bars(r: &[f64], c: &[f64], bins: usize) -> DriftBars {
 }
 
 fn categorical_bars(r: &BTreeMap<String, u64>, c: &BTreeMap<String, u64>, top: usize) -> DriftBars {
-    let mut all: Vec<(&String, u64)> = Vec::new();
-    let mut keys: Vec<&String> = r.keys().chain(c.keys()).collect();
-    keys.sort();
-    keys.dedup();
-    for k in keys {
-        all.push((k, r.get(k).copied().unwrap_or(0) + c.get(k).copied().unwrap_or(0)));
-    }
-    all.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    let mut all: Vec<(&String, u64, u64)> = Vec::with_capacity(r.len().max(c.len()));
+    merge_keys(r, c, |k, x, y| all.push((k, x, y)));
+    all.sort_by(|x, y| (y.1 + y.2).cmp(&(x.1 + x.2)).then(x.0.cmp(y.0)));
     let mut labels = Vec::new();
     let mut rr = Vec::new();
     let mut cc = Vec::new();
-    for (k, _) in all.iter().take(top) {
+    for (k, x, y) in all.iter().take(top) {
         labels.push((*k).clone());
-        rr.push(r.get(*k).copied().unwrap_or(0));
-        cc.push(c.get(*k).copied().unwrap_or(0));
+        rr.push(*x);
+        cc.push(*y);
     }
     if all.len() > top {
         labels.push("(other)".to_string());
-        let rs: u64 = r.values().sum::<u64>() - rr.iter().sum::<u64>();
-        let cs: u64 = c.values().sum::<u64>() - cc.iter().sum::<u64>();
-        rr.push(rs);
-        cc.push(cs);
+        rr.push(all[top..].iter().map(|v| v.1).sum());
+        cc.push(all[top..].iter().map(|v| v.2).sum());
     }
     DriftBars { labels, edges: Vec::new(), reference: rr, current: cc }
 }

@@ -6,10 +6,11 @@ export class ComparePanel {
   }
 
   /** Picks the reference and compared datasets, ticks the key columns, runs the comparison. */
-  async run({ left, right, keys = [] }) {
+  async run({ left, right, keys = [], writeDiff = false }) {
     await this.root.locator('[data-testid=compare-left]').selectOption(left);
     await this.root.locator('[data-testid=compare-right]').selectOption(right);
     for (const k of keys) await this.root.locator(`[data-testid=compare-key-${k}]`).check();
+    if (writeDiff) await this.root.locator('[data-testid=compare-write-diff]').check();
     await this.root.locator('[data-testid=compare-run]').click();
     await this.root.locator('[data-testid=compare-result]').waitFor({ timeout: 120_000 });
   }

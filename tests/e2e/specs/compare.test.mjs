@@ -15,7 +15,7 @@ test('comparing the orders table with its modified copy reports every change', a
   await strata.load(fixture('compare', 'orders_v2.csv'));
   await strata.openStep('compare');
   const cmp = new ComparePanel(page);
-  await cmp.run({ left: 'orders', right: 'orders_v2', keys: ['order_id'] });
+  await cmp.run({ left: 'orders', right: 'orders_v2', keys: ['order_id'], writeDiff: true });
 
   // Schema: the rename with its evidence, the type change, a breaking verdict.
   assert.equal(await cmp.compatibility(), 'breaking');
@@ -47,6 +47,14 @@ test('comparing the orders table with its modified copy reports every change', a
   // Browse the changed rows: the next page shows other keys.
   await page.locator('[data-testid=compare-next]').click();
   assert.equal(await page.locator('[data-testid="compare-changed-5"]').count(), 0);
+
+  // The changed rows download as CSV, with the names of the changed columns.
+  const changed = await strata.download('[data-testid="download-csv-orders_v2.changed"]');
+  assert.equal(changed.name, 'orders_v2.changed.csv');
+  const lines = changed.bytes.toString('utf8').trim().split('\n');
+  assert.equal(lines.length, 1990 + 1);
+  assert.ok(lines[0].startsWith('order_id,user_id,') && lines[0].endsWith(',changed_columns'), lines[0]);
+  assert.ok(lines.find((l) => l.startsWith('5,')).endsWith('"amount,country"'));
 
   // The verdict a student can read aloud names each change.
   const verdict = await cmp.verdict();
