@@ -82,3 +82,30 @@ fn profile_reports_the_lesson_table_alerts_as_json() {
     assert!(kinds.len() >= 8, "{kinds:?}");
     assert!(alerts.iter().all(|a| !a["explanation"].as_str().unwrap().is_empty()));
 }
+
+#[test]
+fn compare_prints_the_report_as_json() {
+    let (code, out, err) = strata(&[
+        "compare",
+        "tests/data/compare/orders.csv",
+        "tests/data/compare/orders_v2.csv",
+        "--key",
+        "order_id",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema"]["compatibility"], "breaking");
+    assert_eq!(v["schema"]["renames"][0]["to"], "user_id");
+    assert_eq!(v["rows"]["added"], 5);
+    assert_eq!(v["rows"]["removed"], 10);
+    assert!(v["verdict"].as_str().unwrap().contains("electronics"));
+
+    let (code, out, _) = strata(&["compare", "tests/data/compare/orders.csv", "tests/data/compare/orders_v2.csv"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Comparing whole rows"), "{out}");
+    let (code, _, err) =
+        strata(&["compare", "tests/data/compare/orders.csv", "tests/data/compare/orders_v2.csv", "--key", "nope"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no column \"nope\""), "{err}");
+}

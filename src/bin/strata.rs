@@ -75,6 +75,25 @@ mod cli {
             #[arg(long, default_value = "parquet")]
             format: String,
         },
+        /// Compare two files: schema diff, drift per shared column, and a row diff by key
+        /// (or of whole rows without --key).
+        Compare {
+            /// The reference ("before", "train", "v1").
+            left: PathBuf,
+            /// The file compared with it ("after", "test", "v2").
+            right: PathBuf,
+            /// Key column for the row diff (repeat for a composite key).
+            #[arg(long = "key")]
+            keys: Vec<String>,
+            /// Write the whole report as JSON (otherwise the verdict and the findings as text).
+            #[arg(long)]
+            json: bool,
+            /// How many changed, added and removed rows the report lists.
+            #[arg(long, default_value_t = 100)]
+            max_listed: usize,
+            #[command(flatten)]
+            load: LoadArgs,
+        },
         /// Write the deterministic synthetic orders table (benchmarks and demos).
         Synth {
             /// Number of rows.
@@ -213,10 +232,66 @@ mod cli {
                 }
                 Ok(())
             }
+            Command::Compare { left, right, keys, json, max_listed, load } => {
+                compare(&left, &right, &keys, json, max_listed, &load)
+            }
             Command::Synth { rows, seed, out, codec } => {
                 synth(rows, seed, &out, &codec).map_err(|e| format!("{}: {e}", out.display()))
             }
         }
+    }
+
+    fn compare(
+        left: &Path,
+        right: &Path,
+        keys: &[String],
+        json: bool,
+        max_listed: usize,
+        load: &LoadArgs,
+    ) -> Result<(), String> {
+        use strata::core::compare;
+        let options = load.options()?;
+        let dataset = |path: &Path| -> Result<strata::core::Dataset, String> {
+            let loaded = load_path(path, &options).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
+            let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s).to_string();
+            Ok(strata::core::Dataset::from_loaded(&name, &file, loaded))
+        };
+        let (l, mut r) = (dataset(left)?, dataset(right)?);
+        if r.name == l.name {
+            r.name = format!("{}_2", r.name);
+        }
+        let report = compare::compare(&l, &r, keys, &Default::default(), max_listed).map_err(|e| chain(&e))?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+            return Ok(());
+        }
+        println!("{}\n", report.verdict);
+        println!("Schema: {:?}", report.schema.compatibility);
+        for reason in &report.schema.reasons {
+            println!("- {reason}");
+        }
+        println!("\nDrift:");
+        for d in &report.drift {
+            println!("- {} [{:?}] {}", d.drift.column, d.drift.severity, d.drift.reason);
+        }
+        let rows = &report.rows;
+        println!(
+            "\nRows: {} matched, {} changed, {} added, {} removed",
+            rows.matched, rows.changed, rows.added, rows.removed
+        );
+        for c in rows.changed_rows.iter().take(10) {
+            let key: Vec<String> = c.key.iter().map(|k| k.clone().unwrap_or_default()).collect();
+            let fields: Vec<String> = c
+                .changes
+                .iter()
+                .map(|f| {
+                    format!("{}: {} → {}", f.column, f.old.as_deref().unwrap_or("∅"), f.new.as_deref().unwrap_or("∅"))
+                })
+                .collect();
+            println!("- {}: {}", key.join(", "), fields.join("; "));
+        }
+        Ok(())
     }
 
     fn synth(rows: u64, seed: u64, out: &Path, codec: &str) -> Result<(), Box<dyn std::error::Error>> {

@@ -1,6 +1,7 @@
 //! The pure core: ingest, datasets, recipes and (later) profile, validate, transform, sample,
 //! compare and export. No browser crates; every input is bytes, every output Arrow or serde data.
 
+pub mod compare;
 pub mod dataset;
 pub mod error;
 pub mod export;
@@ -8,6 +9,7 @@ pub mod ingest;
 pub mod lineage;
 pub mod profile;
 pub mod recipe;
+pub mod stats;
 pub mod synth;
 pub mod transform;
 

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::compare::{CompareReport, CompareStep};
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::export::{content_hash, ExportRecord, FileFormat};
@@ -48,6 +49,8 @@ pub enum Step {
     Load(LoadStep),
     /// Keep, drop, reorder and rename columns.
     Columns(ColumnsStep),
+    /// Compare two datasets: schema, drift, rows (report only).
+    Compare(CompareStep),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -103,13 +106,16 @@ pub struct Derived {
 /// What a step reports beyond row counts; one variant per capability that has something to say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepReport {}
+pub enum StepReport {
+    Compare(Box<CompareReport>),
+}
 
 impl Step {
     pub fn derive(&self) -> Option<&dyn Derive> {
         match self {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
+            Step::Compare(s) => Some(s),
         }
     }
     /// Names of the datasets the step creates, its main output first.
@@ -450,7 +456,6 @@ impl Session {
                 self.datasets.insert(n, d);
             }
             removed.retain(|r| !self.datasets.contains_key(r));
-            #[allow(unreachable_code)] // until a capability adds a report variant
             if let Some(r) = &derived.report {
                 self.reports.insert(derive.outputs().first().cloned().unwrap_or_else(|| label.clone()), r.clone());
             }

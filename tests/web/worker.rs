@@ -199,3 +199,49 @@ async fn export_lineage_and_replay_in_the_worker() {
     assert!(checks.iter().any(|c| c.kind == "file"));
     assert!(checks.iter().all(|c| c.matches()), "{checks:?}");
 }
+
+#[wasm_bindgen_test]
+async fn compare_two_loaded_datasets_reports_schema_drift_and_rows() {
+    use strata::core::compare::{CompareStep, Compatibility};
+    use strata::core::recipe::{Step, StepReport};
+    let (engine, got) = engine();
+    let before = "id,customer_id,amount,segment\n1,10,5.0,a\n2,11,6.0,b\n3,12,7.0,a\n4,13,8.0,b\n";
+    let after = "id,user_id,amount,segment\n1,10,50.0,a\n2,11,60.0,b\n3,12,7.0,c\n5,13,9.0,b\n";
+    for (i, (csv, name)) in [(before, "before.csv"), (after, "after.csv")].into_iter().enumerate() {
+        engine.handle(
+            Request::Load {
+                request_id: i as u64 + 1,
+                file_name: name.into(),
+                options: IngestOptions::default(),
+                replaces: None,
+            },
+            Some(file(csv.as_bytes(), name)),
+        );
+        wait_for(&got, |r| matches!(r, Response::Loaded { request_id, .. } if *request_id == i as u64 + 1)).await;
+    }
+    let step = Step::Compare(CompareStep {
+        left: "before".into(),
+        right: "after".into(),
+        keys: vec!["id".into()],
+        thresholds: Default::default(),
+        max_listed: 100,
+        write_diff: false,
+    });
+    engine.handle(Request::Apply { request_id: 3, step }, None);
+    let r = wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await;
+    let Response::Applied { report: Some(report), outcome, datasets, .. } = r else { panic!("{r:?}") };
+    assert_eq!(outcome.rows_out, 0);
+    assert!(datasets.is_empty(), "compare makes no dataset");
+    #[allow(unreachable_patterns)]
+    let report = match *report {
+        StepReport::Compare(r) => r,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(report.schema.renames.len(), 1);
+    assert_eq!(report.schema.renames[0].to, "user_id");
+    assert_eq!(report.schema.compatibility, Compatibility::Breaking);
+    assert_eq!((report.rows.changed, report.rows.added, report.rows.removed), (3, 1, 1));
+    let seg = report.drift.iter().find(|d| d.left_column == "segment").unwrap();
+    assert_eq!(seg.drift.new_categories, vec!["c".to_string()]);
+    assert!(report.verdict.contains("breaking"), "{}", report.verdict);
+}

@@ -1,11 +1,13 @@
 //! One panel per step of the rail.
 
 mod clean;
+mod compare;
 mod export;
 mod load;
 mod profile;
 
 pub use clean::CleanPanel;
+pub use compare::ComparePanel;
 pub use export::ExportPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;

@@ -1,0 +1,465 @@
+//! Compare two datasets of the session (last month vs this month, train vs test, v1 vs v2):
+//! schema diff with a compatibility verdict, distribution drift per shared column, a keyed or
+//! multiset row diff, and a dataset-level summary with one verdict sentence.
+
+pub mod rows;
+pub mod schema;
+
+use std::collections::BTreeMap;
+
+use arrow_select::concat::concat;
+use serde::{Deserialize, Serialize};
+
+use crate::core::dataset::Dataset;
+use crate::core::error::{CoreError, Result};
+use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::stats::drift::{
+    categorical_drift, category_counts, fmt_num, is_numeric_type, numeric_drift_sorted, numeric_values,
+};
+use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
+
+pub use rows::RowDiff;
+pub use schema::{Compatibility, SchemaDiff};
+
+fn default_max_listed() -> usize {
+    100
+}
+
+/// Compare `right` against `left` (the reference). Report only: it makes no dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareStep {
+    /// The reference ("before", "train", "v1").
+    pub left: String,
+    /// The dataset compared with it ("after", "test", "v2").
+    pub right: String,
+    /// Key columns for the row diff; empty compares rows as a multiset.
+    #[serde(default)]
+    pub keys: Vec<String>,
+    #[serde(default)]
+    pub thresholds: DriftThresholds,
+    /// How many changed, added and removed rows the report lists.
+    #[serde(default = "default_max_listed")]
+    pub max_listed: usize,
+    /// Also make three datasets, `<right>.added`, `<right>.removed` (rows of the left) and
+    /// `<right>.changed` (with a `changed_columns` column), to browse or download.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub write_diff: bool,
+}
+
+impl CompareStep {
+    /// Names of the row-diff datasets (added, removed, changed).
+    pub fn diff_names(&self) -> [String; 3] {
+        ["added", "removed", "changed"].map(|k| format!("{}.{k}", self.right))
+    }
+}
+
+/// Drift of one compared column with what is needed to draw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDriftView {
+    /// Column name on the left (reference) side.
+    pub left_column: String,
+    /// Column name on the right: differs from the left for a likely rename.
+    pub right_column: String,
+    pub drift: ColumnDrift,
+    pub bars: DriftBars,
+}
+
+/// Null rate and mean of a column on both sides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub column: String,
+    pub left_null_rate: f64,
+    pub right_null_rate: f64,
+    pub left_mean: Option<f64>,
+    pub right_mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareReport {
+    pub left: String,
+    pub right: String,
+    pub left_rows: u64,
+    pub right_rows: u64,
+    pub schema: SchemaDiff,
+    /// One entry per shared column (and per likely rename), in left column order.
+    pub drift: Vec<ColumnDriftView>,
+    pub rows: RowDiff,
+    pub columns: Vec<ColumnSummary>,
+    /// One paragraph a student can read aloud.
+    pub verdict: String,
+    pub thresholds: DriftThresholds,
+}
+
+impl Derive for CompareStep {
+    fn inputs(&self) -> Vec<String> {
+        vec![self.left.clone(), self.right.clone()]
+    }
+    fn outputs(&self) -> Vec<String> {
+        if self.write_diff {
+            self.diff_names().to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+    fn label(&self) -> String {
+        if self.keys.is_empty() {
+            format!("compare {} with {}", self.right, self.left)
+        } else {
+            format!("compare {} with {} by {}", self.right, self.left, self.keys.join(", "))
+        }
+    }
+    fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived> {
+        let left = datasets.get(&self.left).ok_or_else(|| CoreError::UnknownDataset(self.left.clone()))?;
+        let right = datasets.get(&self.right).ok_or_else(|| CoreError::UnknownDataset(self.right.clone()))?;
+        let (report, rows) = compare_full(left, right, &self.keys, &self.thresholds, self.max_listed)?;
+        let outputs = if self.write_diff { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
+        Ok(Derived {
+            outputs,
+            rows_in: left.num_rows() + right.num_rows(),
+            rows_set_aside: 0,
+            report: Some(StepReport::Compare(Box::new(report))),
+            recorded: None,
+        })
+    }
+}
+
+/// The values of one column gathered for drift.
+enum Gathered {
+    Numeric(Vec<f64>),
+    Categorical(BTreeMap<String, u64>),
+}
+
+fn gather(d: &Dataset, col: usize, numeric: bool) -> Result<Gathered> {
+    if numeric {
+        let mut v = Vec::with_capacity(d.num_rows() as usize);
+        for b in &d.batches {
+            v.extend(numeric_values(b.column(col).as_ref()).unwrap_or_default());
+        }
+        crate::core::stats::drift::sort_f64(&mut v);
+        Ok(Gathered::Numeric(v))
+    } else {
+        let arrays: Vec<&dyn arrow_array::Array> = d.batches.iter().map(|b| b.column(col).as_ref()).collect();
+        if arrays.is_empty() {
+            return Ok(Gathered::Categorical(BTreeMap::new()));
+        }
+        let all = concat(&arrays)?;
+        Ok(Gathered::Categorical(category_counts(all.as_ref())))
+    }
+}
+
+fn drift_between(
+    left: &Dataset,
+    li: usize,
+    right: &Dataset,
+    ri: usize,
+    name: &str,
+    t: &DriftThresholds,
+) -> Result<(ColumnDrift, DriftBars, Option<f64>, Option<f64>)> {
+    let numeric =
+        is_numeric_type(left.schema.field(li).data_type()) && is_numeric_type(right.schema.field(ri).data_type());
+    let (l, r) = (gather(left, li, numeric)?, gather(right, ri, numeric)?);
+    Ok(match (l, r) {
+        (Gathered::Numeric(a), Gathered::Numeric(b)) => {
+            let mean = |v: &[f64]| if v.is_empty() { None } else { Some(v.iter().sum::<f64>() / v.len() as f64) };
+            let (ma, mb) = (mean(&a), mean(&b));
+            let (d, bars) = numeric_drift_sorted(name, &a, &b, t);
+            (d, bars, ma, mb)
+        }
+        (Gathered::Categorical(a), Gathered::Categorical(b)) => {
+            let (d, bars) = categorical_drift(name, &a, &b, t);
+            (d, bars, None, None)
+        }
+        _ => unreachable!("both sides are gathered the same way"),
+    })
+}
+
+/// The added, removed and changed rows as datasets (see [`CompareStep::write_diff`]).
+fn diff_datasets(step: &CompareStep, left: &Dataset, right: &Dataset, rows: &rows::DiffRows) -> Result<Vec<Dataset>> {
+    use std::sync::Arc;
+
+    use arrow_array::{RecordBatch, StringArray, UInt32Array};
+    use arrow_schema::{DataType, Field, Schema};
+    use arrow_select::concat::concat_batches;
+    use arrow_select::take::take_record_batch;
+
+    let all = |d: &Dataset| concat_batches(&d.schema, &d.batches);
+    let (l, r) = (all(left)?, all(right)?);
+    let pick = |b: &RecordBatch, idx: Vec<u32>| take_record_batch(b, &UInt32Array::from(idx));
+    let names = step.diff_names();
+    let added = pick(&r, rows.added.clone())?;
+    let removed = pick(&l, rows.removed.clone())?;
+    let changed_rows = pick(&r, rows.changed.iter().map(|c| c.0).collect())?;
+    let mut fields: Vec<Arc<Field>> = right.schema.fields().iter().cloned().collect();
+    fields.push(Arc::new(Field::new("changed_columns", DataType::Utf8, false)));
+    let schema = Arc::new(Schema::new(fields));
+    let mut columns = changed_rows.columns().to_vec();
+    columns.push(Arc::new(StringArray::from_iter_values(rows.changed.iter().map(|c| c.1.as_str()))));
+    let changed = RecordBatch::try_new(Arc::clone(&schema), columns)?;
+    Ok(vec![
+        Dataset::new(&names[0], right.schema.clone(), vec![added]),
+        Dataset::new(&names[1], left.schema.clone(), vec![removed]),
+        Dataset::new(&names[2], schema, vec![changed]),
+    ])
+}
+
+/// Compares `right` with `left`.
+pub fn compare(
+    left: &Dataset,
+    right: &Dataset,
+    keys: &[String],
+    t: &DriftThresholds,
+    max_listed: usize,
+) -> Result<CompareReport> {
+    Ok(compare_full(left, right, keys, t, max_listed)?.0)
+}
+
+/// [`compare`] plus every added, removed and changed row.
+pub fn compare_full(
+    left: &Dataset,
+    right: &Dataset,
+    keys: &[String],
+    t: &DriftThresholds,
+    max_listed: usize,
+) -> Result<(CompareReport, rows::DiffRows)> {
+    for k in keys {
+        left.column_index(k)?;
+        right.column_index(k)?;
+    }
+    if t.psi_bins == 0 {
+        return Err(CoreError::step("PSI needs at least one bin"));
+    }
+    let (ln, rn) = (left.null_counts(), right.null_counts());
+    let schema = schema::diff_schemas(&left.schema, &right.schema, &ln, &rn, |from, to| {
+        let (li, ri) = (left.schema.index_of(from).ok()?, right.schema.index_of(to).ok()?);
+        let (d, ..) = drift_between(left, li, right, ri, from, t).ok()?;
+        d.ks.map(|k| k.statistic).or(d.linf)
+    });
+
+    let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
+    let (lr, rr) = (left.num_rows(), right.num_rows());
+    let (rows, diff_rows) = if keys.is_empty() {
+        rows::multiset_diff_full(left, right, max_listed)?
+    } else {
+        rows::keyed_diff_full(left, right, keys, max_listed)?
+    };
+    let mut report = CompareReport {
+        left: left.name.clone(),
+        right: right.name.clone(),
+        left_rows: lr,
+        right_rows: rr,
+        schema,
+        drift,
+        rows,
+        columns,
+        verdict: String::new(),
+        thresholds: *t,
+    };
+    report.verdict = verdict(&report);
+    Ok((report, diff_rows))
+}
+
+/// Drift and null/mean summary of every shared column (and every likely rename), in left
+/// column order.
+pub fn drift_columns(
+    left: &Dataset,
+    right: &Dataset,
+    renames: &[schema::LikelyRename],
+    t: &DriftThresholds,
+) -> Result<(Vec<ColumnDriftView>, Vec<ColumnSummary>)> {
+    let (ln, rn) = (left.null_counts(), right.null_counts());
+    let mut drift = Vec::new();
+    let mut columns = Vec::new();
+    let (lr, rr) = (left.num_rows(), right.num_rows());
+    let rate = |n: u64, rows: u64| if rows == 0 { 0.0 } else { n as f64 / rows as f64 };
+    for (li, f) in left.schema.fields().iter().enumerate() {
+        let right_name = match right.schema.index_of(f.name()) {
+            Ok(_) => f.name().clone(),
+            Err(_) => match renames.iter().find(|r| &r.from == f.name()) {
+                Some(r) => r.to.clone(),
+                None => continue,
+            },
+        };
+        let ri = right.column_index(&right_name)?;
+        let label =
+            if &right_name == f.name() { right_name.clone() } else { format!("{} → {}", f.name(), right_name) };
+        let (d, bars, lm, rm) = drift_between(left, li, right, ri, &label, t)?;
+        columns.push(ColumnSummary {
+            column: label,
+            left_null_rate: rate(ln[li], lr),
+            right_null_rate: rate(rn[ri], rr),
+            left_mean: lm,
+            right_mean: rm,
+        });
+        let bars = date_labels(bars, f.data_type());
+        drift.push(ColumnDriftView { left_column: f.name().clone(), right_column: right_name, drift: d, bars });
+    }
+
+    Ok((drift, columns))
+}
+
+/// Bin labels of a date or timestamp column as dates rather than day or tick counts.
+fn date_labels(mut bars: DriftBars, dt: &arrow_schema::DataType) -> DriftBars {
+    use arrow_schema::{DataType, TimeUnit};
+    let per_day = match dt {
+        DataType::Date32 => 1.0,
+        DataType::Date64 => 86_400e3,
+        DataType::Timestamp(TimeUnit::Second, _) => 86_400.0,
+        DataType::Timestamp(TimeUnit::Millisecond, _) => 86_400e3,
+        DataType::Timestamp(TimeUnit::Microsecond, _) => 86_400e6,
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => 86_400e9,
+        _ => return bars,
+    };
+    let day = |v: f64| {
+        chrono::DateTime::from_timestamp((v / per_day * 86_400.0).floor() as i64, 0)
+            .map(|t| t.date_naive().to_string())
+            .unwrap_or_else(|| fmt_num(v))
+    };
+    let n = bars.labels.len();
+    if bars.edges.len() == n + 1 {
+        bars.labels = (0..n).map(|i| format!("{}..{}", day(bars.edges[i]), day(bars.edges[i + 1]))).collect();
+    }
+    bars
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_thousands(n), if n == 1 { one } else { many })
+}
+
+fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The verdict paragraph: what changed, in order of how much it matters.
+pub fn verdict(r: &CompareReport) -> String {
+    let mut parts = Vec::new();
+    let s = &r.schema;
+    let rows = if r.left_rows == r.right_rows {
+        format!("Both have {}.", count(r.left_rows, "row", "rows"))
+    } else {
+        format!(
+            "{} has {} and {} has {}.",
+            r.left,
+            count(r.left_rows, "row", "rows"),
+            r.right,
+            count(r.right_rows, "row", "rows")
+        )
+    };
+    parts.push(rows);
+    let schema_word = match s.compatibility {
+        Compatibility::Identical => "The schema is identical.".to_string(),
+        Compatibility::BackwardCompatible => "The schema changed in a backward-compatible way.".to_string(),
+        Compatibility::Breaking => "The schema change is breaking.".to_string(),
+    };
+    parts.push(schema_word);
+    let mut schema_bits = Vec::new();
+    for rn in &s.renames {
+        schema_bits.push(format!("\"{}\" looks renamed to \"{}\"", rn.from, rn.to));
+    }
+    for t in &s.type_changes {
+        schema_bits.push(format!(
+            "\"{}\" changed type {} → {} ({})",
+            t.column,
+            t.from,
+            t.to,
+            if t.widening { "widening" } else { "can lose data" }
+        ));
+    }
+    if !s.removed.is_empty() {
+        let names: Vec<String> = s.removed.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        schema_bits.push(format!("removed {}", names.join(", ")));
+    }
+    if !s.added.is_empty() {
+        let names: Vec<String> = s.added.iter().map(|c| format!("\"{}\"", c.name)).collect();
+        schema_bits.push(format!("added {}", names.join(", ")));
+    }
+    if !schema_bits.is_empty() {
+        parts.push(format!("{}.", capitalize(&schema_bits.join("; "))));
+    }
+    let drifted: Vec<&ColumnDriftView> = r.drift.iter().filter(|d| d.drift.severity == DriftSeverity::Drift).collect();
+    let warned: Vec<&ColumnDriftView> = r.drift.iter().filter(|d| d.drift.severity == DriftSeverity::Warning).collect();
+    if drifted.is_empty() && warned.is_empty() {
+        parts.push(format!("None of the {} compared columns drifted.", r.drift.len()));
+    } else {
+        let name = |d: &&ColumnDriftView| format!("\"{}\" ({})", d.drift.column, short_reason(&d.drift));
+        let mut s = String::new();
+        if !drifted.is_empty() {
+            s.push_str(&format!(
+                "{} of {} compared columns drifted: {}",
+                drifted.len(),
+                r.drift.len(),
+                drifted.iter().map(name).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if !warned.is_empty() {
+            if !s.is_empty() {
+                s.push_str("; ");
+            }
+            s.push_str(&format!(
+                "{} to watch: {}",
+                warned.len(),
+                warned.iter().map(name).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        s.push('.');
+        parts.push(s);
+    }
+    let d = &r.rows;
+    if d.keys.is_empty() {
+        parts.push(format!(
+            "Comparing whole rows: {} in both, {} only in {}, {} only in {}.",
+            group_thousands(d.matched),
+            group_thousands(d.removed),
+            r.left,
+            group_thousands(d.added),
+            r.right
+        ));
+    } else {
+        let top: Vec<String> = {
+            let mut c: Vec<_> = d.changes_per_column.iter().filter(|c| c.changed > 0).collect();
+            c.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.column.cmp(&b.column)));
+            c.iter().take(3).map(|c| format!("{} in \"{}\"", group_thousands(c.changed), c.column)).collect()
+        };
+        let mut s = format!(
+            "By {}: {} changed, {} added, {} removed, {} unchanged",
+            d.keys.join(", "),
+            count(d.changed, "row", "rows"),
+            group_thousands(d.added),
+            group_thousands(d.removed),
+            group_thousands(d.unchanged)
+        );
+        if !top.is_empty() {
+            s.push_str(&format!(" (most changes: {})", top.join(", ")));
+        }
+        s.push('.');
+        parts.push(s);
+    }
+    parts.join(" ")
+}
+
+fn short_reason(d: &ColumnDrift) -> String {
+    if !d.new_categories.is_empty() && d.kind == crate::core::stats::DriftKind::Categorical {
+        let names: Vec<String> = d.new_categories.iter().take(3).map(|c| format!("new \"{c}\"")).collect();
+        return names.join(", ");
+    }
+    match (d.psi, d.ks) {
+        (Some(p), Some(k)) => format!("PSI {}, KS D {}", fmt_num(p), fmt_num(k.statistic)),
+        (Some(p), None) => format!("PSI {}, L∞ {}", fmt_num(p), fmt_num(d.linf.unwrap_or(0.0))),
+        _ => d.reason.clone(),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

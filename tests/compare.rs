@@ -1,0 +1,339 @@
+//! Compare: drift statistics against scipy (tests/oracle/compare/make_expected.py wrote the
+//! expected values in tests/data/compare/stats_expected.json), and the Compare step end to end.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use strata::core::stats::{self, special};
+
+fn expected() -> Value {
+    serde_json::from_str(include_str!("data/compare/stats_expected.json")).unwrap()
+}
+
+/// The LCG sample generator of make_expected.py, bit for bit.
+fn sample(spec: &Value) -> Vec<f64> {
+    let mut state = spec["seed"].as_u64().unwrap();
+    let n = spec["n"].as_u64().unwrap();
+    let kind = spec["kind"].as_str().unwrap();
+    let scale = spec["scale"].as_f64().unwrap();
+    let shift = spec["shift"].as_f64().unwrap();
+    let mut next = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|_| match kind {
+            "uniform" => (next() * scale * 1024.0).floor() / 1024.0 + shift,
+            "irwin" => {
+                let mut s = 0.0;
+                for _ in 0..4 {
+                    s += (next() * scale * 1024.0).floor() / 1024.0;
+                }
+                s + shift
+            }
+            "int" => (next() * scale).floor() + shift,
+            other => panic!("unknown kind {other}"),
+        })
+        .collect()
+}
+
+/// |got − want| ≤ tol·max(1, |want|): absolute near 0, relative for large values.
+fn close(got: f64, want: f64, tol: f64) -> bool {
+    (got - want).abs() <= tol * want.abs().max(1.0)
+}
+
+/// Relative agreement for p-values (they can be tiny), absolute below 1e-300.
+fn close_rel(got: f64, want: f64, tol: f64) -> bool {
+    (got - want).abs() <= tol * want.abs() || (got - want).abs() < 1e-300
+}
+
+#[test]
+fn numeric_drift_matches_scipy() {
+    let exp = expected();
+    for case in exp["numeric"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let a = sample(&case["a"]);
+        let b = sample(&case["b"]);
+        let ks = stats::ks_2samp(&a, &b);
+        let want_d = case["ks_statistic"].as_f64().unwrap();
+        let want_p = case["ks_p_value"].as_f64().unwrap();
+        assert!(close(ks.statistic, want_d, 1e-12), "{name}: KS D {} vs scipy {want_d}", ks.statistic);
+        assert!(close_rel(ks.p_value, want_p, 1e-9), "{name}: KS p {} vs scipy {want_p}", ks.p_value);
+        let w = stats::wasserstein(&a, &b);
+        let want_w = case["wasserstein"].as_f64().unwrap();
+        assert!(close(w, want_w, 1e-10), "{name}: Wasserstein {w} vs scipy {want_w}");
+        let psi = stats::psi_numeric(&a, &b, 10);
+        let cuts: Vec<f64> = case["psi_cuts"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        // serde_json's default float parsing can be 1 ulp off, so cuts agree to 1e-14.
+        assert_eq!(psi.cuts.len(), cuts.len(), "{name}: PSI cuts {:?} vs {cuts:?}", psi.cuts);
+        for (got, want) in psi.cuts.iter().zip(&cuts) {
+            assert!(close(*got, *want, 1e-14), "{name}: PSI cut {got} vs numpy {want}");
+        }
+        let e: Vec<u64> = case["psi_expected"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        let act: Vec<u64> = case["psi_actual"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        assert_eq!(psi.expected, e, "{name}: PSI expected counts");
+        assert_eq!(psi.actual, act, "{name}: PSI actual counts");
+        let want_psi = case["psi"].as_f64().unwrap();
+        assert!(close(psi.value, want_psi, 1e-12), "{name}: PSI {} vs {want_psi}", psi.value);
+        let ef: Vec<f64> = e.iter().map(|&v| v as f64).collect();
+        let af: Vec<f64> = act.iter().map(|&v| v as f64).collect();
+        let js = stats::jensen_shannon(&ef, &af);
+        let want_js = case["js_bins_base2"].as_f64().unwrap();
+        assert!(close(js, want_js, 1e-12), "{name}: JS {js} vs scipy {want_js}");
+    }
+}
+
+#[test]
+fn kolmogorov_distribution_matches_scipy_kstwo() {
+    let exp = expected();
+    let mut worst: f64 = 0.0;
+    for case in exp["kolmogorov"].as_array().unwrap() {
+        let n = case["n"].as_u64().unwrap();
+        let x = case["x"].as_f64().unwrap();
+        let want = case["sf"].as_f64().unwrap();
+        let got = special::kolmogorov_sf(n, x);
+        let err = (got - want).abs() / want.abs().max(1e-300);
+        if want > 1e-290 {
+            worst = worst.max(err.min((got - want).abs() / 1e-12));
+        }
+        assert!(close_rel(got, want, 1e-9) || (got - want).abs() < 1e-15, "kstwo.sf({x}, {n}): {got} vs scipy {want}");
+    }
+    eprintln!("worst relative error of kstwo.sf: {worst:e}");
+}
+
+#[test]
+fn smirnov_matches_scipy() {
+    let exp = expected();
+    for case in exp["smirnov"].as_array().unwrap() {
+        let n = case["n"].as_u64().unwrap();
+        let x = case["x"].as_f64().unwrap();
+        let want = case["sf"].as_f64().unwrap();
+        let got = special::smirnov_sf(n, x);
+        assert!(close_rel(got, want, 1e-9) || (got - want).abs() < 1e-15, "smirnov({n}, {x}): {got} vs scipy {want}");
+    }
+}
+
+#[test]
+fn chi2_survival_matches_scipy() {
+    let exp = expected();
+    for case in exp["chi2_sf"].as_array().unwrap() {
+        let dof = case["dof"].as_f64().unwrap();
+        let x = case["x"].as_f64().unwrap();
+        let want = case["sf"].as_f64().unwrap();
+        let got = special::chi2_sf(x, dof);
+        assert!(
+            close_rel(got, want, 1e-10) || (got - want).abs() < 1e-15,
+            "chi2.sf({x}, {dof}): {got} vs scipy {want}"
+        );
+    }
+}
+
+fn counts(v: &Value) -> BTreeMap<String, u64> {
+    v.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).collect()
+}
+
+#[test]
+fn categorical_drift_matches_scipy() {
+    let exp = expected();
+    for case in exp["categorical"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let r = counts(&case["reference"]);
+        let c = counts(&case["current"]);
+        let chi2 = stats::chi2_contingency(&r, &c);
+        assert_eq!(chi2.dof, case["chi2_dof"].as_u64().unwrap(), "{name}: dof");
+        let want = case["chi2_statistic"].as_f64().unwrap();
+        assert!(close(chi2.statistic, want, 1e-12), "{name}: χ² {} vs scipy {want}", chi2.statistic);
+        let want_p = case["chi2_p_value"].as_f64().unwrap();
+        assert!(close_rel(chi2.p_value, want_p, 1e-10), "{name}: χ² p {} vs scipy {want_p}", chi2.p_value);
+        let l = stats::linf(&r, &c);
+        assert!(close(l, case["linf"].as_f64().unwrap(), 1e-15), "{name}: L∞ {l}");
+        let psi = stats::psi_categorical(&r, &c);
+        assert!(close(psi, case["psi"].as_f64().unwrap(), 1e-12), "{name}: PSI {psi}");
+        let keys: Vec<&String> = {
+            let mut k: Vec<&String> = r.keys().chain(c.keys()).collect();
+            k.sort();
+            k.dedup();
+            k
+        };
+        let p: Vec<f64> = keys.iter().map(|k| r.get(*k).copied().unwrap_or(0) as f64).collect();
+        let q: Vec<f64> = keys.iter().map(|k| c.get(*k).copied().unwrap_or(0) as f64).collect();
+        let js = stats::jensen_shannon(&p, &q);
+        assert!(close(js, case["js_base2"].as_f64().unwrap(), 1e-12), "{name}: JS {js}");
+    }
+}
+
+#[test]
+fn jensen_shannon_is_the_base_2_distance() {
+    let exp = expected();
+    for case in exp["jensenshannon"].as_array().unwrap() {
+        let p: Vec<f64> = case["p"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let q: Vec<f64> = case["q"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        let got = stats::jensen_shannon(&p, &q);
+        let want = case["distance_base2"].as_f64().unwrap();
+        assert!(close(got, want, 1e-14), "JS({p:?}, {q:?}) = {got}, scipy {want}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Compare step on the orders table and its modified copy (tests/oracle/compare/make_fixture.py).
+// ---------------------------------------------------------------------------------------------
+
+use strata::core::compare::{CompareStep, Compatibility};
+use strata::core::ingest::{load_bytes, IngestOptions};
+use strata::core::recipe::{LoadStep, Session, SourceRef, Step, StepInput, StepReport};
+use strata::core::stats::{DriftSeverity, DriftThresholds};
+
+fn load(session: &mut Session, path: &str, name: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let loaded = load_bytes(path, &bytes, &IngestOptions::default()).unwrap();
+    let step = Step::Load(LoadStep {
+        source: SourceRef { name: path.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: name.into(),
+        options: IngestOptions::default(),
+    });
+    session.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+}
+
+fn compare_orders(keys: &[&str]) -> strata::core::compare::CompareReport {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let step = Step::Compare(CompareStep {
+        left: "orders".into(),
+        right: "orders_v2".into(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        thresholds: DriftThresholds::default(),
+        max_listed: 100,
+        write_diff: !keys.is_empty(),
+    });
+    let applied = session.apply_reporting(step, StepInput::None).unwrap();
+    assert_eq!(session.recipe.steps.len(), 3);
+    if keys.is_empty() {
+        assert_eq!(applied.outcome.rows_out, 0, "report only");
+        assert!(applied.outcome.outputs.is_empty());
+    } else {
+        // The row diff as datasets: added and changed rows of the right, removed rows of the left.
+        let rows: Vec<(&str, u64)> = applied.outcome.outputs.iter().map(|o| (o.name.as_str(), o.rows)).collect();
+        assert_eq!(rows, [("orders_v2.added", 5), ("orders_v2.removed", 10), ("orders_v2.changed", 1990)]);
+        let changed = session.dataset("orders_v2.changed").unwrap();
+        let csv = String::from_utf8(
+            strata::core::export::write_dataset(changed, strata::core::export::FileFormat::Csv).unwrap(),
+        )
+        .unwrap();
+        let row5 = csv.lines().find(|l| l.starts_with("5,")).unwrap();
+        assert!(row5.ends_with("\"amount,country\""), "{row5}");
+        assert!(csv.lines().next().unwrap().ends_with(",changed_columns"));
+        let removed = session.dataset("orders_v2.removed").unwrap();
+        assert_eq!(removed.schema.field(1).name(), "customer_id", "removed rows keep the left's columns");
+    }
+    match applied.report {
+        Some(StepReport::Compare(r)) => *r,
+        other => panic!("expected a compare report, got {other:?}"),
+    }
+}
+
+#[test]
+fn compare_reports_every_change_of_the_modified_copy() {
+    let r = compare_orders(&["order_id"]);
+    assert_eq!((r.left_rows, r.right_rows), (2000, 1995));
+
+    // Schema: the rename with evidence, the type change, breaking overall.
+    let s = &r.schema;
+    assert_eq!(s.renames.len(), 1, "{:?}", s.renames);
+    assert_eq!((s.renames[0].from.as_str(), s.renames[0].to.as_str()), ("customer_id", "user_id"));
+    assert!(s.renames[0].distribution_distance.unwrap() < 0.01, "{:?}", s.renames[0]);
+    assert!(s.renames[0].evidence.contains("values match"), "{}", s.renames[0].evidence);
+    assert!(s.added.is_empty() && s.removed.is_empty());
+    let q = s.type_changes.iter().find(|t| t.column == "quantity").expect("quantity type change");
+    // int64 → float64 is not a widening: integers beyond 2^53 would be rounded.
+    assert_eq!((q.from.as_str(), q.to.as_str(), q.widening), ("Int64", "Float64", false));
+    assert!(q.note.contains("2^53"), "{}", q.note);
+    assert_eq!(s.compatibility, Compatibility::Breaking);
+
+    // Drift: amounts shifted, a new category, quantity unchanged in distribution.
+    let drift =
+        |c: &str| &r.drift.iter().find(|d| d.left_column == c).unwrap_or_else(|| panic!("no drift for {c}")).drift;
+    assert_eq!(drift("amount").severity, DriftSeverity::Drift, "{}", drift("amount").reason);
+    let cat = drift("category");
+    assert_eq!(cat.new_categories, vec!["electronics".to_string()]);
+    assert!(cat.severity >= DriftSeverity::Warning);
+    assert_eq!(drift("quantity").severity, DriftSeverity::None, "{}", drift("quantity").reason);
+    assert_eq!(drift("customer_id").severity, DriftSeverity::None);
+    assert_eq!(r.drift.iter().find(|d| d.left_column == "customer_id").unwrap().right_column, "user_id");
+
+    // Rows: 10 removed, 5 added; amounts changed nearly everywhere; the edited countries listed.
+    let d = &r.rows;
+    assert_eq!((d.removed, d.added), (10, 5));
+    assert_eq!(d.matched, 1990);
+    let per = |c: &str| d.changes_per_column.iter().find(|x| x.column == c).map(|x| x.changed);
+    assert_eq!(per("country"), Some(3));
+    assert_eq!(per("quantity"), Some(0), "2 and 2.0 are the same number");
+    // Every 10th order became "electronics"; order 20 was removed: 199 matched rows changed.
+    assert_eq!(per("category"), Some(199));
+    assert!(per("amount").unwrap() > 1900);
+    let row5 = d.changed_rows.iter().find(|c| c.key == vec![Some("5".to_string())]).expect("row 5 listed");
+    let country = row5.changes.iter().find(|c| c.column == "country").unwrap();
+    assert_eq!(country.new.as_deref(), Some("Portugal"));
+    assert_ne!(country.old.as_deref(), Some("Portugal"));
+    assert_eq!(
+        d.removed_rows.iter().map(|r| r.values[0].clone().unwrap()).collect::<Vec<_>>(),
+        (11..=20).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
+    assert_eq!(d.added_rows[0].values[0].as_deref(), Some("100001"));
+
+    // Summary and verdict.
+    let amount = r.columns.iter().find(|c| c.column == "amount").unwrap();
+    let ratio = amount.right_mean.unwrap() / amount.left_mean.unwrap();
+    assert!((ratio - 1.4).abs() < 0.01, "mean ratio {ratio}");
+    for needle in [
+        "breaking",
+        "\"customer_id\" looks renamed to \"user_id\"",
+        "\"quantity\" changed type",
+        "\"amount\"",
+        "new \"electronics\"",
+        "10 removed",
+        "5 added",
+    ] {
+        assert!(r.verdict.contains(needle), "verdict lacks {needle:?}: {}", r.verdict);
+    }
+}
+
+#[test]
+fn compare_without_keys_diffs_rows_as_a_multiset() {
+    let r = compare_orders(&[]);
+    let d = &r.rows;
+    assert!(d.keys.is_empty());
+    // Every row's amount changed, so no row is identical over the shared columns.
+    assert_eq!(d.matched, 0);
+    assert_eq!((d.removed, d.added), (2000, 1995));
+}
+
+#[test]
+fn comparing_a_dataset_with_itself_finds_nothing() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let left = session.dataset("orders").unwrap();
+    let r =
+        strata::core::compare::compare(left, left, &["order_id".to_string()], &DriftThresholds::default(), 10).unwrap();
+    assert_eq!(r.schema.compatibility, Compatibility::Identical);
+    assert!(r.drift.iter().all(|d| d.drift.severity == DriftSeverity::None));
+    assert_eq!((r.rows.changed, r.rows.added, r.rows.removed, r.rows.unchanged), (0, 0, 0, 2000));
+    assert!(r.verdict.contains("None of the 12 compared columns drifted"), "{}", r.verdict);
+}
+
+#[test]
+fn compare_names_a_missing_key_column() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let step = Step::Compare(CompareStep {
+        left: "orders".into(),
+        right: "orders_v2".into(),
+        keys: vec!["customer_id".into()],
+        thresholds: DriftThresholds::default(),
+        max_listed: 100,
+        write_diff: false,
+    });
+    let e = session.apply(step, StepInput::None).unwrap_err().to_string();
+    assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");
+}
