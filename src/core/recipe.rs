@@ -19,6 +19,7 @@ use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::export::content_hash;
 use crate::core::ingest::{IngestOptions, Loaded};
+use crate::core::sample::{SampleReport, SampleStep, SplitReport, SplitStep};
 use crate::core::transform::ColumnsStep;
 
 /// Version of the recipe format; bumped on incompatible changes.
@@ -48,6 +49,10 @@ pub enum Step {
     Load(LoadStep),
     /// Keep, drop, reorder and rename columns.
     Columns(ColumnsStep),
+    /// Draw a seeded sample (probability, non-probability or re-balancing).
+    Sample(SampleStep),
+    /// Split into train / validation / test.
+    Split(SplitStep),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -82,13 +87,18 @@ pub struct Derived {
 /// What a step reports beyond row counts; one variant per capability that has something to say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepReport {}
+pub enum StepReport {
+    Sample(Box<SampleReport>),
+    Split(Box<SplitReport>),
+}
 
 impl Step {
     fn derive(&self) -> Option<&dyn Derive> {
         match self {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
+            Step::Sample(s) => Some(s),
+            Step::Split(s) => Some(s),
         }
     }
     /// Names of the datasets the step creates, its main output first.
