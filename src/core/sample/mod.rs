@@ -4,6 +4,7 @@
 //! representative its output is of its input.
 
 pub mod methods;
+pub mod params;
 pub mod represent;
 pub mod rng;
 pub mod split;

@@ -3,10 +3,13 @@
 mod clean;
 mod load;
 mod profile;
+mod sample;
+mod sample_report;
 
 pub use clean::CleanPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
+pub use sample::SamplePanel;
 
 use leptos::prelude::*;
 
