@@ -293,3 +293,15 @@ fn the_recipe_records_method_parameters_and_seed_and_replays() {
         assert_eq!(hash(&replay, n), hash(&s, n), "{n}");
     }
 }
+
+/// The same seed gives the same rows everywhere: this hash is also asserted by the wasm worker
+/// test (tests/web/worker.rs) for the same step in the browser.
+pub const RANDOM_10PCT_SEED_2024_SHA256: &str = "e0ad324cf6ca7fb65c96b5bc3844b5a6a29107bcb24e23767191df701582af39";
+
+#[test]
+fn a_seeded_sample_has_a_fixed_content_hash() {
+    let mut s = orders();
+    sample(&mut s, SampleMethod::Random { size: SampleSize::Fraction(0.1), replace: false }, 2024);
+    let h = hash(&s, "orders.sample");
+    assert_eq!(h, RANDOM_10PCT_SEED_2024_SHA256);
+}

@@ -37,9 +37,10 @@ pub fn SamplePanel() -> impl IntoView {
     }
 }
 
-/// A fresh seed from the browser's random source (recorded with the step and shown).
+/// A fresh seed from the browser's random source (recorded with the step and shown). 53 bits, so
+/// that the recipe JSON reads back exactly in JavaScript too (its numbers are doubles).
 fn fresh_seed() -> u64 {
-    getrandom::u64().unwrap_or_else(|_| (js_sys::Math::random() * 9.007_199_254_740_991e15) as u64)
+    getrandom::u64().map(|s| s >> 11).unwrap_or_else(|_| (js_sys::Math::random() * 9.007_199_254_740_991e15) as u64)
 }
 
 /// The seed typed, or a fresh one written back into the field; `None` after showing the error.
