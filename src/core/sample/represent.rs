@@ -1,17 +1,19 @@
-//! Representativeness: is a sample distributed like the table it was drawn from? Per column,
-//! numeric and date columns by the Kolmogorov–Smirnov distance (and PSI over the population's
-//! deciles), categorical columns by the largest difference in a category's share (L∞) and a χ²
-//! goodness-of-fit test. A verdict per column says whether the difference is more than chance.
+//! Representativeness: is a sample distributed like the table it was drawn from? Per column, the
+//! drift statistics of `core::stats` (the Compare step's): KS and PSI for numeric and date
+//! columns, L∞, PSI and χ² for categorical ones, with Compare's severity thresholds. The verdict
+//! asks for both a large difference and one beyond chance, since small samples differ by chance:
+//! biased = drift severity and p < 0.01 (KS or χ²); suspect = at least a warning and p < 0.05.
 //!
 //! Both sides are compared on at most [`COMPARE_ROWS`] rows drawn uniformly (seeded), which keeps
-//! the report fast on large tables; the tests' critical values use those sizes.
+//! the report fast on large tables; the tests' p-values use those sizes.
 
 use serde::{Deserialize, Serialize};
 
 use super::rng::SampleRng;
-use super::table::{strata, take_rows, times};
+use super::table::take_rows;
 use crate::core::dataset::Dataset;
 use crate::core::error::Result;
+use crate::core::stats::{category_counts, column_drift, is_numeric_type, ColumnDrift, DriftSeverity, DriftThresholds};
 
 /// The most rows of each side a check reads.
 pub const COMPARE_ROWS: u64 = 20_000;
@@ -22,11 +24,11 @@ const MAX_CATEGORIES: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// No difference beyond what chance gives (p ≥ 0.05).
+    /// No difference that is both large and beyond chance.
     Representative,
-    /// A difference chance gives less than 5% of the time.
+    /// A noticeable difference that chance gives less than 5% of the time.
     Suspect,
-    /// A difference chance gives less than 0.1% of the time: the sample is biased on this column.
+    /// A large difference that chance gives less than 1% of the time: biased on this column.
     Biased,
     /// Not compared (too many distinct values, or no values).
     NotCompared,
@@ -47,43 +49,106 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnCheck {
     pub column: String,
-    /// "numeric" or "categorical".
-    pub kind: String,
     /// The population's and the sample's mean (numeric) or most common category and its share.
     pub population: String,
     pub sample: String,
-    /// "KS" or "L∞".
+    /// The headline statistic: "KS" (numeric) or "L∞" (categorical), and its value.
     pub statistic: String,
     pub value: f64,
-    /// Population stability index (numeric) or χ² statistic (categorical).
-    pub secondary: Option<f64>,
+    /// Its test's p-value (KS or χ²).
+    pub p_value: Option<f64>,
     pub verdict: Verdict,
     pub note: String,
+    /// Every drift statistic, as the Compare step reports them.
+    pub drift: Option<ColumnDrift>,
 }
 
-/// Compares every column of `sample` that `population` also has.
+/// Compares every column of `sample` that `population` also has (except `_`-prefixed ones the
+/// step added, like `_importance_weight`).
 pub fn representativeness(population: &Dataset, sample: &Dataset, seed: u64) -> Result<Vec<ColumnCheck>> {
     let mut rng = SampleRng::new(seed ^ 0x5eed_c0de);
     let pop = subsample(population, &mut rng)?;
     let smp = subsample(sample, &mut rng)?;
+    let thresholds = DriftThresholds::default();
     let mut out = Vec::new();
     for f in sample.schema.fields() {
         let name = f.name();
-        if population.schema.index_of(name).is_err() || name.starts_with('_') {
+        let (Ok(pi), Ok(si)) = (pop.schema.index_of(name), smp.schema.index_of(name)) else { continue };
+        if name.starts_with('_') {
             continue;
         }
-        let t = f.data_type();
-        let numeric = t.is_numeric() || t.is_temporal();
-        let check = if numeric {
-            let p: Vec<f64> = times(&pop, name)?.into_iter().flatten().filter(|v| v.is_finite()).collect();
-            let s: Vec<f64> = times(&smp, name)?.into_iter().flatten().filter(|v| v.is_finite()).collect();
-            numeric_check(name, p, s, t.is_temporal())
-        } else {
-            categorical_check(&pop, &smp, name)?
-        };
-        out.push(check);
+        let p = column(&pop, pi)?;
+        let s = column(&smp, si)?;
+        out.push(check(name, p.as_ref(), s.as_ref(), &thresholds));
     }
     Ok(out)
+}
+
+fn column(d: &Dataset, i: usize) -> Result<arrow_array::ArrayRef> {
+    let parts: Vec<&dyn arrow_array::Array> = d.batches.iter().map(|b| b.column(i).as_ref()).collect();
+    if parts.is_empty() {
+        return Ok(arrow_array::new_empty_array(d.schema.field(i).data_type()));
+    }
+    Ok(arrow_select::concat::concat(&parts)?)
+}
+
+fn check(name: &str, p: &dyn arrow_array::Array, s: &dyn arrow_array::Array, t: &DriftThresholds) -> ColumnCheck {
+    let numeric = is_numeric_type(p.data_type());
+    let mut c = ColumnCheck {
+        column: name.into(),
+        population: String::new(),
+        sample: String::new(),
+        statistic: if numeric { "KS" } else { "L∞" }.into(),
+        value: 0.0,
+        p_value: None,
+        verdict: Verdict::NotCompared,
+        note: String::new(),
+        drift: None,
+    };
+    if numeric {
+        let mean = |a: &dyn arrow_array::Array| {
+            let v = crate::core::stats::numeric_values(a).unwrap_or_default();
+            (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+        };
+        let show = |m: Option<f64>| match m {
+            Some(m) if !p.data_type().is_temporal() => format!("mean {}", (m * 100.0).round() / 100.0),
+            _ => "—".to_string(),
+        };
+        (c.population, c.sample) = (show(mean(p)), show(mean(s)));
+    } else {
+        let pc = category_counts(p);
+        if pc.len() > MAX_CATEGORIES {
+            c.population = format!("{} distinct", pc.len());
+            c.note = format!("{} distinct values: an identifier or free text", pc.len());
+            return c;
+        }
+        let sc = category_counts(s);
+        let (pn, sn) = (pc.values().sum::<u64>().max(1) as f64, sc.values().sum::<u64>().max(1) as f64);
+        if let Some((top, &n)) = pc.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+            c.population = format!("{top} {:.0}%", 100.0 * n as f64 / pn);
+            c.sample = format!("{top} {:.0}%", 100.0 * sc.get(top).copied().unwrap_or(0) as f64 / sn);
+        }
+    }
+    let d = column_drift(name, p, s, t);
+    if d.reference_count == 0 || d.current_count == 0 {
+        c.note = "no values to compare".into();
+        c.drift = Some(d);
+        return c;
+    }
+    (c.value, c.p_value) = if numeric {
+        (d.ks.as_ref().map_or(0.0, |k| k.statistic), d.ks.as_ref().map(|k| k.p_value))
+    } else {
+        (d.linf.unwrap_or(0.0), d.chi2.as_ref().map(|x| x.p_value))
+    };
+    let p_value = c.p_value.unwrap_or(1.0);
+    c.verdict = match d.severity {
+        DriftSeverity::Drift if p_value < 0.01 => Verdict::Biased,
+        DriftSeverity::Drift | DriftSeverity::Warning if p_value < 0.05 => Verdict::Suspect,
+        _ => Verdict::Representative,
+    };
+    c.note = if d.reason.is_empty() { format!("p = {p_value:.3}") } else { format!("{} (p = {p_value:.3})", d.reason) };
+    c.drift = Some(d);
+    c
 }
 
 fn subsample(d: &Dataset, rng: &mut SampleRng) -> Result<Dataset> {
@@ -96,161 +161,25 @@ fn subsample(d: &Dataset, rng: &mut SampleRng) -> Result<Dataset> {
     Ok(Dataset::new(&d.name, schema, batches))
 }
 
-fn numeric_check(name: &str, mut p: Vec<f64>, mut s: Vec<f64>, temporal: bool) -> ColumnCheck {
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let show =
-        |v: &[f64]| if temporal || v.is_empty() { "—".to_string() } else { format!("mean {}", round(mean(v))) };
-    let (population, sample) = (show(&p), show(&s));
-    if p.is_empty() || s.is_empty() {
-        return ColumnCheck {
-            column: name.into(),
-            kind: "numeric".into(),
-            population,
-            sample,
-            statistic: "KS".into(),
-            value: 0.0,
-            secondary: None,
-            verdict: Verdict::NotCompared,
-            note: "no values to compare".into(),
-        };
-    }
-    p.sort_by(f64::total_cmp);
-    s.sort_by(f64::total_cmp);
-    let d = ks_distance(&p, &s);
-    let psi = psi(&p, &s);
-    let (n, m) = (p.len() as f64, s.len() as f64);
-    let scale = ((n + m) / (n * m)).sqrt();
-    // Kolmogorov's asymptotic critical values: c(0.05) = 1.358, c(0.001) = 1.949.
-    let verdict = if d > 1.949 * scale {
-        Verdict::Biased
-    } else if d > 1.358 * scale {
-        Verdict::Suspect
-    } else {
-        Verdict::Representative
-    };
-    ColumnCheck {
-        column: name.into(),
-        kind: "numeric".into(),
-        population,
-        sample,
-        statistic: "KS".into(),
-        value: d,
-        secondary: Some(psi),
-        verdict,
-        note: format!("KS {:.3} vs critical {:.3} (p = 0.001)", d, 1.949 * scale),
-    }
-}
-
-/// The largest gap between the two empirical distribution functions (both sorted).
-fn ks_distance(a: &[f64], b: &[f64]) -> f64 {
-    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
-    while i < a.len() && j < b.len() {
-        let x = a[i].min(b[j]);
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
-    }
-    d
-}
-
-/// Population stability index over the population's deciles.
-fn psi(p: &[f64], s: &[f64]) -> f64 {
-    let mut edges: Vec<f64> = (1..10).map(|k| p[k * p.len() / 10]).collect();
-    edges.dedup();
-    let bins = |v: &[f64]| {
-        let mut c = vec![0f64; edges.len() + 1];
-        for x in v {
-            c[edges.partition_point(|e| e <= x)] += 1.0;
-        }
-        c.iter().map(|x| (x / v.len() as f64).max(1e-4)).collect::<Vec<_>>()
-    };
-    let (bp, bs) = (bins(p), bins(s));
-    bp.iter().zip(&bs).map(|(a, b)| (b - a) * (b / a).ln()).sum()
-}
-
-fn categorical_check(pop: &Dataset, smp: &Dataset, name: &str) -> Result<ColumnCheck> {
-    let col = [name.to_string()];
-    let ps = strata(pop, &col)?;
-    let not_compared = |note: String| ColumnCheck {
-        column: name.into(),
-        kind: "categorical".into(),
-        population: format!("{} distinct", ps.count()),
-        sample: String::new(),
-        statistic: "L∞".into(),
-        value: 0.0,
-        secondary: None,
-        verdict: Verdict::NotCompared,
-        note,
-    };
-    if ps.count() > MAX_CATEGORIES {
-        return Ok(not_compared(format!("{} distinct values: an identifier or free text", ps.count())));
-    }
-    let ss = strata(smp, &col)?;
-    let share = |s: &super::table::Strata| {
-        let mut c = std::collections::BTreeMap::<String, f64>::new();
-        for &k in &s.of_row {
-            *c.entry(s.names[k as usize].clone()).or_default() += 1.0;
-        }
-        c
-    };
-    let (pc, sc) = (share(&ps), share(&ss));
-    let (n, m) = (ps.of_row.len() as f64, ss.of_row.len() as f64);
-    if m == 0.0 || n == 0.0 {
-        return Ok(not_compared("no rows to compare".into()));
-    }
-    let mut linf = 0.0f64;
-    let mut chi2 = 0.0;
-    for (k, &p) in &pc {
-        let o = sc.get(k).copied().unwrap_or(0.0);
-        linf = linf.max((o / m - p / n).abs());
-        let e = m * p / n;
-        chi2 += (o - e).powi(2) / e;
-    }
-    let df = (pc.len().max(2) - 1) as f64;
-    // Wilson–Hilferty: (χ²/df)^(1/3) is close to normal with mean 1 − 2/(9df), variance 2/(9df).
-    let z = ((chi2 / df).cbrt() - (1.0 - 2.0 / (9.0 * df))) / (2.0 / (9.0 * df)).sqrt();
-    let verdict = if pc.len() < 2 {
-        Verdict::Representative
-    } else if z > 3.09 {
-        Verdict::Biased
-    } else if z > 1.645 {
-        Verdict::Suspect
-    } else {
-        Verdict::Representative
-    };
-    let top = |c: &std::collections::BTreeMap<String, f64>, total: f64, of: &str| {
-        format!("{of} {:.0}%", 100.0 * c.get(of).copied().unwrap_or(0.0) / total)
-    };
-    let most = pc.iter().max_by(|a, b| a.1.total_cmp(b.1)).map(|(k, _)| k.clone()).unwrap_or_default();
-    Ok(ColumnCheck {
-        column: name.into(),
-        kind: "categorical".into(),
-        population: top(&pc, n, &most),
-        sample: top(&sc, m, &most),
-        statistic: "L∞".into(),
-        value: linf,
-        secondary: Some(chi2),
-        verdict,
-        note: format!("χ² {chi2:.1} on {df} degrees of freedom"),
-    })
-}
-
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::{Float64Array, StringArray};
 
     #[test]
-    fn ks_distance_of_disjoint_and_equal_samples() {
-        assert_eq!(ks_distance(&[1.0, 2.0], &[3.0, 4.0]), 1.0);
-        assert_eq!(ks_distance(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]), 0.0);
-        assert!((ks_distance(&[1.0, 2.0, 3.0, 4.0], &[3.0, 4.0]) - 0.5).abs() < 1e-12);
+    fn verdicts_need_a_large_difference_beyond_chance() {
+        let t = DriftThresholds::default();
+        let pop: Vec<f64> = (0..1000).map(|i| i as f64).collect();
+        let low = Float64Array::from(pop[..200].to_vec());
+        let every5 = Float64Array::from(pop.iter().copied().step_by(5).collect::<Vec<_>>());
+        let pop = Float64Array::from(pop);
+        assert_eq!(check("x", &pop, &low, &t).verdict, Verdict::Biased);
+        assert_eq!(check("x", &pop, &every5, &t).verdict, Verdict::Representative);
+        let cats = StringArray::from(["a", "b"].repeat(200));
+        let only_a = StringArray::from(vec!["a"; 100]);
+        let c = check("c", &cats, &only_a, &t);
+        assert_eq!((c.verdict, c.statistic.as_str(), c.value), (Verdict::Biased, "L∞", 0.5));
+        let ids = StringArray::from((0..100).map(|i| format!("id{i}")).collect::<Vec<_>>());
+        assert_eq!(check("id", &ids, &ids, &t).verdict, Verdict::NotCompared);
     }
 }

@@ -102,13 +102,18 @@ pub fn SampleReportView(report: SampleReport) -> impl IntoView {
                     }
                 })}
             <table class="representativeness" data-testid="representativeness">
-                <caption>"Representativeness: each column of the sample against the table"</caption>
+                <caption>
+                    "Representativeness: each column of the sample against the table (KS for numbers and dates, "
+                    "L∞ — the largest gap in a category's share — for categories). Biased: a large difference "
+                    "that chance gives less than 1% of the time."
+                </caption>
                 <thead>
                     <tr>
                         <th scope="col">"Column"</th>
                         <th scope="col">"Table"</th>
                         <th scope="col">"Sample"</th>
                         <th scope="col">"Distance"</th>
+                        <th scope="col">"p-value"</th>
                         <th scope="col">"Verdict"</th>
                     </tr>
                 </thead>
@@ -129,6 +134,7 @@ pub fn SampleReportView(report: SampleReport) -> impl IntoView {
                                     <td>{c.population.clone()}</td>
                                     <td>{c.sample.clone()}</td>
                                     <td title=c.note.clone()>{format!("{} {}", c.statistic, stat(c.value))}</td>
+                                    <td>{c.p_value.map(stat).unwrap_or_default()}</td>
                                     <td class=class>{c.verdict.label()}</td>
                                 </tr>
                             }
