@@ -322,3 +322,13 @@ fn random_samples_are_rarely_called_biased() {
     assert!(suspect <= 14, "{suspect} suspect column checks of 280");
     assert!(biased <= 3, "{biased} biased column checks of 280");
 }
+
+/// Reports cross the worker boundary as JSON: they must read back (no NaN or infinity).
+#[test]
+fn reports_survive_the_wire() {
+    let mut s = orders();
+    let (a, _) = sample(&mut s, SampleMethod::FirstN { size: SampleSize::Fraction(0.2) }, 5);
+    let json = serde_json::to_string(&a.report).unwrap();
+    let back: Option<StepReport> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert!(back.is_some());
+}
