@@ -60,6 +60,7 @@ bench:
 	cargo bench --bench ingest
 	cargo bench --bench profile
 	cargo bench --bench compare
+	cargo bench --bench sample
 
 bench-browser: setup-e2e build-release
 	cargo build --release --bin strata

@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod lineage;
 pub mod profile;
 pub mod recipe;
+pub mod sample;
 pub mod stats;
 pub mod synth;
 pub mod transform;

@@ -20,6 +20,7 @@ use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::export::{content_hash, ExportRecord, FileFormat};
 use crate::core::ingest::{IngestOptions, Loaded};
+use crate::core::sample::{SampleReport, SampleStep, SplitReport, SplitStep};
 use crate::core::transform::ColumnsStep;
 
 /// Version of the recipe format; bumped on incompatible changes.
@@ -51,6 +52,10 @@ pub enum Step {
     Columns(ColumnsStep),
     /// Compare two datasets: schema, drift, rows (report only).
     Compare(CompareStep),
+    /// Draw a seeded sample (probability, non-probability or re-balancing).
+    Sample(SampleStep),
+    /// Split into train / validation / test.
+    Split(SplitStep),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -108,6 +113,8 @@ pub struct Derived {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepReport {
     Compare(Box<CompareReport>),
+    Sample(Box<SampleReport>),
+    Split(Box<SplitReport>),
 }
 
 impl Step {
@@ -116,6 +123,8 @@ impl Step {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
             Step::Compare(s) => Some(s),
+            Step::Sample(s) => Some(s),
+            Step::Split(s) => Some(s),
         }
     }
     /// Names of the datasets the step creates, its main output first.

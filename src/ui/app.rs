@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, NotYetPanel, ProfilePanel};
+use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, NotYetPanel, ProfilePanel, SamplePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     StepId::Clean => view! { <CleanPanel/> }.into_any(),
                     StepId::Export => view! { <ExportPanel/> }.into_any(),
                     StepId::Compare => view! { <ComparePanel/> }.into_any(),
+                    StepId::Sample => view! { <SamplePanel/> }.into_any(),
                     other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>

@@ -245,3 +245,69 @@ async fn compare_two_loaded_datasets_reports_schema_drift_and_rows() {
     assert_eq!(seg.drift.new_categories, vec!["c".to_string()]);
     assert!(report.verdict.contains("breaking"), "{}", report.verdict);
 }
+
+/// Sample & split in the worker: a seeded sample gives the same rows as natively (the content
+/// hash asserted in tests/sample.rs), with its representativeness report; a group split reports
+/// no group in two splits.
+#[wasm_bindgen_test]
+async fn sample_and_split_in_the_worker_match_native_rows() {
+    use strata::core::recipe::{Step, StepReport};
+    use strata::core::sample::{SampleMethod, SampleSize, SampleStep, SplitMethod, SplitStep};
+    let (engine, got) = engine();
+    let csv = include_bytes!("../data/sample/customers_ordered.csv");
+    engine.handle(
+        Request::Load {
+            request_id: 1,
+            file_name: "orders.csv".into(),
+            options: IngestOptions::default(),
+            replaces: None,
+        },
+        Some(file(csv, "orders.csv")),
+    );
+    let Response::Loaded { summary, .. } = wait_for(&got, |r| matches!(r, Response::Loaded { .. })).await else {
+        unreachable!()
+    };
+    let step = Step::Sample(SampleStep {
+        input: summary.id.clone(),
+        output: "s".into(),
+        method: SampleMethod::Random { size: SampleSize::Fraction(0.1), replace: false },
+        seed: 2024,
+    });
+    engine.handle(Request::Apply { request_id: 2, step }, None);
+    let Response::Applied { outcome, report, .. } =
+        wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await
+    else {
+        panic!("{:?}", got.borrow().last())
+    };
+    assert_eq!((outcome.rows_in, outcome.rows_out), (600, 60));
+    let Some(StepReport::Sample(r)) = report.map(|r| *r) else { panic!("no sample report") };
+    assert_eq!(r.seed, 2024);
+    assert!(r.probability && r.representativeness.len() == 7);
+
+    let step = Step::Split(SplitStep {
+        input: summary.id.clone(),
+        outputs: SplitStep::default_outputs(&summary.id, false),
+        ratios: vec![0.8, 0.2],
+        method: SplitMethod::Group { column: "customer_id".into() },
+        seed: 5,
+        label: Some("churn".into()),
+    });
+    got.borrow_mut().clear();
+    engine.handle(Request::Apply { request_id: 3, step }, None);
+    let Response::Applied { report, datasets, .. } =
+        wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await
+    else {
+        panic!("{:?}", got.borrow().last())
+    };
+    let Some(StepReport::Split(r)) = report.map(|r| *r) else { panic!("no split report") };
+    assert_eq!(r.groups.as_ref().map(|g| g.2), Some(0));
+    assert!(r.leak_free());
+    assert!(datasets.iter().any(|d| d.id == "orders.train"));
+
+    engine.handle(Request::GetRecipe { request_id: 4 }, None);
+    let Response::Recipe { json, .. } = wait_for(&got, |r| matches!(r, Response::Recipe { .. })).await else {
+        unreachable!()
+    };
+    assert!(json.contains("e0ad324cf6ca7fb65c96b5bc3844b5a6a29107bcb24e23767191df701582af39"), "{json}");
+    assert!(json.contains("\"seed\": 2024") && json.contains("\"kind\": \"group\""), "{json}");
+}

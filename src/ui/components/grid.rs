@@ -1,6 +1,8 @@
 //! A virtualized data grid: only the rows in view are in the DOM; rows come from the worker a
 //! page at a time, so a million-row table scrolls like a ten-row one.
 
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 
 use crate::protocol::DatasetSummary;
@@ -27,8 +29,10 @@ fn short_type(t: &str) -> String {
     }
 }
 
+/// With `picked`, each row number gets a checkbox that adds the row (numbered from 1) to it or
+/// removes it — how a person hand-picks rows for a judgment sample.
 #[component]
-pub fn DataGrid(dataset: DatasetSummary) -> impl IntoView {
+pub fn DataGrid(dataset: DatasetSummary, #[prop(optional)] picked: Option<RwSignal<BTreeSet<u64>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let window = GridWindow { rows: dataset.rows, row_px: ROW_PX, viewport_px: VIEWPORT_PX };
     let first = RwSignal::new(0u64);
@@ -75,7 +79,30 @@ pub fn DataGrid(dataset: DatasetSummary) -> impl IntoView {
                     });
                     view! {
                         <tr data-testid="grid-row">
-                            <th scope="row" class="rownum">{thousands(r + 1)}</th>
+                            <th scope="row" class="rownum">
+                                {picked.map(|p| {
+                                    view! {
+                                        <input
+                                            type="checkbox"
+                                            class="row-pick"
+                                            data-testid=format!("pick-row-{}", r + 1)
+                                            aria-label=format!("Pick row {}", r + 1)
+                                            prop:checked=move || p.with(|s| s.contains(&(r + 1)))
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                p.update(|s| {
+                                                    if on {
+                                                        s.insert(r + 1);
+                                                    } else {
+                                                        s.remove(&(r + 1));
+                                                    }
+                                                });
+                                            }
+                                        />
+                                    }
+                                })}
+                                {thousands(r + 1)}
+                            </th>
                             {match cells {
                                 Some(cells) => cells
                                     .into_iter()

@@ -5,12 +5,15 @@ mod compare;
 mod export;
 mod load;
 mod profile;
+mod sample;
+mod sample_report;
 
 pub use clean::CleanPanel;
 pub use compare::ComparePanel;
 pub use export::ExportPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
+pub use sample::SamplePanel;
 
 use leptos::prelude::*;
 
