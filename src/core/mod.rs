@@ -9,6 +9,7 @@ pub mod profile;
 pub mod recipe;
 pub mod synth;
 pub mod transform;
+pub mod validate;
 
 pub use dataset::Dataset;
 pub use error::{CoreError, Location};

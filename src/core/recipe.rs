@@ -20,6 +20,7 @@ use crate::core::error::{CoreError, Result};
 use crate::core::export::content_hash;
 use crate::core::ingest::{IngestOptions, Loaded};
 use crate::core::transform::ColumnsStep;
+use crate::core::validate::{ValidateStep, ValidationReport};
 
 /// Version of the recipe format; bumped on incompatible changes.
 pub const RECIPE_FORMAT: u32 = 1;
@@ -48,6 +49,8 @@ pub enum Step {
     Load(LoadStep),
     /// Keep, drop, reorder and rename columns.
     Columns(ColumnsStep),
+    /// Check rules and split the rows into valid and quarantined.
+    Validate(Box<ValidateStep>),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -82,13 +85,16 @@ pub struct Derived {
 /// What a step reports beyond row counts; one variant per capability that has something to say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepReport {}
+pub enum StepReport {
+    Validation(Box<ValidationReport>),
+}
 
 impl Step {
     fn derive(&self) -> Option<&dyn Derive> {
         match self {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
+            Step::Validate(s) => Some(s.as_ref()),
         }
     }
     /// Names of the datasets the step creates, its main output first.
