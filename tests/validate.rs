@@ -280,3 +280,55 @@ fn a_schema_from_the_frictionless_tools_loads_and_exports_unchanged() {
     let v = validate(&data["orders"], &s, &data, ("v", "q"), 5).unwrap();
     assert_eq!(v.report.verdict, Verdict::Pass, "{:?}", v.report.rules);
 }
+
+#[test]
+fn cross_field_dates_compare_even_when_the_column_loaded_as_text() {
+    let data = fixtures();
+    // order_date holds "not-a-date" on row 12, so it loaded as text; no field rule types it.
+    let s: TableSchema =
+        serde_json::from_value(json!({"strata": {"crossField": [{"check": "order_date >= signup_date"}]}})).unwrap();
+    let v = validate(&data["orders"], &s, &data, ("v", "q"), 5).unwrap();
+    let r = v.report.rules.iter().find(|r| r.id == "crossField1").unwrap();
+    assert_eq!(r.examples.iter().map(|e| e.row).collect::<Vec<_>>(), [10, 24]);
+}
+
+#[test]
+fn command_line_prints_the_report_writes_both_halves_and_fails_on_errors() {
+    let dir = std::env::temp_dir().join(format!("strata-validate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["orders.csv", "customers.csv", "orders.schema.json"] {
+        std::fs::copy(format!("{DIR}/validate/{f}"), dir.join(f)).unwrap();
+    }
+    let run = |schema: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+            .current_dir(&dir)
+            .args(["validate", "--schema", schema, "orders.csv", "--reference", "customers=customers.csv"])
+            .output()
+            .unwrap()
+    };
+    let out = run("orders.schema.json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("18 of 25 rows quarantined in orders.invalid.csv"));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "fail");
+    assert_eq!(report["quarantined_rows"], 18);
+    let facet = &report["openlineage"]["dataQualityAssertions"];
+    assert!(facet["_producer"].as_str().unwrap().starts_with("https://"));
+    assert!(facet["assertions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"assertion": "primaryKey", "success": false, "column": "order_id"})));
+    let valid = std::fs::read_to_string(dir.join("orders.valid.csv")).unwrap();
+    let invalid = std::fs::read_to_string(dir.join("orders.invalid.csv")).unwrap();
+    assert_eq!(valid.lines().count() - 1, 7);
+    assert_eq!(invalid.lines().count() - 1, 18);
+    assert!(invalid.starts_with("order_id,customer_id,amount,"));
+
+    // Only warnings: exit 0.
+    std::fs::write(dir.join("lenient.json"), r#"{"fields": [{"name": "amount", "type": "number", "constraints": {"minimum": 0}, "strata": {"severity": {"minimum": "warning", "type": "warning"}}}]}"#).unwrap();
+    let out = run("lenient.json");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "warn");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::panels::{CleanPanel, LoadPanel, NotYetPanel, ProfilePanel};
+use super::panels::{CleanPanel, LoadPanel, NotYetPanel, ProfilePanel, ValidatePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                     StepId::Load => view! { <LoadPanel/> }.into_any(),
                     StepId::Profile => view! { <ProfilePanel/> }.into_any(),
                     StepId::Clean => view! { <CleanPanel/> }.into_any(),
+                    StepId::Validate => view! { <ValidatePanel/> }.into_any(),
                     other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>

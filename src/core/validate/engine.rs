@@ -449,6 +449,20 @@ pub(crate) fn column_numbers(a: &dyn Array) -> Vec<f64> {
         DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _) => {
             cast_with_options(a, &DataType::Int64, &opts).and_then(|i| cast_with_options(&i, &DataType::Float64, &opts))
         }
+        DataType::Utf8 => {
+            // Text that is not numbers may be dates (a date column loaded as text because of one
+            // bad value): compare those as timestamps.
+            let f = cast_with_options(a, &DataType::Float64, &opts);
+            if f.as_ref().is_ok_and(|f| f.null_count() == a.len() && a.null_count() < a.len()) {
+                let ts = DataType::Timestamp(TimeUnit::Microsecond, None);
+                return column_numbers(
+                    cast_with_options(a, &ts, &opts)
+                        .unwrap_or_else(|_| arrow_array::new_null_array(&ts, a.len()))
+                        .as_ref(),
+                );
+            }
+            f
+        }
         _ => cast_with_options(a, &DataType::Float64, &opts),
     };
     match f {
@@ -499,7 +513,8 @@ pub fn validate(
             "extraColumns".into(),
             RuleGroup::Schema,
             None,
-            Severity::Error,
+            // A warning, where frictionless reports an error: rules for a few columns are common.
+            Severity::Warning,
             "every column of the data is described by the schema".into(),
         );
         r.row_level = false;

@@ -99,3 +99,14 @@ impl Derive for ValidateStep {
         })
     }
 }
+
+/// The benchmark's four rules on the synthetic orders table (`core::synth`): amount ≥ 0, email
+/// pattern, order_date ≥ signup_date, category in a set. Shared by the native and browser benches.
+pub const FOUR_RULES: &str = r#"{
+  "fields": [
+    {"name": "amount", "type": "number", "constraints": {"minimum": 0}},
+    {"name": "email", "type": "string", "constraints": {"pattern": "[^@\\s]+@[^@\\s]+\\.[^@\\s]+"}},
+    {"name": "category", "type": "string", "constraints": {"enum": ["books", "games", "garden", "tools", "toys", "music"]}}
+  ],
+  "strata": {"crossField": [{"name": "order_after_signup", "check": "order_date >= signup_date"}]}
+}"#;

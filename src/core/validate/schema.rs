@@ -282,3 +282,109 @@ mod tests {
         assert!(e.to_string().contains("missing field `name`"), "{e}");
     }
 }
+
+/// The constraints a form edits, in the order it shows them.
+pub const EDITABLE_CONSTRAINTS: [&str; 7] =
+    ["minimum", "maximum", "minLength", "maxLength", "pattern", "enum", "unique"];
+
+impl Field {
+    fn numeric(&self) -> bool {
+        matches!(self.type_name(), "integer" | "number" | "year")
+    }
+
+    /// A constraint as the text a form shows (`""` when absent; enums comma-separated).
+    pub fn constraint_text(&self, key: &str) -> String {
+        let c = &self.constraints;
+        let text = |v: &Option<Value>| v.as_ref().map(value_text).unwrap_or_default();
+        match key {
+            "minimum" => text(&c.minimum),
+            "maximum" => text(&c.maximum),
+            "minLength" => c.min_length.map(|v| v.to_string()).unwrap_or_default(),
+            "maxLength" => c.max_length.map(|v| v.to_string()).unwrap_or_default(),
+            "pattern" => c.pattern.clone().unwrap_or_default(),
+            "enum" => c
+                .enum_values
+                .as_ref()
+                .map(|v| v.iter().map(value_text).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default(),
+            "required" => c.required.unwrap_or(false).to_string(),
+            "unique" => c.unique.unwrap_or(false).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Sets a constraint from form text; empty text removes it. Numbers stay numbers for
+    /// numeric fields, so the JSON reads as a person would write it.
+    pub fn set_constraint_text(&mut self, key: &str, text: &str) -> Result<()> {
+        let t = text.trim();
+        let numeric = self.numeric();
+        let value = |t: &str| -> Value {
+            if numeric {
+                if let Ok(i) = t.parse::<i64>() {
+                    return Value::from(i);
+                }
+                if let Ok(f) = t.parse::<f64>() {
+                    return Value::from(f);
+                }
+            }
+            Value::String(t.to_string())
+        };
+        let length = |t: &str| -> Result<Option<u64>> {
+            if t.is_empty() {
+                return Ok(None);
+            }
+            t.parse()
+                .map(Some)
+                .map_err(|_| CoreError::step(format!("field {}: {key} must be a whole number, not \"{t}\"", self.name)))
+        };
+        let c = &mut self.constraints;
+        let opt = (!t.is_empty()).then(|| value(t));
+        match key {
+            "minimum" => c.minimum = opt,
+            "maximum" => c.maximum = opt,
+            "minLength" => c.min_length = length(t)?,
+            "maxLength" => c.max_length = length(t)?,
+            "pattern" => c.pattern = (!t.is_empty()).then(|| t.to_string()),
+            "enum" => {
+                c.enum_values =
+                    (!t.is_empty()).then(|| t.split(',').map(str::trim).filter(|s| !s.is_empty()).map(value).collect())
+            }
+            "required" => c.required = (t == "true").then_some(true),
+            "unique" => c.unique = (t == "true").then_some(true),
+            _ => return Err(CoreError::step(format!("unknown constraint {key}"))),
+        }
+        Ok(())
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::*;
+
+    #[test]
+    fn form_text_edits_constraints() {
+        let mut f = Field { name: "amount".into(), field_type: Some("number".into()), ..Field::default() };
+        f.set_constraint_text("minimum", "0").unwrap();
+        f.set_constraint_text("maximum", "99.5").unwrap();
+        f.set_constraint_text("enum", "1, 2,3").unwrap();
+        f.set_constraint_text("required", "true").unwrap();
+        assert_eq!(
+            serde_json::to_value(&f.constraints).unwrap(),
+            serde_json::json!({"required": true, "minimum": 0, "maximum": 99.5, "enum": [1, 2, 3]})
+        );
+        assert_eq!(f.constraint_text("enum"), "1, 2, 3");
+        f.set_constraint_text("maximum", "").unwrap();
+        assert_eq!(f.constraints.maximum, None);
+        assert!(f.set_constraint_text("minLength", "x").is_err());
+        let mut d = Field { name: "d".into(), field_type: Some("date".into()), ..Field::default() };
+        d.set_constraint_text("minimum", "2020-01-01").unwrap();
+        assert_eq!(d.constraints.minimum, Some(Value::String("2020-01-01".into())));
+    }
+}

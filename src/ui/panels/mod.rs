@@ -3,10 +3,12 @@
 mod clean;
 mod load;
 mod profile;
+mod validate;
 
 pub use clean::CleanPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
+pub use validate::ValidatePanel;
 
 use leptos::prelude::*;
 
