@@ -116,6 +116,7 @@ pub fn ValidatePanel() -> impl IntoView {
                             _ => None,
                         };
                         view! {
+                            <span data-testid="validate-elapsed" data-ms=a.elapsed_ms hidden=true></span>
                             <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
                             {report.map(|r| view! { <ReportView report=r/> })}
                         }
