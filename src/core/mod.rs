@@ -7,6 +7,7 @@ pub mod export;
 pub mod ingest;
 pub mod profile;
 pub mod recipe;
+pub mod stats;
 pub mod synth;
 pub mod transform;
 pub mod validate;
