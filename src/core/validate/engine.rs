@@ -57,7 +57,7 @@ struct RowRule {
 /// byte when it is small enough (about twice as fast as a regex search on short values), else a
 /// regex.
 pub(crate) enum Pattern {
-    Dfa(regex_automata::dfa::dense::DFA<Vec<u32>>),
+    Dfa(Box<regex_automata::dfa::dense::DFA<Vec<u32>>>),
     Regex(regex::Regex),
 }
 
@@ -70,7 +70,7 @@ impl Pattern {
             .dfa_size_limit(Some(1 << 20))
             .determinize_size_limit(Some(1 << 21));
         Ok(match dense::Builder::new().configure(config).build(&format!("(?:{p})$")) {
-            Ok(dfa) => Pattern::Dfa(dfa),
+            Ok(dfa) => Pattern::Dfa(Box::new(dfa)),
             Err(_) => Pattern::Regex(anchored),
         })
     }
@@ -474,6 +474,26 @@ fn compile(
     Ok(Compiled { rules, dataset_rules, columns })
 }
 
+/// Failing rows of a cross-field check computed on numbers (f64; dates as microseconds).
+fn cross_numbers(check: &Check, tol: f64, get: &dyn Fn(&str) -> ArrayRef, n: usize) -> Vec<u32> {
+    let l = numbers(&check.left, get, n);
+    let r = numbers(&check.right, get, n);
+    let ok = |a: f64, b: f64| match check.cmp {
+        Cmp::Lt => a < b,
+        Cmp::Le => a <= b,
+        Cmp::Gt => a > b,
+        Cmp::Ge => a >= b,
+        Cmp::Eq => (a - b).abs() <= tol,
+        Cmp::Ne => (a - b).abs() > tol,
+    };
+    (0..n as u32)
+        .filter(|&i| {
+            let (a, b) = (l[i as usize], r[i as usize]);
+            !a.is_nan() && !b.is_nan() && !ok(a, b)
+        })
+        .collect()
+}
+
 /// A batch's numeric view of an operand: f64 per row, NaN where missing. Dates and timestamps
 /// become microseconds since the epoch so that they compare with each other.
 fn numbers(op: &Operand, cols: &dyn Fn(&str) -> ArrayRef, n: usize) -> Vec<f64> {
@@ -639,7 +659,9 @@ pub fn validate(
                     let text =
                         if t.typed.data_type() == &DataType::Utf8 { Arc::clone(&t.typed) } else { to_text(&t.typed) };
                     let s = text.as_string::<i32>();
-                    (0..n as u32).filter(|&i| !s.is_null(i as usize) && !re.is_full_match(s.value(i as usize))).collect()
+                    (0..n as u32)
+                        .filter(|&i| !s.is_null(i as usize) && !re.is_full_match(s.value(i as usize)))
+                        .collect()
                 }
                 (Test::Enum(set), Some(t)) => {
                     let text =
@@ -694,22 +716,31 @@ pub fn validate(
                             None => Arc::clone(batch.column(data.schema.index_of(c).expect("checked when compiled"))),
                         }
                     };
-                    let l = numbers(&check.left, &get, n);
-                    let r = numbers(&check.right, &get, n);
-                    let ok = |a: f64, b: f64| match check.cmp {
-                        Cmp::Lt => a < b,
-                        Cmp::Le => a <= b,
-                        Cmp::Gt => a > b,
-                        Cmp::Ge => a >= b,
-                        Cmp::Eq => (a - b).abs() <= *tol,
-                        Cmp::Ne => (a - b).abs() > *tol,
-                    };
-                    (0..n as u32)
-                        .filter(|&i| {
-                            let (a, b) = (l[i as usize], r[i as usize]);
-                            !a.is_nan() && !b.is_nan() && !ok(a, b)
-                        })
-                        .collect()
+                    // Two columns of one type compare with Arrow's kernels, without converting.
+                    if let (Operand::Column(a), Operand::Column(b)) = (&check.left, &check.right) {
+                        let (a, b) = (get(a), get(b));
+                        let exact = matches!(check.cmp, Cmp::Eq | Cmp::Ne);
+                        let t = a.data_type();
+                        let same = t == b.data_type()
+                            && ((t.is_primitive() && !t.is_floating()) || (exact && t == &DataType::Utf8))
+                            && (!exact || *tol < 1.0);
+                        if same {
+                            // The failing rows: the negation of the check, where both sides have a value.
+                            let m = match check.cmp {
+                                Cmp::Lt => arrow_ord::cmp::gt_eq(&a, &b),
+                                Cmp::Le => arrow_ord::cmp::gt(&a, &b),
+                                Cmp::Gt => arrow_ord::cmp::lt_eq(&a, &b),
+                                Cmp::Ge => arrow_ord::cmp::lt(&a, &b),
+                                Cmp::Eq => arrow_ord::cmp::neq(&a, &b),
+                                Cmp::Ne => arrow_ord::cmp::eq(&a, &b),
+                            }?;
+                            true_bits(&m).set_indices_u32().collect()
+                        } else {
+                            cross_numbers(check, *tol, &get, n)
+                        }
+                    } else {
+                        cross_numbers(check, *tol, &get, n)
+                    }
                 }
                 (_, None) => Vec::new(),
             };

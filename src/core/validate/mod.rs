@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 pub use engine::{validate, Validation, ROW_COLUMN, VIOLATIONS_COLUMN};
 pub use report::{Example, RuleGroup, RuleResult, ValidationReport, Verdict};
 pub use schema::{Severity, TableSchema};
-pub use stats::{ks_statistic, psi_numeric};
 pub use suggest::suggest;
 
 use crate::core::dataset::Dataset;
