@@ -61,10 +61,12 @@ bench:
 	cargo bench --bench profile
 	cargo bench --bench compare
 	cargo bench --bench sample
+	cargo bench --bench validate
 
 bench-browser: setup-e2e build-release
 	cargo build --release --bin strata
 	cd tests/e2e && node bench/ingest.bench.mjs
+	cd tests/e2e && node bench/validate.bench.mjs
 
 fuzz:
 	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --test fuzz_ingest

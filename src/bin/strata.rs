@@ -94,6 +94,23 @@ mod cli {
             #[command(flatten)]
             load: LoadArgs,
         },
+        /// Check a file against a Table Schema: prints the JSON report, writes the valid and the
+        /// quarantined rows beside FILE (FILE's stem + .valid.csv / .invalid.csv), and exits
+        /// non-zero when any error-severity rule fails.
+        Validate {
+            file: PathBuf,
+            /// The rules: a Frictionless Table Schema JSON file (with Strata's extensions).
+            #[arg(long)]
+            schema: PathBuf,
+            /// A dataset the rules refer to (foreign keys, reference distributions), as NAME=FILE.
+            #[arg(long = "reference", value_name = "NAME=FILE")]
+            references: Vec<String>,
+            /// Example rows kept per rule.
+            #[arg(long, default_value_t = 5)]
+            max_examples: usize,
+            #[command(flatten)]
+            load: LoadArgs,
+        },
         /// Write the deterministic synthetic orders table (benchmarks and demos).
         Synth {
             /// Number of rows.
@@ -235,6 +252,9 @@ mod cli {
             Command::Compare { left, right, keys, json, max_listed, load } => {
                 compare(&left, &right, &keys, json, max_listed, &load)
             }
+            Command::Validate { file, schema, references, max_examples, load } => {
+                validate(&file, &schema, &references, max_examples, &load)
+            }
             Command::Synth { rows, seed, out, codec } => {
                 synth(rows, seed, &out, &codec).map_err(|e| format!("{}: {e}", out.display()))
             }
@@ -292,6 +312,53 @@ mod cli {
             println!("- {}: {}", key.join(", "), fields.join("; "));
         }
         Ok(())
+    }
+
+    fn validate(
+        file: &Path,
+        schema: &Path,
+        references: &[String],
+        max_examples: usize,
+        load: &LoadArgs,
+    ) -> Result<(), String> {
+        use strata::core::validate::{validate, Severity, TableSchema};
+        let text = std::fs::read_to_string(schema).map_err(|e| format!("{}: {e}", schema.display()))?;
+        let rules = TableSchema::from_json(&text).map_err(|e| format!("{}: {}", schema.display(), chain(&e)))?;
+        // The schema says which cell texts are missing values (Table Schema's default: only "").
+        let mut options = load.options()?;
+        options.null_tokens = rules.missing_values.clone().unwrap_or_else(|| vec![String::new()]);
+        let read = |name: &str, path: &Path| -> Result<strata::core::Dataset, String> {
+            let loaded = load_path(path, &options).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            Ok(strata::core::Dataset::from_loaded(name, &file_name, loaded))
+        };
+        let stem = file.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "data".into());
+        let mut datasets = std::collections::BTreeMap::new();
+        for r in references {
+            let (name, path) = r.split_once('=').ok_or_else(|| format!("--reference takes NAME=FILE, not {r:?}"))?;
+            datasets.insert(name.to_string(), read(name, Path::new(path))?);
+        }
+        let data = read(&stem, file)?;
+        let (valid_name, invalid_name) = (format!("{stem}.valid"), format!("{stem}.invalid"));
+        let v =
+            validate(&data, &rules, &datasets, (&valid_name, &invalid_name), max_examples).map_err(|e| chain(&e))?;
+        let dir = file.parent().unwrap_or(Path::new("."));
+        for d in [&v.valid, &v.quarantine] {
+            let bytes =
+                strata::core::export::write_dataset(d, strata::core::export::FileFormat::Csv).map_err(|e| chain(&e))?;
+            let out = dir.join(format!("{}.csv", d.name));
+            std::fs::write(&out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v.report.to_json()).expect("json"));
+        match v.report.failed(Severity::Error) {
+            0 => Ok(()),
+            n => Err(format!(
+                "{n} error rule{} failed; {} of {} rows quarantined in {invalid_name}.csv",
+                if n == 1 { "" } else { "s" },
+                v.report.quarantined_rows,
+                v.report.rows
+            )),
+        }
     }
 
     fn synth(rows: u64, seed: u64, out: &Path, codec: &str) -> Result<(), Box<dyn std::error::Error>> {

@@ -13,6 +13,7 @@ pub mod sample;
 pub mod stats;
 pub mod synth;
 pub mod transform;
+pub mod validate;
 
 pub use dataset::Dataset;
 pub use error::{CoreError, Location};

@@ -22,6 +22,7 @@ use crate::core::export::{content_hash, ExportRecord, FileFormat};
 use crate::core::ingest::{IngestOptions, Loaded};
 use crate::core::sample::{SampleReport, SampleStep, SplitReport, SplitStep};
 use crate::core::transform::ColumnsStep;
+use crate::core::validate::{ValidateStep, ValidationReport};
 
 /// Version of the recipe format; bumped on incompatible changes.
 pub const RECIPE_FORMAT: u32 = 1;
@@ -56,6 +57,8 @@ pub enum Step {
     Sample(SampleStep),
     /// Split into train / validation / test.
     Split(SplitStep),
+    /// Check rules and split the rows into valid and quarantined.
+    Validate(Box<ValidateStep>),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -115,6 +118,7 @@ pub enum StepReport {
     Compare(Box<CompareReport>),
     Sample(Box<SampleReport>),
     Split(Box<SplitReport>),
+    Validation(Box<ValidationReport>),
 }
 
 impl Step {
@@ -125,6 +129,7 @@ impl Step {
             Step::Compare(s) => Some(s),
             Step::Sample(s) => Some(s),
             Step::Split(s) => Some(s),
+            Step::Validate(s) => Some(s.as_ref()),
         }
     }
     /// Names of the datasets the step creates, its main output first.

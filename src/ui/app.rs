@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, NotYetPanel, ProfilePanel, SamplePanel};
+use super::panels::{
+    CleanPanel, ComparePanel, ExportPanel, LoadPanel, NotYetPanel, ProfilePanel, SamplePanel, ValidatePanel,
+};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -36,6 +38,7 @@ pub fn App() -> impl IntoView {
                     StepId::Export => view! { <ExportPanel/> }.into_any(),
                     StepId::Compare => view! { <ComparePanel/> }.into_any(),
                     StepId::Sample => view! { <SamplePanel/> }.into_any(),
+                    StepId::Validate => view! { <ValidatePanel/> }.into_any(),
                     other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>

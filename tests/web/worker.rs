@@ -311,3 +311,45 @@ async fn sample_and_split_in_the_worker_match_native_rows() {
     assert!(json.contains("e0ad324cf6ca7fb65c96b5bc3844b5a6a29107bcb24e23767191df701582af39"), "{json}");
     assert!(json.contains("\"seed\": 2024") && json.contains("\"kind\": \"group\""), "{json}");
 }
+
+#[wasm_bindgen_test]
+async fn validate_step_splits_rows_and_reports_orphans() {
+    use strata::core::recipe::{Step, StepReport};
+    use strata::core::validate::{TableSchema, ValidateStep, Verdict};
+    let (engine, got) = engine();
+    let orders = "order_id,customer_id,amount\n1,1,10\n2,2,-3\n3,9,5\n4,1,7\n";
+    let customers = "customer_id,name\n1,Ana\n2,Ben\n";
+    for (i, (name, text)) in [("orders.csv", orders), ("customers.csv", customers)].into_iter().enumerate() {
+        engine.handle(
+            Request::Load {
+                request_id: i as u64 + 1,
+                file_name: name.into(),
+                options: IngestOptions::default(),
+                replaces: None,
+            },
+            Some(file(text.as_bytes(), name)),
+        );
+        let n = i + 1;
+        wait_for(&got, move |r| matches!(r, Response::Loaded { request_id, .. } if *request_id == n as u64)).await;
+    }
+    let schema = TableSchema::from_json(
+        r#"{"fields": [{"name": "order_id", "type": "integer"}, {"name": "customer_id", "type": "integer"},
+            {"name": "amount", "type": "number", "constraints": {"minimum": 0}}],
+            "foreignKeys": [{"fields": "customer_id", "reference": {"resource": "customers", "fields": "customer_id"}}]}"#,
+    )
+    .unwrap();
+    let step = Step::Validate(Box::new(ValidateStep::new("orders", schema)));
+    engine.handle(Request::Apply { request_id: 3, step }, None);
+    let Response::Applied { outcome, report, datasets, .. } =
+        wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await
+    else {
+        panic!("{:?}", got.borrow().last())
+    };
+    assert_eq!((outcome.rows_in, outcome.rows_out, outcome.rows_set_aside), (4, 2, 2));
+    let names: Vec<_> = datasets.iter().map(|d| d.id.as_str()).collect();
+    assert!(names.contains(&"orders.valid") && names.contains(&"orders.invalid"), "{names:?}");
+    let Some(StepReport::Validation(r)) = report.map(|r| *r) else { panic!("a validation report") };
+    assert_eq!(r.verdict, Verdict::Fail);
+    let fk = r.rules.iter().find(|x| x.id.starts_with("foreignKey")).unwrap();
+    assert_eq!((fk.examples[0].row, fk.examples[0].value.as_str()), (3, "customer_id=9"));
+}

@@ -7,6 +7,7 @@ mod load;
 mod profile;
 mod sample;
 mod sample_report;
+mod validate;
 
 pub use clean::CleanPanel;
 pub use compare::ComparePanel;
@@ -14,6 +15,7 @@ pub use export::ExportPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
 pub use sample::SamplePanel;
+pub use validate::ValidatePanel;
 
 use leptos::prelude::*;
 
