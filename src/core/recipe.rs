@@ -19,7 +19,10 @@ use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::export::content_hash;
 use crate::core::ingest::{IngestOptions, Loaded};
-use crate::core::transform::ColumnsStep;
+use crate::core::transform::{
+    CastStep, CleanReport, ColumnsStep, DedupStep, DropMissingStep, EncodeStep, ImputeStep, OutliersStep, ScaleStep,
+    StandardizeStep,
+};
 
 /// Version of the recipe format; bumped on incompatible changes.
 pub const RECIPE_FORMAT: u32 = 1;
@@ -48,6 +51,22 @@ pub enum Step {
     Load(LoadStep),
     /// Keep, drop, reorder and rename columns.
     Columns(ColumnsStep),
+    /// Fill missing values (fitted).
+    Impute(ImputeStep),
+    /// Flag, cap or remove outliers (fitted bounds).
+    Outliers(OutliersStep),
+    /// Scale numeric columns (fitted).
+    Scale(ScaleStep),
+    /// Encode categories as numbers (fitted categories).
+    Encode(EncodeStep),
+    /// Trim, case-fold, map values, strip thousands separators, ISO dates.
+    Standardize(StandardizeStep),
+    /// Remove duplicate rows (kept aside in a second output).
+    Dedup(DedupStep),
+    /// Change column types, counting failures.
+    Cast(CastStep),
+    /// Drop rows with missing values and mostly-empty columns.
+    DropMissing(DropMissingStep),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -82,13 +101,24 @@ pub struct Derived {
 /// What a step reports beyond row counts; one variant per capability that has something to say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StepReport {}
+pub enum StepReport {
+    /// A cleaning step: what changed per column, fitted parameters, the leakage comparison.
+    Clean(Box<CleanReport>),
+}
 
 impl Step {
     fn derive(&self) -> Option<&dyn Derive> {
         match self {
             Step::Load(_) => None,
             Step::Columns(s) => Some(s),
+            Step::Impute(s) => Some(s),
+            Step::Outliers(s) => Some(s),
+            Step::Scale(s) => Some(s),
+            Step::Encode(s) => Some(s),
+            Step::Standardize(s) => Some(s),
+            Step::Dedup(s) => Some(s),
+            Step::Cast(s) => Some(s),
+            Step::DropMissing(s) => Some(s),
         }
     }
     /// Names of the datasets the step creates, its main output first.
