@@ -330,3 +330,62 @@ fn one_hot_with_a_category_limit_and_frequency_encoding() {
     let total: f64 = column(&s, "orders.train.encoded", "segment").iter().flatten().sum();
     assert!(total > 0.0);
 }
+
+#[test]
+fn every_step_kind_round_trips_through_json() {
+    let mut s = session();
+    let steps = vec![
+        Step::Impute(ImputeStep {
+            targets: targets(),
+            columns: vec!["age".into(), "city".into()],
+            strategy: ImputeStrategy::Constant { value: "0".into() },
+            indicator: true,
+            fitted: None,
+        }),
+        Step::Outliers(OutliersStep {
+            targets: targets(),
+            columns: vec!["score".into()],
+            rule: OutlierRule::Percentiles { lower: 5.0, upper: 95.0 },
+            action: OutlierAction::Remove,
+            fitted: None,
+        }),
+        Step::Scale(ScaleStep {
+            targets: targets(),
+            columns: vec!["score".into()],
+            method: ScaleMethod::MinMax { min: -1.0, max: 1.0 },
+            fitted: None,
+        }),
+        Step::Encode(EncodeStep {
+            targets: targets(),
+            columns: vec!["segment".into()],
+            method: EncodeMethod::Ordinal {
+                order: [("segment".to_string(), vec!["c".to_string(), "b".into(), "a".into()])].into_iter().collect(),
+            },
+            fitted: None,
+        }),
+        Step::Cast(CastStep {
+            input: "orders.train".into(),
+            output: "orders.c".into(),
+            columns: vec![CastColumn { column: "age".into(), to: CastType::Text }],
+            allow_nulls: false,
+        }),
+        Step::Dedup(DedupStep {
+            input: "orders.train".into(),
+            output: "orders.d".into(),
+            mode: DedupMode::Key { columns: vec!["city".into()], keep: Keep::Last },
+        }),
+    ];
+    for step in steps {
+        let a = s.apply_reporting(step, StepInput::None).unwrap();
+        let json = serde_json::to_string(&a.step).unwrap();
+        let back: Step = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a.step, "{json}");
+        let report = serde_json::to_string(&a.report).unwrap();
+        let back: Option<StepReport> = serde_json::from_str(&report).unwrap();
+        assert_eq!(back, a.report);
+    }
+    let json = s.recipe().to_json();
+    assert_eq!(Recipe::from_json(&json).unwrap().steps.len(), 8);
+    let codes = column(&s, "orders.test.encoded", "segment");
+    assert_eq!(codes[2], None, "d is not in the order");
+}

@@ -159,7 +159,7 @@ impl Derive for DedupStep {
             ),
             changes: vec![ColumnChange {
                 dataset: self.output.clone(),
-                column: columns.join(", "),
+                column: if matches!(self.mode, DedupMode::Exact) { String::new() } else { columns.join(", ") },
                 counts: vec![
                     Count::new("rows removed", removed),
                     Count::new("groups of duplicates", groups),

@@ -170,7 +170,8 @@ impl Derive for StandardizeStep {
                                     s = t;
                                 }
                             }
-                            if let Some(m) = rule.mapping.get(&s) {
+                            // Suggestions name the raw spelling ("boston "), so look that up too.
+                            if let Some(m) = rule.mapping.get(&s).or_else(|| rule.mapping.get(v)) {
                                 if *m != s {
                                     mapped += 1;
                                     s = m.clone();
