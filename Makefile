@@ -59,6 +59,7 @@ test-e2e:
 bench:
 	cargo bench --bench ingest
 	cargo bench --bench profile
+	cargo bench --bench clean
 
 bench-browser: setup-e2e build-release
 	cargo build --release --bin strata

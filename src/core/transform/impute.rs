@@ -79,7 +79,7 @@ impl ImputeStrategy {
 fn numeric_fill(strategy: &ImputeStrategy, values: Vec<f64>, column: &str) -> Result<f64> {
     Ok(match strategy {
         ImputeStrategy::Mean => mean(&values),
-        ImputeStrategy::Median => quantile_sorted(&sorted(values), 0.5),
+        ImputeStrategy::Median => quantiles(values, &[0.5])[0],
         ImputeStrategy::MostFrequent => {
             let s = sorted(values);
             let (mut best, mut best_n, mut i) = (f64::NAN, 0usize, 0usize);

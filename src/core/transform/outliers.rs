@@ -59,13 +59,12 @@ impl OutlierRule {
     pub fn fit(&self, values: Vec<f64>) -> (f64, f64) {
         match *self {
             OutlierRule::Iqr { k } => {
-                let s = sorted(values);
-                let (q1, q3) = (quantile_sorted(&s, 0.25), quantile_sorted(&s, 0.75));
-                (q1 - k * (q3 - q1), q3 + k * (q3 - q1))
+                let q = quantiles(values, &[0.25, 0.75]);
+                (q[0] - k * (q[1] - q[0]), q[1] + k * (q[1] - q[0]))
             }
             OutlierRule::Percentiles { lower, upper } => {
-                let s = sorted(values);
-                (quantile_sorted(&s, lower / 100.0), quantile_sorted(&s, upper / 100.0))
+                let q = quantiles(values, &[lower / 100.0, upper / 100.0]);
+                (q[0], q[1])
             }
             OutlierRule::ZScore { z } => {
                 let (m, sd) = (mean(&values), variance(&values).sqrt());
@@ -178,7 +177,14 @@ impl Derive for OutliersStep {
                 let before = f64_column(d, &f.column)?;
                 let (lo, hi) = (f.lower, f.upper);
                 let outside = |x: f64| x < lo || x > hi;
-                let n_out: u64 = before.iter().map(|a| a.iter().flatten().filter(|&x| outside(x)).count() as u64).sum();
+                let (mut below, mut above) = (0u64, 0u64);
+                for a in &before {
+                    each_present(a, |x| {
+                        below += u64::from(x < lo);
+                        above += u64::from(x > hi);
+                    });
+                }
+                let n_out = below + above;
                 total += n_out;
                 let (after, label): (Vec<Float64Array>, &str) = match self.action {
                     OutlierAction::Cap => {
@@ -219,14 +225,8 @@ impl Derive for OutliersStep {
                     column: f.column.clone(),
                     counts: vec![
                         Count::new(label, n_out),
-                        Count::new(
-                            "below the lower bound",
-                            before.iter().map(|a| a.iter().flatten().filter(|&x| x < lo).count() as u64).sum(),
-                        ),
-                        Count::new(
-                            "above the upper bound",
-                            before.iter().map(|a| a.iter().flatten().filter(|&x| x > hi).count() as u64).sum(),
-                        ),
+                        Count::new("below the lower bound", below),
+                        Count::new("above the upper bound", above),
                     ],
                     params: format!("lower {}, upper {}", short(lo), short(hi)),
                     before: Some(numeric_hist(&before)),

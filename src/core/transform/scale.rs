@@ -80,11 +80,66 @@ impl ScaleMethod {
             }
             ScaleMethod::ZScore => (mean(&values), variance(&values).sqrt()),
             ScaleMethod::Robust => {
-                let s = sorted(values);
-                (quantile_sorted(&s, 0.5), quantile_sorted(&s, 0.75) - quantile_sorted(&s, 0.25))
+                let q = quantiles(values, &[0.25, 0.5, 0.75]);
+                (q[1], q[2] - q[0])
             }
             ScaleMethod::MaxAbs => (0.0, values.iter().fold(0.0f64, |m, x| m.max(x.abs()))),
             ScaleMethod::Log1p => (0.0, 1.0),
+        }
+    }
+    /// (center, scale) from the arrays, streaming where the method allows (no copy of the values).
+    pub fn fit_arrays(&self, arrays: &[Float64Array]) -> (f64, f64) {
+        match self {
+            ScaleMethod::ZScore => {
+                let (mut sum, mut n) = (0.0, 0usize);
+                arrays.iter().for_each(|a| {
+                    each_present(a, |v| {
+                        if !v.is_nan() {
+                            sum += v;
+                            n += 1;
+                        }
+                    })
+                });
+                let m = sum / n as f64;
+                let mut ss = 0.0;
+                arrays.iter().for_each(|a| {
+                    each_present(a, |v| {
+                        if !v.is_nan() {
+                            ss += (v - m) * (v - m);
+                        }
+                    })
+                });
+                (m, (ss / n as f64).sqrt())
+            }
+            ScaleMethod::Robust => self.fit(present(arrays)),
+            _ => {
+                let (mut lo, mut hi, mut abs) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
+                arrays.iter().for_each(|a| {
+                    each_present(a, |v| {
+                        if !v.is_nan() {
+                            lo = lo.min(v);
+                            hi = hi.max(v);
+                            abs = abs.max(v.abs());
+                        }
+                    })
+                });
+                match self {
+                    ScaleMethod::MinMax { .. } => (lo, hi - lo),
+                    ScaleMethod::MaxAbs => (0.0, abs),
+                    _ => (0.0, 1.0),
+                }
+            }
+        }
+    }
+    /// Where a value lands: the linear methods map the before-histogram's bin edges directly.
+    fn map_value(&self, x: f64, center: f64, scale: f64) -> f64 {
+        match self {
+            ScaleMethod::MinMax { min, max } => {
+                let s = (max - min) / nonzero(scale);
+                x * s + (min - center * s)
+            }
+            ScaleMethod::Log1p => x.ln_1p(),
+            _ => (x - center) / nonzero(scale),
         }
     }
     fn param_names(&self) -> (&'static str, &'static str) {
@@ -141,7 +196,7 @@ impl Derive for ScaleStep {
                 .columns
                 .iter()
                 .map(|c| {
-                    let (center, scale) = self.method.fit(present(&f64_column(fit_on, c)?));
+                    let (center, scale) = self.method.fit_arrays(&f64_column(fit_on, c)?);
                     Ok(FittedScale { column: c.clone(), center, scale })
                 })
                 .collect::<Result<Vec<_>>>()?,
@@ -193,13 +248,30 @@ impl Derive for ScaleStep {
                 } else {
                     format!("{pc} {}, {ps} {}", short(f.center), short(f.scale))
                 };
+                let before_hist = numeric_hist(&before);
+                // A linear map with a positive scale keeps every value in its bin: relabel the bins
+                // instead of counting again (log1p is not linear and is counted afresh).
+                let after_hist = if self.method == ScaleMethod::Log1p {
+                    numeric_hist(&after)
+                } else {
+                    let labels = before_hist
+                        .labels
+                        .iter()
+                        .map(|l| {
+                            l.parse::<f64>()
+                                .map_or_else(|_| l.clone(), |x| short(self.method.map_value(x, f.center, f.scale)))
+                        })
+                        .collect();
+                    Hist { labels, ..before_hist.clone() }
+                };
+                let present_n: u64 = before_hist.counts.iter().sum();
                 report.changes.push(ColumnChange {
                     dataset: name.clone(),
                     column: f.column.clone(),
-                    counts: vec![Count::new("values scaled", present(&before).len() as u64)],
+                    counts: vec![Count::new("values scaled", present_n)],
                     params,
-                    before: Some(numeric_hist(&before)),
-                    after: Some(numeric_hist(&after)),
+                    before: Some(before_hist),
+                    after: Some(after_hist),
                 });
                 fields[i] = Field::new(&f.column, DataType::Float64, true);
                 for (b, a) in after.into_iter().enumerate() {

@@ -2,10 +2,12 @@
 //! the profile's near-duplicate clusters), strip thousands separators, and rewrite dates written
 //! in mixed formats as ISO 8601.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, StringArray};
+use arrow_array::builder::StringBuilder;
+use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -159,59 +161,67 @@ impl Derive for StandardizeStep {
             let after: Vec<StringArray> = before
                 .iter()
                 .map(|a| {
-                    a.iter()
-                        .map(|v| {
-                            let v = v?;
-                            let mut s = v.to_string();
-                            if rule.trim {
-                                let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
-                                if t != s {
-                                    trimmed += 1;
-                                    s = t;
+                    let mut out = StringBuilder::with_capacity(a.len(), a.value_data().len());
+                    for v in a.iter() {
+                        let Some(v) = v else {
+                            out.append_null();
+                            continue;
+                        };
+                        // Borrowed until something changes it: most values need nothing.
+                        let mut s: Cow<str> = Cow::Borrowed(v);
+                        if rule.trim {
+                            let t = s.trim();
+                            let inner = t.contains(|c: char| c.is_whitespace() && c != ' ') || t.contains("  ");
+                            if inner {
+                                trimmed += 1;
+                                s = Cow::Owned(t.split_whitespace().collect::<Vec<_>>().join(" "));
+                            } else if t.len() != s.len() {
+                                trimmed += 1;
+                                s = Cow::Owned(t.to_string());
+                            }
+                        }
+                        // Suggestions name the raw spelling ("boston "), so look that up too.
+                        if let Some(m) = rule.mapping.get(s.as_ref()).or_else(|| rule.mapping.get(v)) {
+                            if *m != s {
+                                mapped += 1;
+                                s = Cow::Owned(m.clone());
+                            }
+                        }
+                        if let Some(case) = rule.case {
+                            let t = match case {
+                                Case::Lower if s.chars().any(char::is_uppercase) => Some(s.to_lowercase()),
+                                Case::Upper if s.chars().any(char::is_lowercase) => Some(s.to_uppercase()),
+                                Case::Title => Some(title(&s)).filter(|t| *t != s),
+                                _ => None,
+                            };
+                            if let Some(t) = t {
+                                cased += 1;
+                                s = Cow::Owned(t);
+                            }
+                        }
+                        if rule.strip_thousands && s.contains(',') {
+                            if let Some(t) = strip_groups(&s) {
+                                stripped += 1;
+                                s = Cow::Owned(t);
+                            }
+                        }
+                        if let Some(order) = rule.dates {
+                            match to_iso_date(&s, order) {
+                                Some(t) if t != s => {
+                                    dated += 1;
+                                    s = Cow::Owned(t);
                                 }
+                                Some(_) => {}
+                                None if !s.is_empty() => undated += 1,
+                                None => {}
                             }
-                            // Suggestions name the raw spelling ("boston "), so look that up too.
-                            if let Some(m) = rule.mapping.get(&s).or_else(|| rule.mapping.get(v)) {
-                                if *m != s {
-                                    mapped += 1;
-                                    s = m.clone();
-                                }
-                            }
-                            if let Some(case) = rule.case {
-                                let t = match case {
-                                    Case::Lower => s.to_lowercase(),
-                                    Case::Upper => s.to_uppercase(),
-                                    Case::Title => title(&s),
-                                };
-                                if t != s {
-                                    cased += 1;
-                                    s = t;
-                                }
-                            }
-                            if rule.strip_thousands {
-                                if let Some(t) = strip_groups(&s) {
-                                    stripped += 1;
-                                    s = t;
-                                }
-                            }
-                            if let Some(order) = rule.dates {
-                                match to_iso_date(&s, order) {
-                                    Some(t) => {
-                                        if t != s {
-                                            dated += 1;
-                                        }
-                                        s = t;
-                                    }
-                                    None if !s.is_empty() => undated += 1,
-                                    None => {}
-                                }
-                            }
-                            if s != v {
-                                changed += 1;
-                            }
-                            Some(s)
-                        })
-                        .collect()
+                        }
+                        if s != v {
+                            changed += 1;
+                        }
+                        out.append_value(&s);
+                    }
+                    out.finish()
                 })
                 .collect();
             changed_total += changed;

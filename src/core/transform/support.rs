@@ -94,6 +94,15 @@ pub struct LeakageMean {
 
 const BINS: usize = 20;
 
+/// Calls `f` on every present value (tight loop over the values slice when there are no nulls).
+#[inline]
+pub fn each_present(a: &Float64Array, mut f: impl FnMut(f64)) {
+    match a.nulls() {
+        None => a.values().iter().for_each(|&v| f(v)),
+        Some(n) => a.values().iter().enumerate().filter(|(i, _)| n.is_valid(*i)).for_each(|(_, &v)| f(v)),
+    }
+}
+
 /// A numeric histogram of `values` over their own range (nulls counted apart).
 pub fn numeric_hist(arrays: &[Float64Array]) -> Hist {
     let mut lo = f64::INFINITY;
@@ -101,28 +110,30 @@ pub fn numeric_hist(arrays: &[Float64Array]) -> Hist {
     let mut nulls = 0u64;
     for a in arrays {
         nulls += a.null_count() as u64;
-        for v in a.iter().flatten() {
+        // NaN and infinities fail both comparisons below or are skipped by is_finite later.
+        each_present(a, |v| {
             if v.is_finite() {
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
-        }
+        });
     }
     if lo > hi {
         return Hist { labels: Vec::new(), counts: Vec::new(), nulls };
     }
     let width = if hi > lo { (hi - lo) / BINS as f64 } else { 1.0 };
-    let mut counts = vec![0u64; BINS];
+    let inv = 1.0 / width;
+    let mut counts = [0u64; BINS];
     for a in arrays {
-        for v in a.iter().flatten() {
+        each_present(a, |v| {
             if v.is_finite() {
-                let b = (((v - lo) / width) as usize).min(BINS - 1);
+                let b = (((v - lo) * inv) as usize).min(BINS - 1);
                 counts[b] += 1;
             }
-        }
+        });
     }
     let labels = (0..BINS).map(|i| short(lo + width * i as f64)).collect();
-    Hist { labels, counts, nulls }
+    Hist { labels, counts: counts.to_vec(), nulls }
 }
 
 /// The twelve most frequent values of a text column (ties in value order).
@@ -191,11 +202,11 @@ pub fn text_column(d: &Dataset, column: &str) -> Result<Vec<StringArray>> {
 pub fn present(arrays: &[Float64Array]) -> Vec<f64> {
     let mut out = Vec::with_capacity(arrays.iter().map(|a| a.len() - a.null_count()).sum());
     for a in arrays {
-        if a.null_count() == 0 {
-            out.extend(a.values().iter().copied().filter(|v| !v.is_nan()));
-        } else {
-            out.extend(a.iter().flatten().filter(|v| !v.is_nan()));
-        }
+        each_present(a, |v| {
+            if !v.is_nan() {
+                out.push(v)
+            }
+        });
     }
     out
 }
@@ -230,6 +241,28 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     } else {
         a + (b - a) * t
     }
+}
+
+/// Quantiles (numpy "linear") of unsorted values, by selection rather than a full sort.
+pub fn quantiles(mut v: Vec<f64>, qs: &[f64]) -> Vec<f64> {
+    if v.is_empty() {
+        return vec![f64::NAN; qs.len()];
+    }
+    let n = v.len();
+    qs.iter()
+        .map(|&q| {
+            let pos = q * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            let t = pos - lo as f64;
+            let (_, &mut a, right) = v.select_nth_unstable_by(lo, |x, y| x.total_cmp(y));
+            let b = if lo + 1 < n { right.iter().copied().fold(f64::INFINITY, f64::min) } else { a };
+            if t >= 0.5 {
+                b - (b - a) * (1.0 - t)
+            } else {
+                a + (b - a) * t
+            }
+        })
+        .collect()
 }
 
 pub fn sorted(mut v: Vec<f64>) -> Vec<f64> {
