@@ -62,6 +62,7 @@ bench:
 	cargo bench --bench compare
 	cargo bench --bench sample
 	cargo bench --bench validate
+	cargo bench --bench clean
 
 bench-browser: setup-e2e build-release
 	cargo build --release --bin strata

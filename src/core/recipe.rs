@@ -21,7 +21,10 @@ use crate::core::error::{CoreError, Result};
 use crate::core::export::{content_hash, ExportRecord, FileFormat};
 use crate::core::ingest::{IngestOptions, Loaded};
 use crate::core::sample::{SampleReport, SampleStep, SplitReport, SplitStep};
-use crate::core::transform::ColumnsStep;
+use crate::core::transform::{
+    CastStep, CleanReport, ColumnsStep, DedupStep, DropMissingStep, EncodeStep, ImputeStep, OutliersStep, ScaleStep,
+    StandardizeStep,
+};
 use crate::core::validate::{ValidateStep, ValidationReport};
 
 /// Version of the recipe format; bumped on incompatible changes.
@@ -59,6 +62,22 @@ pub enum Step {
     Split(SplitStep),
     /// Check rules and split the rows into valid and quarantined.
     Validate(Box<ValidateStep>),
+    /// Fill missing values (fitted).
+    Impute(ImputeStep),
+    /// Flag, cap or remove outliers (fitted bounds).
+    Outliers(OutliersStep),
+    /// Scale numeric columns (fitted).
+    Scale(ScaleStep),
+    /// Encode categories as numbers (fitted categories).
+    Encode(EncodeStep),
+    /// Trim, case-fold, map values, strip thousands separators, ISO dates.
+    Standardize(StandardizeStep),
+    /// Remove duplicate rows (kept aside in a second output).
+    Dedup(DedupStep),
+    /// Change column types, counting failures.
+    Cast(CastStep),
+    /// Drop rows with missing values and mostly-empty columns.
+    DropMissing(DropMissingStep),
 }
 
 /// A step that derives datasets from datasets of the session (every step but a load).
@@ -119,6 +138,8 @@ pub enum StepReport {
     Sample(Box<SampleReport>),
     Split(Box<SplitReport>),
     Validation(Box<ValidationReport>),
+    /// A cleaning step: what changed per column, fitted parameters, the leakage comparison.
+    Clean(Box<CleanReport>),
 }
 
 impl Step {
@@ -130,6 +151,14 @@ impl Step {
             Step::Sample(s) => Some(s),
             Step::Split(s) => Some(s),
             Step::Validate(s) => Some(s.as_ref()),
+            Step::Impute(s) => Some(s),
+            Step::Outliers(s) => Some(s),
+            Step::Scale(s) => Some(s),
+            Step::Encode(s) => Some(s),
+            Step::Standardize(s) => Some(s),
+            Step::Dedup(s) => Some(s),
+            Step::Cast(s) => Some(s),
+            Step::DropMissing(s) => Some(s),
         }
     }
     /// Names of the datasets the step creates, its main output first.

@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::panels::{
-    CleanPanel, ComparePanel, ExportPanel, LoadPanel, NotYetPanel, ProfilePanel, SamplePanel, ValidatePanel,
-};
+use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, ProfilePanel, SamplePanel, ValidatePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
 
@@ -39,7 +37,6 @@ pub fn App() -> impl IntoView {
                     StepId::Compare => view! { <ComparePanel/> }.into_any(),
                     StepId::Sample => view! { <SamplePanel/> }.into_any(),
                     StepId::Validate => view! { <ValidatePanel/> }.into_any(),
-                    other => view! { <NotYetPanel step=other/> }.into_any(),
                 }}
                 <Diagnostics/>
             </main>

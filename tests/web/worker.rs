@@ -353,3 +353,49 @@ async fn validate_step_splits_rows_and_reports_orphans() {
     let fk = r.rules.iter().find(|x| x.id.starts_with("foreignKey")).unwrap();
     assert_eq!((fk.examples[0].row, fk.examples[0].value.as_str()), (3, "customer_id=9"));
 }
+
+#[wasm_bindgen_test]
+async fn clean_scale_fitted_on_train_is_applied_and_recorded() {
+    use strata::core::recipe::{Step, StepReport};
+    use strata::core::transform::{ScaleMethod, ScaleStep, Targets};
+    let (engine, got) = engine();
+    for (i, (name, body)) in
+        [("train.csv", "x,y\n1,a\n2,b\n3,c\n4,d\n"), ("test.csv", "x,y\n10,a\n20,b\n")].into_iter().enumerate()
+    {
+        let request = Request::Load {
+            request_id: i as u64 + 1,
+            file_name: name.into(),
+            options: IngestOptions::default(),
+            replaces: None,
+        };
+        engine.handle(request, Some(file(body.as_bytes(), name)));
+        let n = i + 1;
+        for _ in 0..500 {
+            if got.borrow().iter().filter(|r| matches!(r, Response::Loaded { .. })).count() == n {
+                break;
+            }
+            yield_to_events().await;
+        }
+    }
+    let step = Step::Scale(ScaleStep {
+        targets: Targets { inputs: vec!["train".into(), "test".into()], fit_on: Some("train".into()), outputs: vec![] },
+        columns: vec!["x".into()],
+        method: ScaleMethod::ZScore,
+        fitted: None,
+    });
+    engine.handle(Request::Apply { request_id: 9, step }, None);
+    let Response::Applied { step, outcome, report, datasets, .. } =
+        wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await
+    else {
+        panic!("apply failed: {:?}", got.borrow().last());
+    };
+    assert_eq!(outcome.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["train.scaled", "test.scaled"]);
+    let Step::Scale(s) = *step else { panic!("{step:?}") };
+    let f = &s.fitted.unwrap()[0];
+    assert_eq!(f.center, 2.5);
+    assert!((f.scale - 1.25f64.sqrt()).abs() < 1e-15);
+    let Some(StepReport::Clean(r)) = report.map(|r| *r) else { panic!("no clean report") };
+    assert_eq!(r.fitted_on.as_deref(), Some("train"));
+    assert!(!r.leakage.is_empty(), "fitted on train vs all rows is compared");
+    assert!(datasets.iter().any(|d| d.id == "test.scaled"));
+}

@@ -1,7 +1,14 @@
 //! The Clean panel: operations that fix what the profile found, each a recipe step that makes a
 //! new dataset (the input is never changed in place).
 
+mod fitted;
+mod shared;
+mod text;
+
 use leptos::prelude::*;
+
+use fitted::{EncodeTool, ImputeTool, LeakageLesson, OutliersTool, ScaleTool};
+use text::{CastTool, DedupTool, StandardizeTool};
 
 use crate::core::recipe::Step;
 use crate::core::transform::columns::{ColumnPick, ColumnsStep};
@@ -17,6 +24,14 @@ pub fn CleanPanel() -> impl IntoView {
                 "Cleaning makes a new dataset from an old one; the original stays as it was, so every "
                 "change can be compared, undone and replayed from the recipe."
             </p>
+            <LeakageLesson/>
+            <ImputeTool/>
+            <OutliersTool/>
+            <ScaleTool/>
+            <EncodeTool/>
+            <StandardizeTool/>
+            <DedupTool/>
+            <CastTool/>
             <ColumnsTool/>
         </section>
     }

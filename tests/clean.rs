@@ -1,0 +1,391 @@
+//! Cleaning steps against scikit-learn (tests/oracle/clean/expected.json, written by
+//! tests/oracle/clean/make_expected.py from tests/data/clean/{train,test}.csv), fitted on train and
+//! applied to train and test; plus replay of recorded parameters, the leakage comparison, and the
+//! steps that have no oracle (outliers, standardize, dedup, cast, drop missing).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use arrow_schema::DataType;
+use serde_json::Value;
+use strata::core::ingest::{load_bytes, IngestOptions};
+use strata::core::recipe::{LoadStep, Recipe, Session, SourceRef, Step, StepInput, StepReport};
+use strata::core::transform::*;
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clean");
+const REL: f64 = 1e-12;
+
+fn session() -> Session {
+    let mut s = Session::default();
+    for (file, name) in [("train.csv", "orders.train"), ("test.csv", "orders.test")] {
+        let bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
+        let loaded = load_bytes(file, &bytes, &IngestOptions::default()).unwrap();
+        let step = Step::Load(LoadStep {
+            source: SourceRef { name: file.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+            output: name.into(),
+            options: IngestOptions::default(),
+        });
+        s.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+    }
+    s
+}
+
+fn expected() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/clean/expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn targets() -> Targets {
+    Targets { inputs: vec!["orders.train".into(), "orders.test".into()], fit_on: None, outputs: Vec::new() }
+}
+
+fn column(s: &Session, dataset: &str, column: &str) -> Vec<Option<f64>> {
+    let d = s.dataset(dataset).unwrap();
+    let c = d.column_index(column).unwrap();
+    let mut out = Vec::new();
+    for b in &d.batches {
+        let a = arrow_cast::cast(b.column(c), &DataType::Float64).unwrap();
+        out.extend(a.as_primitive::<Float64Type>().iter());
+    }
+    out
+}
+
+fn close(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= REL * a.abs().max(b.abs())
+}
+
+/// Compares the named columns of the train and test outputs with the oracle's matrices.
+fn check(s: &Session, case: &Value, names: &[String], suffix: &str) {
+    for (split, key) in [("orders.train", "train"), ("orders.test", "test")] {
+        let rows = case[key].as_array().unwrap();
+        for (j, name) in names.iter().enumerate() {
+            let got = column(s, &format!("{split}.{suffix}"), name);
+            assert_eq!(got.len(), rows.len(), "{split} {name}");
+            for (r, row) in rows.iter().enumerate() {
+                let want = row[j].as_f64();
+                match (got[r], want) {
+                    (Some(g), Some(w)) => assert!(close(g, w), "{split} {name} row {r}: {g} vs sklearn {w}"),
+                    (None, None) => {}
+                    (g, w) => panic!("{split} {name} row {r}: {g:?} vs sklearn {w:?}"),
+                }
+            }
+        }
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn scalers_equal_scikit_learn() {
+    let exp = expected();
+    for (case, method) in [
+        ("standard", ScaleMethod::ZScore),
+        ("minmax", ScaleMethod::MinMax { min: 0.0, max: 1.0 }),
+        ("minmax_range", ScaleMethod::MinMax { min: -1.0, max: 1.0 }),
+        ("robust", ScaleMethod::Robust),
+        ("maxabs", ScaleMethod::MaxAbs),
+    ] {
+        let mut s = session();
+        let cols = strings(&exp["cases"][case]["columns"]);
+        let step = Step::Scale(ScaleStep { targets: targets(), columns: cols.clone(), method, fitted: None });
+        s.apply(step, StepInput::None).unwrap();
+        check(&s, &exp["cases"][case], &cols, "scaled");
+    }
+}
+
+#[test]
+fn imputers_equal_scikit_learn() {
+    let exp = expected();
+    for (case, strategy) in [
+        ("impute_mean", ImputeStrategy::Mean),
+        ("impute_median", ImputeStrategy::Median),
+        ("impute_most_frequent", ImputeStrategy::MostFrequent),
+    ] {
+        let mut s = session();
+        let cols = strings(&exp["cases"][case]["columns"]);
+        let step = Step::Impute(ImputeStep {
+            targets: targets(),
+            columns: cols.clone(),
+            strategy,
+            indicator: false,
+            fitted: None,
+        });
+        let applied = s.apply_reporting(step, StepInput::None).unwrap();
+        let Step::Impute(rec) = applied.step else { panic!() };
+        let stats: Vec<f64> =
+            exp["cases"][case]["statistics"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        for (f, want) in rec.fitted.unwrap().iter().zip(stats) {
+            let FillValue::Number(v) = f.value else { panic!() };
+            assert!(close(v, want), "{case} {}: {v} vs {want}", f.column);
+        }
+        check(&s, &exp["cases"][case], &cols, "imputed");
+    }
+}
+
+#[test]
+fn one_hot_equals_scikit_learn() {
+    let exp = expected();
+    let case = &exp["cases"]["onehot"];
+    let mut s = session();
+    let step = Step::Encode(EncodeStep {
+        targets: targets(),
+        columns: strings(&case["columns"]),
+        method: EncodeMethod::OneHot { max_categories: None },
+        fitted: None,
+    });
+    let applied = s.apply_reporting(step, StepInput::None).unwrap();
+    let Step::Encode(rec) = applied.step else { panic!() };
+    let cats: Vec<Vec<String>> = case["categories"].as_array().unwrap().iter().map(strings).collect();
+    assert_eq!(rec.fitted.unwrap().into_iter().map(|f| f.categories).collect::<Vec<_>>(), cats);
+    check(&s, case, &strings(&case["feature_names"]), "encoded");
+    // The test set's unseen segment "d" is all zeros and counted.
+    let Some(StepReport::Clean(r)) = applied.report else { panic!() };
+    let seg = r.changes.iter().find(|c| c.dataset == "orders.test.encoded" && c.column == "segment").unwrap();
+    assert!(seg.counts.iter().any(|c| c.label == "values not seen when fitting" && c.n == 1), "{seg:?}");
+}
+
+#[test]
+fn recorded_parameters_replay_and_leakage_is_compared() {
+    let mut s = session();
+    let step = Step::Scale(ScaleStep {
+        targets: targets(),
+        columns: vec!["income".into()],
+        method: ScaleMethod::ZScore,
+        fitted: None,
+    });
+    let applied = s.apply_reporting(step, StepInput::None).unwrap();
+    let Some(StepReport::Clean(report)) = &applied.report else { panic!() };
+    assert_eq!(report.fitted_on.as_deref(), Some("orders.train"));
+    let mean = report.leakage.iter().find(|l| l.parameter == "mean").unwrap();
+    assert!(mean.fitted_on_all != mean.fitted_on_train);
+    let test_mean = report.leakage_means.iter().find(|m| m.dataset == "orders.test").unwrap();
+    assert!((test_mean.mean_fitted_on_train - test_mean.mean_fitted_on_all).abs() > 1e-3);
+    let train_mean = report.leakage_means.iter().find(|m| m.dataset == "orders.train").unwrap();
+    assert!(train_mean.mean_fitted_on_train.abs() < 1e-12, "train is centred by its own mean");
+    let before = column(&s, "orders.test.scaled", "income");
+
+    // The recipe carries the fitted parameters; re-applying the recorded step fitted on test
+    // uses them as they are.
+    let json = s.recipe().to_json();
+    assert!(json.contains("\"fitted\""), "{json}");
+    let recipe = Recipe::from_json(&json).unwrap();
+    let Step::Scale(mut rec) = recipe.steps[2].step.clone() else { panic!() };
+    rec.targets.fit_on = Some("orders.test".into());
+    let again = s.apply_reporting(Step::Scale(rec), StepInput::None).unwrap();
+    let Some(StepReport::Clean(r2)) = again.report else { panic!() };
+    assert!(r2.replayed && r2.leakage.is_empty());
+    assert_eq!(column(&s, "orders.test.scaled", "income"), before);
+}
+
+#[test]
+fn outliers_capped_flagged_and_removed() {
+    let mut s = session();
+    let step = |action| {
+        Step::Outliers(OutliersStep {
+            targets: targets(),
+            columns: vec!["income".into()],
+            rule: OutlierRule::Iqr { k: 1.5 },
+            action,
+            fitted: None,
+        })
+    };
+    let a = s.apply_reporting(step(OutlierAction::Cap), StepInput::None).unwrap();
+    let Step::Outliers(rec) = &a.step else { panic!() };
+    let b = &rec.fitted.as_ref().unwrap()[0];
+    let capped = column(&s, "orders.train.capped", "income");
+    assert_eq!(capped[5], Some(b.upper), "the 950000 order is capped at the upper fence");
+    assert!(capped.iter().flatten().all(|&v| v >= b.lower && v <= b.upper));
+    let test = column(&s, "orders.test.capped", "income");
+    assert_eq!(test[4], Some(b.upper), "test capped with train's fences");
+
+    let outside =
+        |d: &str| column(&s, d, "income").iter().flatten().filter(|&&v| v < b.lower || v > b.upper).count() as u64;
+    let (n_train, n_test) = (outside("orders.train"), outside("orders.test"));
+    assert!(n_train >= 1 && n_test >= 1);
+    let r = s.apply_reporting(step(OutlierAction::Remove), StepInput::None).unwrap();
+    assert_eq!(r.outcome.rows_set_aside, n_train);
+    assert_eq!(s.dataset("orders.train.trimmed").unwrap().num_rows(), 31 - n_train);
+    assert_eq!(s.dataset("orders.train.trimmed.removed").unwrap().num_rows(), n_train);
+    assert_eq!(s.dataset("orders.test.trimmed.removed").unwrap().num_rows(), n_test);
+
+    s.apply(step(OutlierAction::Flag), StepInput::None).unwrap();
+    let flags = column(&s, "orders.train.flagged", "income_outlier");
+    assert_eq!(flags.iter().filter(|f| **f == Some(1.0)).count() as u64, n_train);
+}
+
+#[test]
+fn standardize_maps_and_dedup_sets_rows_aside() {
+    let mut s = session();
+    let mut mapping = BTreeMap::new();
+    mapping.insert("NYC".to_string(), "New York City".to_string());
+    let std = Step::Standardize(StandardizeStep {
+        input: "orders.train".into(),
+        output: "orders.std".into(),
+        rules: vec![StandardizeRule {
+            column: "city".into(),
+            trim: true,
+            mapping,
+            case: Some(Case::Title),
+            ..Default::default()
+        }],
+    });
+    let a = s.apply_reporting(std, StepInput::None).unwrap();
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    let after = r.changes[0].after.as_ref().unwrap();
+    assert_eq!(after.labels.len(), 3, "{after:?}");
+    assert!(after.labels.contains(&"New York City".to_string()));
+
+    let dedup =
+        Step::Dedup(DedupStep { input: "orders.train".into(), output: "orders.dedup".into(), mode: DedupMode::Exact });
+    let d = s.apply_reporting(dedup, StepInput::None).unwrap();
+    assert_eq!((d.outcome.rows_in, d.outcome.rows_out, d.outcome.rows_set_aside), (31, 30, 1));
+    assert_eq!(s.dataset("orders.dedup.removed").unwrap().num_rows(), 1);
+
+    let by_key = Step::Dedup(DedupStep {
+        input: "orders.std".into(),
+        output: "orders.one_per_city".into(),
+        mode: DedupMode::Fuzzy { columns: vec!["city".into()], keep: Keep::MostComplete },
+    });
+    let d = s.apply_reporting(by_key, StepInput::None).unwrap();
+    assert_eq!(d.outcome.rows_out, 3);
+}
+
+#[test]
+fn cast_counts_failures_and_needs_consent() {
+    let mut s = session();
+    let cast = |allow_nulls| {
+        Step::Cast(CastStep {
+            input: "orders.train".into(),
+            output: "orders.cast".into(),
+            columns: vec![CastColumn { column: "city".into(), to: CastType::Integer }],
+            allow_nulls,
+        })
+    };
+    let e = s.apply(cast(false), StepInput::None).unwrap_err().to_string();
+    assert!(e.contains("31 values of \"city\" cannot be read as integer"), "{e}");
+    assert!(e.contains("(row 1)"), "{e}");
+    s.apply(cast(true), StepInput::None).unwrap();
+    assert!(column(&s, "orders.cast", "city").iter().all(Option::is_none));
+}
+
+#[test]
+fn missing_values_dropped_or_filled_in_order() {
+    let mut s = session();
+    let drop = Step::DropMissing(DropMissingStep {
+        input: "orders.train".into(),
+        output: "orders.complete".into(),
+        columns: vec!["age".into(), "income".into()],
+        how: How::Any,
+        max_null_fraction: None,
+    });
+    s.apply(drop, StepInput::None).unwrap();
+    let age = column(&s, "orders.complete", "age");
+    assert!(age.iter().all(Option::is_some));
+    let train_age = column(&s, "orders.train", "age");
+    let ffill = Step::Impute(ImputeStep {
+        targets: Targets { inputs: vec!["orders.train".into()], fit_on: None, outputs: vec!["orders.ff".into()] },
+        columns: vec!["age".into()],
+        strategy: ImputeStrategy::ForwardFill,
+        indicator: true,
+        fitted: None,
+    });
+    s.apply(ffill, StepInput::None).unwrap();
+    let filled = column(&s, "orders.ff", "age");
+    for r in 1..filled.len() {
+        if train_age[r].is_none() {
+            assert_eq!(filled[r], filled[r - 1]);
+        }
+    }
+    let flags = column(&s, "orders.ff", "age_missing");
+    assert_eq!(flags.iter().filter(|f| **f == Some(1.0)).count(), train_age.iter().filter(|a| a.is_none()).count());
+}
+
+#[test]
+fn one_hot_with_a_category_limit_and_frequency_encoding() {
+    let mut s = session();
+    let step = Step::Encode(EncodeStep {
+        targets: targets(),
+        columns: vec!["city".into()],
+        method: EncodeMethod::OneHot { max_categories: Some(2) },
+        fitted: None,
+    });
+    s.apply(step, StepInput::None).unwrap();
+    let d = s.dataset("orders.test.encoded").unwrap();
+    let names: Vec<&str> = d.schema.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(&names[3..6], ["city_Boston", "city_New York City", "city_other"]);
+    let freq = Step::Encode(EncodeStep {
+        targets: targets(),
+        columns: vec!["segment".into()],
+        method: EncodeMethod::Frequency,
+        fitted: None,
+    });
+    s.apply(freq, StepInput::None).unwrap();
+    let f = column(&s, "orders.test.encoded", "segment");
+    assert_eq!(f[2], Some(0.0), "unseen segment d");
+    let total: f64 = column(&s, "orders.train.encoded", "segment").iter().flatten().sum();
+    assert!(total > 0.0);
+}
+
+#[test]
+fn every_step_kind_round_trips_through_json() {
+    let mut s = session();
+    let steps = vec![
+        Step::Impute(ImputeStep {
+            targets: targets(),
+            columns: vec!["age".into(), "city".into()],
+            strategy: ImputeStrategy::Constant { value: "0".into() },
+            indicator: true,
+            fitted: None,
+        }),
+        Step::Outliers(OutliersStep {
+            targets: targets(),
+            columns: vec!["score".into()],
+            rule: OutlierRule::Percentiles { lower: 5.0, upper: 95.0 },
+            action: OutlierAction::Remove,
+            fitted: None,
+        }),
+        Step::Scale(ScaleStep {
+            targets: targets(),
+            columns: vec!["score".into()],
+            method: ScaleMethod::MinMax { min: -1.0, max: 1.0 },
+            fitted: None,
+        }),
+        Step::Encode(EncodeStep {
+            targets: targets(),
+            columns: vec!["segment".into()],
+            method: EncodeMethod::Ordinal {
+                order: [("segment".to_string(), vec!["c".to_string(), "b".into(), "a".into()])].into_iter().collect(),
+            },
+            fitted: None,
+        }),
+        Step::Cast(CastStep {
+            input: "orders.train".into(),
+            output: "orders.c".into(),
+            columns: vec![CastColumn { column: "age".into(), to: CastType::Text }],
+            allow_nulls: false,
+        }),
+        Step::Dedup(DedupStep {
+            input: "orders.train".into(),
+            output: "orders.d".into(),
+            mode: DedupMode::Key { columns: vec!["city".into()], keep: Keep::Last },
+        }),
+    ];
+    for step in steps {
+        let a = s.apply_reporting(step, StepInput::None).unwrap();
+        let json = serde_json::to_string(&a.step).unwrap();
+        let back: Step = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a.step, "{json}");
+        let report = serde_json::to_string(&a.report).unwrap();
+        let back: Option<StepReport> = serde_json::from_str(&report).unwrap();
+        assert_eq!(back, a.report);
+    }
+    let json = s.recipe().to_json();
+    assert_eq!(Recipe::from_json(&json).unwrap().steps.len(), 8);
+    let codes = column(&s, "orders.test.encoded", "segment");
+    assert_eq!(codes[2], None, "d is not in the order");
+}
