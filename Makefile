@@ -68,6 +68,7 @@ bench-browser: setup-e2e build-release
 	cargo build --release --bin strata
 	cd tests/e2e && node bench/ingest.bench.mjs
 	cd tests/e2e && node bench/validate.bench.mjs
+	cd tests/e2e && node bench/steps.bench.mjs
 
 fuzz:
 	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --test fuzz_ingest

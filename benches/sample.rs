@@ -57,7 +57,7 @@ fn main() {
             ratios: vec![0.7, 0.15, 0.15],
             method: SplitMethod::Random,
             seed: 7,
-            label: Some("fraud".into()),
+            label: Some("is_fraud".into()),
         };
         b.iter(|| s.run(&datasets).expect("splits"))
     });

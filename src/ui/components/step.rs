@@ -50,12 +50,19 @@ pub fn DatasetPicker(
 }
 
 /// What a step changed: rows in → out, rows set aside, and each output with its rows and
-/// download buttons.
+/// download buttons. `data-elapsed-ms` carries the worker's own time for the step (benchmarks
+/// read it).
 #[component]
 pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
     let outputs = outcome.outputs.clone();
     view! {
-        <p class="step-summary" data-testid="step-summary" data-rows-in=outcome.rows_in data-rows-out=outcome.rows_out>
+        <p
+            class="step-summary"
+            data-testid="step-summary"
+            data-rows-in=outcome.rows_in
+            data-rows-out=outcome.rows_out
+            data-elapsed-ms=elapsed_ms
+        >
             {format!(
                 "{} rows in → {} rows out{}. Ran in {:.2} s.",
                 thousands(outcome.rows_in),

@@ -181,7 +181,7 @@ fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
             <p class="compare-verdict" data-testid="compare-verdict">
                 {r.verdict.clone()}
             </p>
-            <p class="muted">
+            <p class="muted" data-testid="compare-elapsed" data-elapsed-ms=elapsed_ms>
                 {format!(
                     "{} ({} rows) compared with {} ({} rows) in {:.2} s.",
                     r.right,
