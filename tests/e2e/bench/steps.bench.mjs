@@ -12,8 +12,10 @@
 // the result on screen, timed here). Medians and every run are printed; JSON goes to
 // $STRATA_BENCH_DIR/steps.json.
 // Run: trunk build --release && cargo build --release --bin strata && node tests/e2e/bench/steps.bench.mjs
-// STRATA_BENCH_ROWS (default 1000000), STRATA_BENCH_RUNS (default 7), STRATA_BENCH_ONLY=clean,sample,compare.
+// STRATA_BENCH_ROWS (default 1000000), STRATA_BENCH_RUNS (default 7), STRATA_BENCH_ONLY=clean,sample,compare,
+// STRATA_DIST (default dist/), STRATA_BENCH_CONSOLE=1 to echo the console.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -137,23 +139,29 @@ const chain = [
 ];
 
 const results = [];
+// The machine may be shared: the 1-minute load average beside each figure says how busy it was.
+const load = () => os.loadavg()[0].toFixed(2);
 function report(name, target, times, extra = '') {
   const w = times.map((t) => t.worker);
   const p = times.map((t) => t.wall);
-  const r = { name, rows, target_ms: target, worker_median_ms: median(w), wall_median_ms: median(p), worker_runs_ms: w, wall_runs_ms: p.map((x) => +x.toFixed(1)) };
+  const r = { name, rows, target_ms: target, worker_median_ms: median(w), wall_median_ms: median(p), worker_runs_ms: w, wall_runs_ms: p.map((x) => +x.toFixed(1)), load_avg_1min: +load() };
   r.met = r.worker_median_ms <= target;
   results.push(r);
   console.log(
     `${name}, ${rows.toLocaleString('en')} rows: worker median ${fmt(r.worker_median_ms)} ms (target ≤ ${target} ms, ${r.met ? 'met' : 'MISSED'}); ` +
-      `runs ${w.map(fmt).join(', ')}; page round trip median ${fmt(r.wall_median_ms)} ms (runs ${p.map(fmt).join(', ')})${extra}`,
+      `runs ${w.map(fmt).join(', ')}; page round trip median ${fmt(r.wall_median_ms)} ms (runs ${p.map(fmt).join(', ')})${extra}; load average ${load()}`,
   );
   return r;
 }
 
+console.log(`${os.cpus().length} CPUs, load average ${load()} at the start`);
 const server = await startServer(process.env.STRATA_DIST || path.join(root, 'dist'));
 const browser = await launch();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 const strata = new StrataPage(page, server.url);
+// STRATA_BENCH_CONSOLE=1 echoes the page's and the worker's console (e.g. timings logged by a
+// locally instrumented build).
+if (process.env.STRATA_BENCH_CONSOLE) page.on('console', (m) => console.log(`  [console] ${m.text()}`));
 await strata.open();
 await strata.load(fileA);
 
