@@ -470,8 +470,9 @@ mod cli {
             .unwrap_or_default();
         let ctx = lineage::RunContext { event_time, job_name: None, engine: "cli".into() };
         let recipe_now = session.recipe().clone();
-        let event = lineage::run_event(&recipe_now, &session.datasets, &recipe_now.exports, &Default::default(), &ctx)
-            .map_err(|e| chain(&e))?;
+        let event =
+            lineage::run_event(&recipe_now, &session.datasets, &recipe_now.exports, &session.assertions(), &ctx)
+                .map_err(|e| chain(&e))?;
         let lineage_path = out.join("lineage.json");
         std::fs::write(&lineage_path, serde_json::to_string_pretty(&event).expect("json"))
             .map_err(|e| format!("{}: {e}", lineage_path.display()))?;

@@ -104,6 +104,30 @@ pub trait Derive {
             .into_iter()
             .collect()
     }
+    /// Columns whose values decide which rows the outputs keep or in which order they come
+    /// (OpenLineage's INDIRECT lineage: FILTER, SORT, GROUP_BY). None by default.
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        Vec::new()
+    }
+}
+
+/// A column that influences an output without its values being copied into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndirectSource {
+    pub dataset: String,
+    pub column: String,
+    /// OpenLineage's subtype: "FILTER", "SORT" or "GROUP_BY".
+    pub subtype: &'static str,
+}
+
+impl IndirectSource {
+    /// FILTER by each of `columns` of `dataset`.
+    pub fn filters<'a>(dataset: &str, columns: impl IntoIterator<Item = &'a String>) -> Vec<IndirectSource> {
+        columns
+            .into_iter()
+            .map(|c| IndirectSource { dataset: dataset.to_string(), column: c.clone(), subtype: "FILTER" })
+            .collect()
+    }
 }
 
 /// An input column an output column is made from.

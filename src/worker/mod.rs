@@ -181,7 +181,7 @@ impl Engine {
                 let mut session = self.session.borrow_mut();
                 let recipe = session.recipe().clone();
                 let ctx = lineage::RunContext { event_time, job_name: None, engine: "browser".into() };
-                match lineage::run_event(&recipe, &session.datasets, &recipe.exports, &Default::default(), &ctx) {
+                match lineage::run_event(&recipe, &session.datasets, &recipe.exports, &session.assertions(), &ctx) {
                     Ok(event) => self.send(Response::Lineage {
                         request_id,
                         json: serde_json::to_string_pretty(&event).expect("json values serialize"),

@@ -399,3 +399,24 @@ async fn clean_scale_fitted_on_train_is_applied_and_recorded() {
     assert!(!r.leakage.is_empty(), "fitted on train vs all rows is compared");
     assert!(datasets.iter().any(|d| d.id == "test.scaled"));
 }
+
+/// Browser and native give the same bytes: the worker replays the lineage the native engine wrote
+/// (tests/lineage.rs commits it) for a recipe with a quarantine split, a seeded split, a scaler
+/// fitted on the training rows and a seeded sample, and every dataset and file it writes has the
+/// SHA-256 the native run recorded.
+#[wasm_bindgen_test]
+async fn the_browser_replays_a_native_lineage_with_identical_hashes() {
+    let (engine, got) = engine();
+    let lineage: &[u8] = include_bytes!("../data/lineage/mixed.lineage.json");
+    let input: &[u8] = include_bytes!("../data/clean/train.csv");
+    engine.handle_with_files(
+        Request::Replay { request_id: 1 },
+        vec![file(lineage, "mixed.lineage.json"), file(input, "train.csv")],
+    );
+    let r = wait_for(&got, |r| matches!(r, Response::Replayed { .. } | Response::Error { .. })).await;
+    let Response::Replayed { checks, .. } = r else { panic!("{r:?}") };
+    let files: Vec<_> = checks.iter().filter(|c| c.kind == "file").collect();
+    assert_eq!(files.len(), 5, "{checks:?}");
+    assert!(files.iter().any(|c| c.name == "train.invalid.csv"), "{checks:?}");
+    assert!(checks.iter().all(|c| c.recorded.is_some() && c.matches()), "{checks:?}");
+}

@@ -9,7 +9,7 @@ use super::rng::SampleRng;
 use super::table::{display, strata, take_rows, times};
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{Derive, Derived, IndirectSource, StepReport};
 
 /// How rows are assigned to splits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,6 +130,15 @@ impl Derive for SplitStep {
     }
     fn outputs(&self) -> Vec<String> {
         self.outputs.clone()
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        let (column, subtype) = match &self.method {
+            SplitMethod::Stratified { label } => (label, "FILTER"),
+            SplitMethod::Time { column } => (column, "SORT"),
+            SplitMethod::Group { column } => (column, "GROUP_BY"),
+            _ => return Vec::new(),
+        };
+        vec![IndirectSource { dataset: self.input.clone(), column: column.clone(), subtype }]
     }
     fn label(&self) -> String {
         let ratios: Vec<String> = self.ratios.iter().map(|r| format!("{r}")).collect();

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, StepReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +68,9 @@ impl Derive for CastStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone()]
+    }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(&self.input, column, self.columns.iter().map(|c| c.column.as_str()), |_| None)
     }
     fn label(&self) -> String {
         let cols: Vec<String> = self.columns.iter().map(|c| format!("{} to {}", c.column, c.to.name())).collect();

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, Step, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, Step, StepReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -109,6 +109,11 @@ impl Derive for EncodeStep {
     }
     fn outputs(&self) -> Vec<String> {
         self.targets.output_names("encoded")
+    }
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(self.targets.input_of(output), column, &self.columns, |c| {
+            self.columns.iter().find(|k| c.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('_'))).cloned()
+        })
     }
     fn label(&self) -> String {
         format!("{} encode {} of {}", self.method.name(), self.columns.join(", "), self.targets.inputs.join(", "))
