@@ -448,9 +448,25 @@ impl Session {
         format: FileFormat,
         file_name: Option<String>,
     ) -> Result<(Vec<u8>, ExportRecord)> {
+        let mut bytes = Vec::new();
+        let record =
+            self.export_chunked(dataset, format, file_name, usize::MAX, &mut |c| bytes.extend_from_slice(&c))?;
+        Ok((bytes, record))
+    }
+
+    /// [`Session::export`] as a stream of parts of about `chunk` bytes handed to `on_chunk` in
+    /// order (the browser's export: no second full copy of the table in the worker).
+    pub fn export_chunked(
+        &mut self,
+        dataset: &str,
+        format: FileFormat,
+        file_name: Option<String>,
+        chunk: usize,
+        on_chunk: &mut dyn FnMut(Vec<u8>),
+    ) -> Result<ExportRecord> {
         let d = self.dataset(dataset)?;
-        let bytes = crate::core::export::write_dataset(d, format)?;
-        let sha256 = crate::core::ingest::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let written = crate::core::export::write_chunked(d, format, chunk, on_chunk)?;
+        let sha256 = written.sha256;
         // A versioned name is made before the bytes exist: `{sha12}` stands for the hash's start.
         let file_name = file_name
             .unwrap_or_else(|| crate::core::export::file_name(dataset, format))
@@ -460,12 +476,12 @@ impl Session {
             file_name,
             format,
             sha256,
-            bytes: bytes.len() as u64,
+            bytes: written.bytes,
             rows: d.num_rows(),
         };
         self.recipe.exports.retain(|e| e.file_name != record.file_name);
         self.recipe.exports.push(record.clone());
-        Ok((bytes, record))
+        Ok(record)
     }
 
     /// Applies a step: the one place where steps take effect and are recorded.

@@ -177,12 +177,25 @@ async fn export_lineage_and_replay_in_the_worker() {
         },
         None,
     );
-    let Response::Exported { file_name, sha256, bytes, .. } =
+    let Response::Exported { file_name, sha256, bytes: last, .. } =
         wait_for(&got, |r| matches!(r, Response::Exported { .. })).await
     else {
         unreachable!()
     };
+    // The file came in parts before the Exported message; joined, they hash to the recorded SHA.
+    let mut bytes: Vec<u8> = got
+        .borrow()
+        .iter()
+        .filter_map(|r| match r {
+            Response::ExportChunk { request_id: 2, bytes } => Some(bytes.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    bytes.extend(last);
     assert_eq!(&bytes[..4], b"PAR1");
+    use sha2::Digest;
+    assert_eq!(strata::core::ingest::hex(&sha2::Sha256::digest(&bytes)), sha256);
     assert_eq!(file_name, format!("p_{}.parquet", &sha256[..12]));
     engine.handle(Request::Lineage { request_id: 3, event_time: "2026-11-23T12:00:00Z".into() }, None);
     let Response::Lineage { json, graph, .. } = wait_for(&got, |r| matches!(r, Response::Lineage { .. })).await else {
