@@ -320,7 +320,7 @@ fn DriftSection(drift: Vec<ColumnDriftView>) -> impl IntoView {
                 "category's share, and new or vanished categories are listed. Nulls are left out here "
                 "and counted in the summary below."
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Drift per column">
                 <table class="plain compare-drift-table">
                     <thead>
                         <tr>
@@ -406,7 +406,7 @@ fn OverlaidBars(bars: DriftBars, caption: String) -> impl IntoView {
     let aria = format!("{caption}: reference (filled) and compared (outlined) shares");
     view! {
         <figure class="chart compare-chart" data-testid=format!("compare-chart-{caption}")>
-            <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" aria-label=aria>
+            <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="group" aria-label=aria>
                 {bars
                     .labels
                     .iter()
@@ -423,7 +423,7 @@ fn OverlaidBars(bars: DriftBars, caption: String) -> impl IntoView {
                         );
                         let aria = tip.clone();
                         view! {
-                            <g tabindex="0" aria-label=aria>
+                            <g tabindex="0" role="img" aria-label=aria>
                                 <title>{tip}</title>
                                 <rect class="bar ref" x=i as f64 * bw + 1.0 y=h - ha width=(bw - 2.0).max(0.5) height=ha></rect>
                                 <rect class="bar cur" x=i as f64 * bw + 2.0 y=h - hb width=(bw - 4.0).max(0.5) height=hb></rect>
@@ -487,7 +487,7 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
             (total > 0).then(|| {
                 view! {
                     <h4>{format!("{title} ({})", thousands(total))}</h4>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=title>
                         <table class="plain" data-testid=testid>
                             <thead>
                                 <tr>

@@ -559,7 +559,7 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                         {counts.iter().map(|(k, v)| format!("{} {}", thousands(*v), issue_kind_label(*k))).collect::<Vec<_>>().join(" · ")}
                         {((issues.len() as u64) < set_aside).then(|| format!(" (the first {} are listed)", issues.len()))}
                     </p>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Rows set aside">
                         <table class="plain">
                             <thead>
                                 <tr>
@@ -611,7 +611,7 @@ fn ParquetFooter(name: String, meta: ParquetMeta) -> impl IntoView {
                 <strong data-testid="parquet-codec">{codecs.into_iter().collect::<Vec<_>>().join(", ")}</strong>
                 {meta.created_by.clone().map(|c| format!(" · written by {c}"))}
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Parquet columns">
                 <table class="plain">
                     <thead>
                         <tr>

@@ -96,6 +96,7 @@ fn ColumnsTool() -> impl IntoView {
                                             <input
                                                 type="checkbox"
                                                 data-testid=format!("keep-{column}")
+                                                aria-label=format!("Keep {column}")
                                                 prop:checked=keep
                                                 on:change=move |ev| {
                                                     let on = event_target_checked(&ev);
@@ -110,6 +111,7 @@ fn ColumnsTool() -> impl IntoView {
                                             <input
                                                 type="text"
                                                 data-testid=format!("rename-{column}")
+                                                aria-label=format!("New name for {column}")
                                                 prop:value=new
                                                 on:change=move |ev| {
                                                     let v = event_target_value(&ev);
