@@ -348,3 +348,44 @@ fn quarantine_split_fitted_scaler_and_sample_replay_byte_identically() {
     assert_eq!(committed["outputs"], e["outputs"], "run with STRATA_BLESS=1 to rewrite {MIXED_LINEAGE}");
     assert_eq!(committed["run"]["facets"]["strata_recipe"], e["run"]["facets"]["strata_recipe"]);
 }
+
+/// A teacher's recipe travels in a link (its steps, no data) and runs on a student's own file:
+/// the steps are rebound to the student's dataset, and fitted values are refitted on it or kept.
+#[test]
+fn a_shared_recipe_link_runs_on_another_file() {
+    use strata::core::share;
+    let teacher = mixed_session();
+    let fragment = share::to_fragment(&teacher.recipe);
+    assert!(fragment.starts_with("recipe=") && !fragment.contains('{'), "{fragment}");
+    let recipe = share::from_fragment(&format!("#{fragment}")).unwrap();
+    assert_eq!(recipe.steps.len(), teacher.recipe.steps.len());
+    assert!(recipe.steps.iter().all(|s| s.outcome.is_none()) && recipe.exports.is_empty());
+    assert_eq!(share::sources(&recipe), vec!["train".to_string()]);
+    assert!(share::from_fragment("#recipe=%%%").is_err());
+
+    // The student loads another file under another name.
+    let bytes = std::fs::read(manifest("tests/data/clean/test.csv")).unwrap();
+    let loaded = load_bytes("test.csv", &bytes, &IngestOptions::default()).unwrap();
+    let student_load = Step::Load(LoadStep {
+        source: SourceRef { name: "test.csv".into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: "mine".into(),
+        options: IngestOptions::default(),
+    });
+    let mapping = std::collections::BTreeMap::from([("train".to_string(), "mine".to_string())]);
+    let fitted = |s: &Session| -> Value {
+        let step = s.recipe.steps.iter().find(|x| matches!(x.step, Step::Scale(_))).unwrap();
+        serde_json::to_value(&step.step).unwrap()["fitted"].clone()
+    };
+    for refit in [true, false] {
+        let mut s = Session::default();
+        s.apply(student_load.clone(), StepInput::Loaded(Box::new(loaded.clone()))).unwrap();
+        for step in share::rebind(&recipe, &mapping, refit).unwrap() {
+            s.apply(step, StepInput::None).unwrap();
+        }
+        for name in ["mine.valid", "mine.invalid", "mine.valid.train.scaled", "mine.valid.test.scaled", "sample"] {
+            assert!(s.dataset(name).is_ok(), "{name} missing with refit={refit}");
+        }
+        // Refitting fits the scaler on the student's training rows; otherwise the teacher's values.
+        assert_eq!(fitted(&s) == fitted(&teacher), !refit, "refit={refit}");
+    }
+}

@@ -119,6 +119,8 @@ pub struct AppState {
     /// A replay in flight (its id), and the last replay's checks with its worker milliseconds.
     pub replaying: RwSignal<Option<u64>>,
     pub replay_checks: RwSignal<Option<(Vec<ReplayCheck>, f64)>>,
+    /// A recipe that came with the page's address (a shared link), ready to run on loaded data.
+    pub shared: RwSignal<Option<crate::core::recipe::Recipe>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -177,7 +179,13 @@ impl AppState {
             pending_versions: RwSignal::new(Vec::new()),
             replaying: RwSignal::new(None),
             replay_checks: RwSignal::new(None),
+            shared: RwSignal::new(None),
         };
+        match super::panels::recipe_in_address() {
+            Some(Ok(recipe)) => state.shared.set(Some(recipe)),
+            Some(Err(e)) => state.notice.set(Some(format!("The link's recipe could not be read: {e}"))),
+            None => {}
+        }
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
         state

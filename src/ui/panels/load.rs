@@ -25,6 +25,7 @@ pub fn LoadPanel() -> impl IntoView {
                 "and column types, shows each guess with its evidence, and lets you change any of them. "
                 "Rows it cannot read are set aside and listed — never silently dropped."
             </p>
+            <super::SharedRecipe/>
             <DropZone/>
             <ReadingOptions/>
             {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=*meta/> })}
