@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Float64Type;
+use arrow_array::types::{Float64Type, Int64Type};
 use arrow_schema::DataType;
 use serde_json::Value;
 use strata::core::ingest::{load_bytes, IngestOptions};
@@ -21,14 +21,26 @@ fn session() -> Session {
     let mut s = Session::default();
     for (file, name) in [("train.csv", "orders.train"), ("test.csv", "orders.test")] {
         let bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
-        let loaded = load_bytes(file, &bytes, &IngestOptions::default()).unwrap();
-        let step = Step::Load(LoadStep {
-            source: SourceRef { name: file.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
-            output: name.into(),
-            options: IngestOptions::default(),
-        });
-        s.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+        load(&mut s, file, name, &bytes);
     }
+    s
+}
+
+/// Loads `bytes` (a CSV file called `file`) into the session as `name`.
+fn load(s: &mut Session, file: &str, name: &str, bytes: &[u8]) {
+    let loaded = load_bytes(file, bytes, &IngestOptions::default()).unwrap();
+    let step = Step::Load(LoadStep {
+        source: SourceRef { name: file.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: name.into(),
+        options: IngestOptions::default(),
+    });
+    s.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+}
+
+/// A session holding one small inline CSV as `name`.
+fn inline(name: &str, csv: &str) -> Session {
+    let mut s = Session::default();
+    load(&mut s, &format!("{name}.csv"), name, csv.as_bytes());
     s
 }
 
@@ -274,6 +286,39 @@ fn cast_counts_failures_and_needs_consent() {
 }
 
 #[test]
+fn float_to_integer_counts_fractions_as_failures() {
+    let mut s = inline("m", "id,x\n1,1.0\n2,2.5\n3,-3.0\n4,\n5,-4.75\n6,1e3\n");
+    assert_eq!(s.dataset("m").unwrap().schema.field(1).data_type(), &DataType::Float64);
+    let cast = |allow_nulls| {
+        Step::Cast(CastStep {
+            input: "m".into(),
+            output: "m.cast".into(),
+            columns: vec![CastColumn { column: "x".into(), to: CastType::Integer }],
+            allow_nulls,
+        })
+    };
+    let e = s.apply(cast(false), StepInput::None).unwrap_err().to_string();
+    assert!(e.contains("2 values of \"x\" cannot be read as integer"), "{e}");
+    assert!(e.contains("\"2.5\" (row 2)") && e.contains("\"-4.75\" (row 5)"), "{e}");
+    let a = s.apply_reporting(cast(true), StepInput::None).unwrap();
+    let d = s.dataset("m.cast").unwrap();
+    assert_eq!(d.schema.field(1).data_type(), &DataType::Int64);
+    let x: Vec<Option<i64>> = d.batches.iter().flat_map(|b| b.column(1).as_primitive::<Int64Type>().iter()).collect();
+    assert_eq!(x, vec![Some(1), None, Some(-3), None, None, Some(1000)], "no value truncated");
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    assert_eq!(r.changes[0].counts[0].n, 2);
+    // Whole floats cast without consent.
+    let mut whole = inline("w", "x\n1.0\n-2.0\n\n");
+    let step = Step::Cast(CastStep {
+        input: "w".into(),
+        output: "w.cast".into(),
+        columns: vec![CastColumn { column: "x".into(), to: CastType::Integer }],
+        allow_nulls: false,
+    });
+    whole.apply(step, StepInput::None).unwrap();
+}
+
+#[test]
 fn missing_values_dropped_or_filled_in_order() {
     let mut s = session();
     let drop = Step::DropMissing(DropMissingStep {
@@ -389,3 +434,4 @@ fn every_step_kind_round_trips_through_json() {
     let codes = column(&s, "orders.test.encoded", "segment");
     assert_eq!(codes[2], None, "d is not in the order");
 }
+
