@@ -435,3 +435,240 @@ fn every_step_kind_round_trips_through_json() {
     assert_eq!(codes[2], None, "d is not in the order");
 }
 
+/// A column of `dataset` as text (nulls as `None`).
+fn texts(s: &Session, dataset: &str, column: &str) -> Vec<Option<String>> {
+    let d = s.dataset(dataset).unwrap();
+    let c = d.column_index(column).unwrap();
+    let mut out = Vec::new();
+    for b in &d.batches {
+        let a = arrow_cast::cast(b.column(c), &DataType::Utf8).unwrap();
+        out.extend(a.as_string::<i32>().iter().map(|v| v.map(str::to_string)));
+    }
+    out
+}
+
+fn names_of(s: &Session, dataset: &str) -> Vec<String> {
+    s.dataset(dataset).unwrap().schema.fields().iter().map(|f| f.name().clone()).collect()
+}
+
+fn one(dataset: &str, output: &str) -> Targets {
+    Targets { inputs: vec![dataset.into()], fit_on: None, outputs: vec![output.into()] }
+}
+
+#[test]
+fn columns_above_a_null_fraction_dropped_then_rows_with_all_missing() {
+    // Null fractions: a 2/4, b 3/4, c 1/4.
+    let mut s = inline("m", "a,b,c\n1,,7\n,,\n3,,9\n,5,8\n");
+    let drop = |how, columns: Vec<String>, output: &str| {
+        Step::DropMissing(DropMissingStep {
+            input: "m".into(),
+            output: output.into(),
+            columns,
+            how,
+            max_null_fraction: Some(0.5),
+        })
+    };
+    let a = s.apply_reporting(drop(How::All, Vec::new(), "m.all"), StepInput::None).unwrap();
+    assert_eq!(names_of(&s, "m.all"), ["a", "c"], "b is above 0.5; a at 0.5 stays");
+    assert_eq!(column(&s, "m.all", "a"), [Some(1.0), Some(3.0), None]);
+    assert_eq!(column(&s, "m.all", "c"), [Some(7.0), Some(9.0), Some(8.0)], "only the row missing a and c goes");
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    assert_eq!(r.changes[0].counts.iter().map(|c| c.n).collect::<Vec<_>>(), [1, 1]);
+    assert!(r.summary.contains("columns dropped: b"), "{}", r.summary);
+
+    s.apply(drop(How::Any, Vec::new(), "m.any"), StepInput::None).unwrap();
+    assert_eq!(column(&s, "m.any", "c"), [Some(7.0), Some(9.0)]);
+    let e = s.apply(drop(How::All, vec!["b".into()], "m.b"), StepInput::None).unwrap_err().to_string();
+    assert!(e.contains("\"b\" is both checked for nulls and dropped"), "{e}");
+}
+
+#[test]
+fn backward_fill_takes_the_next_value() {
+    let mut s = inline("m", "i,x\n1,\n2,2\n3,\n4,\n5,5\n6,\n");
+    let step = Step::Impute(ImputeStep {
+        targets: one("m", "m.bf"),
+        columns: vec!["x".into()],
+        strategy: ImputeStrategy::BackwardFill,
+        indicator: false,
+        fitted: None,
+    });
+    s.apply(step, StepInput::None).unwrap();
+    assert_eq!(column(&s, "m.bf", "x"), [Some(2.0), Some(2.0), Some(5.0), Some(5.0), Some(5.0), None]);
+}
+
+#[test]
+fn percentile_winsorizing_and_the_z_score_rule() {
+    // 0, 10, ..., 100: numpy's linear 10th and 90th percentiles are 10 and 90.
+    let csv: String =
+        std::iter::once("x".to_string()).chain((0..=10).map(|i| (i * 10).to_string())).collect::<Vec<_>>().join("\n");
+    let mut s = inline("m", &csv);
+    let step = |rule, action, output: &str| {
+        Step::Outliers(OutliersStep {
+            targets: one("m", output),
+            columns: vec!["x".into()],
+            rule,
+            action,
+            fitted: None,
+        })
+    };
+    let a = s
+        .apply_reporting(
+            step(OutlierRule::Percentiles { lower: 10.0, upper: 90.0 }, OutlierAction::Cap, "m.p"),
+            StepInput::None,
+        )
+        .unwrap();
+    let Step::Outliers(rec) = a.step else { panic!() };
+    let b = &rec.fitted.unwrap()[0];
+    assert_eq!((b.lower, b.upper), (10.0, 90.0));
+    let want: Vec<Option<f64>> = [10, 10, 20, 30, 40, 50, 60, 70, 80, 90, 90].iter().map(|&v| Some(v as f64)).collect();
+    assert_eq!(column(&s, "m.p", "x"), want);
+
+    // 0, 0, 0, 0, 10: mean 2, population std 4, so |z| > 1.5 means outside [-4, 8].
+    let mut s = inline("z", "x\n0\n0\n0\n0\n10\n");
+    let z = |action, output: &str| {
+        Step::Outliers(OutliersStep {
+            targets: one("z", output),
+            columns: vec!["x".into()],
+            rule: OutlierRule::ZScore { z: 1.5 },
+            action,
+            fitted: None,
+        })
+    };
+    let a = s.apply_reporting(z(OutlierAction::Flag, "z.f"), StepInput::None).unwrap();
+    let Step::Outliers(rec) = a.step else { panic!() };
+    let b = &rec.fitted.unwrap()[0];
+    assert_eq!((b.lower, b.upper), (-4.0, 8.0));
+    assert_eq!(column(&s, "z.f", "x_outlier"), [Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(1.0)]);
+    s.apply(z(OutlierAction::Cap, "z.c"), StepInput::None).unwrap();
+    assert_eq!(column(&s, "z.c", "x"), [Some(0.0), Some(0.0), Some(0.0), Some(0.0), Some(8.0)]);
+}
+
+#[test]
+fn log1p_of_values_and_of_values_below_minus_one() {
+    let mut s = inline("m", "i,x\n1,0\n2,9\n3,99\n4,-2\n5,\n");
+    let step = Step::Scale(ScaleStep {
+        targets: one("m", "m.log"),
+        columns: vec!["x".into()],
+        method: ScaleMethod::Log1p,
+        fitted: None,
+    });
+    s.apply(step, StepInput::None).unwrap();
+    let got = column(&s, "m.log", "x");
+    assert_eq!(got[0], Some(0.0));
+    assert!(close(got[1].unwrap(), 10f64.ln()) && close(got[2].unwrap(), 100f64.ln()), "{got:?}");
+    assert_eq!(&got[3..], [None, None], "log1p(-2) is not a number: null, as is the null");
+}
+
+#[test]
+fn ordinal_codes_and_frequencies_are_exact() {
+    let mut s = inline("m", "i,s\n1,low\n2,high\n3,mid\n4,low\n5,xl\n");
+    load(&mut s, "n.csv", "n", b"i,s\n1,mid\n2,zz\n");
+    let order: BTreeMap<String, Vec<String>> =
+        [("s".to_string(), vec!["low".to_string(), "mid".into(), "high".into()])].into_iter().collect();
+    let two = Targets { inputs: vec!["m".into(), "n".into()], fit_on: Some("m".into()), outputs: Vec::new() };
+    let a = s
+        .apply_reporting(
+            Step::Encode(EncodeStep {
+                targets: two.clone(),
+                columns: vec!["s".into()],
+                method: EncodeMethod::Ordinal { order },
+                fitted: None,
+            }),
+            StepInput::None,
+        )
+        .unwrap();
+    assert_eq!(column(&s, "m.encoded", "s"), [Some(0.0), Some(2.0), Some(1.0), Some(0.0), None]);
+    assert_eq!(column(&s, "n.encoded", "s"), [Some(1.0), None]);
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    let unseen = |d: &str| {
+        r.changes
+            .iter()
+            .find(|c| c.dataset == d)
+            .unwrap()
+            .counts
+            .iter()
+            .find(|c| c.label == "values not seen when fitting")
+            .unwrap()
+            .n
+    };
+    assert_eq!((unseen("m.encoded"), unseen("n.encoded")), (1, 1));
+
+    let a = s
+        .apply_reporting(
+            Step::Encode(EncodeStep {
+                targets: two,
+                columns: vec!["s".into()],
+                method: EncodeMethod::Frequency,
+                fitted: None,
+            }),
+            StepInput::None,
+        )
+        .unwrap();
+    let Step::Encode(rec) = a.step else { panic!() };
+    let f = &rec.fitted.unwrap()[0];
+    assert_eq!(f.categories, ["high", "low", "mid", "xl"]);
+    assert_eq!(f.frequencies, [0.2, 0.4, 0.2, 0.2]);
+    assert_eq!(column(&s, "m.encoded", "s"), [Some(0.4), Some(0.2), Some(0.2), Some(0.4), Some(0.2)]);
+    assert_eq!(column(&s, "n.encoded", "s"), [Some(0.2), Some(0.0)], "zz was not seen when fitting");
+}
+
+#[test]
+fn key_dedup_keeps_the_first_the_last_or_the_most_complete_row() {
+    let csv = "k,v,w\n1,10,\n2,20,7\n1,30,8\n2,40,\n1,50,\n";
+    for (keep, kept, removed) in [
+        (Keep::First, [10.0, 20.0], [30.0, 40.0, 50.0]),
+        (Keep::Last, [40.0, 50.0], [10.0, 20.0, 30.0]),
+        (Keep::MostComplete, [20.0, 30.0], [10.0, 40.0, 50.0]),
+    ] {
+        let mut s = inline("m", csv);
+        let step = Step::Dedup(DedupStep {
+            input: "m".into(),
+            output: "m.d".into(),
+            mode: DedupMode::Key { columns: vec!["k".into()], keep },
+        });
+        let a = s.apply_reporting(step, StepInput::None).unwrap();
+        assert_eq!(a.outcome.rows_set_aside, 3, "{keep:?}");
+        assert_eq!(column(&s, "m.d", "v"), kept.map(Some), "{keep:?} keeps, in input order");
+        assert_eq!(column(&s, "m.d.removed", "v"), removed.map(Some), "{keep:?} sets aside");
+    }
+}
+
+#[test]
+fn standardize_rewrites_dates_and_strips_thousands_through_the_step() {
+    let csv =
+        "d,n\n03/04/2024,\"1,234\"\n2024-01-05,\"12,345.5\"\n5 Jan 2024,999\nMarch 1 2024x,\"1,23\"\n,\"-1,000,000\"\n";
+    for (order, first) in [(DateOrder::DayFirst, "2024-04-03"), (DateOrder::MonthFirst, "2024-03-04")] {
+        let mut s = inline("m", csv);
+        let rule = |column: &str| StandardizeRule {
+            column: column.into(),
+            strip_thousands: column == "n",
+            dates: (column == "d").then_some(order),
+            ..Default::default()
+        };
+        let step = Step::Standardize(StandardizeStep {
+            input: "m".into(),
+            output: "m.std".into(),
+            rules: vec![rule("d"), rule("n")],
+        });
+        let a = s.apply_reporting(step, StepInput::None).unwrap();
+        let d: Vec<Option<String>> = texts(&s, "m.std", "d");
+        assert_eq!(
+            d,
+            [Some(first), Some("2024-01-05"), Some("2024-01-05"), Some("March 1 2024x"), None]
+                .map(|v| v.map(String::from)),
+            "{order:?}"
+        );
+        let n = texts(&s, "m.std", "n");
+        assert_eq!(
+            n,
+            [Some("1234"), Some("12345.5"), Some("999"), Some("1,23"), Some("-1000000")].map(|v| v.map(String::from))
+        );
+        let Some(StepReport::Clean(r)) = a.report else { panic!() };
+        let count = |col: &str, label: &str| {
+            r.changes.iter().find(|c| c.column == col).unwrap().counts.iter().find(|c| c.label == label).unwrap().n
+        };
+        assert_eq!(count("d", "dates rewritten as ISO 8601"), 2);
+        assert_eq!(count("d", "not recognised as dates (left as they were)"), 1);
+        assert_eq!(count("n", "thousands separators stripped"), 3);
+    }
+}
