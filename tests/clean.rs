@@ -18,8 +18,20 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clean");
 const REL: f64 = 1e-12;
 
 fn session() -> Session {
+    fixture_session("", "orders")
+}
+
+/// The edge-case fixtures: a constant column, nulls in text columns.
+fn edge_session() -> Session {
+    fixture_session("edge_", "edge")
+}
+
+/// `<prefix>train.csv` and `<prefix>test.csv` as `<stem>.train` and `<stem>.test`.
+fn fixture_session(prefix: &str, stem: &str) -> Session {
     let mut s = Session::default();
-    for (file, name) in [("train.csv", "orders.train"), ("test.csv", "orders.test")] {
+    for split in ["train", "test"] {
+        let (file, name) = (format!("{prefix}{split}.csv"), format!("{stem}.{split}"));
+        let (file, name) = (file.as_str(), name.as_str());
         let bytes = std::fs::read(format!("{DIR}/{file}")).unwrap();
         load(&mut s, file, name, &bytes);
     }
@@ -51,7 +63,11 @@ fn expected() -> Value {
 }
 
 fn targets() -> Targets {
-    Targets { inputs: vec!["orders.train".into(), "orders.test".into()], fit_on: None, outputs: Vec::new() }
+    targets_of("orders")
+}
+
+fn targets_of(stem: &str) -> Targets {
+    Targets { inputs: vec![format!("{stem}.train"), format!("{stem}.test")], fit_on: None, outputs: Vec::new() }
 }
 
 fn column(s: &Session, dataset: &str, column: &str) -> Vec<Option<f64>> {
@@ -71,7 +87,13 @@ fn close(a: f64, b: f64) -> bool {
 
 /// Compares the named columns of the train and test outputs with the oracle's matrices.
 fn check(s: &Session, case: &Value, names: &[String], suffix: &str) {
-    for (split, key) in [("orders.train", "train"), ("orders.test", "test")] {
+    check_in(s, "orders", case, names, suffix)
+}
+
+/// `check` on the datasets `<stem>.train` and `<stem>.test`.
+fn check_in(s: &Session, stem: &str, case: &Value, names: &[String], suffix: &str) {
+    for (key, split) in [("train", format!("{stem}.train")), ("test", format!("{stem}.test"))] {
+        let split = split.as_str();
         let rows = case[key].as_array().unwrap();
         for (j, name) in names.iter().enumerate() {
             let got = column(s, &format!("{split}.{suffix}"), name);
@@ -159,6 +181,66 @@ fn one_hot_equals_scikit_learn() {
     let Some(StepReport::Clean(r)) = applied.report else { panic!() };
     let seg = r.changes.iter().find(|c| c.dataset == "orders.test.encoded" && c.column == "segment").unwrap();
     assert!(seg.counts.iter().any(|c| c.label == "values not seen when fitting" && c.n == 1), "{seg:?}");
+}
+
+/// Edge cases against scikit-learn (`"fixture": "edge"` in expected.json): a constant column,
+/// whose zero scale scikit-learn replaces by 1 (StandardScaler gives zeros on train, x − 5 on
+/// test); SimpleImputer's constant strategy on numbers and on text; most_frequent on text with a
+/// tie (red and blue both 3 times: the smaller, blue, wins).
+#[test]
+fn edge_cases_equal_scikit_learn() {
+    let exp = expected();
+    for (case, method) in [
+        ("edge_standard", ScaleMethod::ZScore),
+        ("edge_minmax", ScaleMethod::MinMax { min: 0.0, max: 1.0 }),
+        ("edge_robust", ScaleMethod::Robust),
+        ("edge_maxabs", ScaleMethod::MaxAbs),
+    ] {
+        let mut s = edge_session();
+        let c = &exp["cases"][case];
+        assert_eq!(c["fixture"], "edge");
+        let cols = strings(&c["columns"]);
+        let step = Step::Scale(ScaleStep { targets: targets_of("edge"), columns: cols.clone(), method, fitted: None });
+        s.apply(step, StepInput::None).unwrap();
+        check_in(&s, "edge", c, &cols, "scaled");
+    }
+    assert_eq!(exp["cases"]["edge_standard"]["test"][1][0], 2.0, "the constant 5 scaled by 1: 7 → 2");
+
+    for (case, strategy) in [
+        ("edge_impute_constant", ImputeStrategy::Constant { value: "0".into() }),
+        ("edge_impute_text_constant", ImputeStrategy::Constant { value: "missing".into() }),
+        ("edge_impute_text_most_frequent", ImputeStrategy::MostFrequent),
+    ] {
+        let mut s = edge_session();
+        let c = &exp["cases"][case];
+        let cols = strings(&c["columns"]);
+        let step = Step::Impute(ImputeStep {
+            targets: targets_of("edge"),
+            columns: cols.clone(),
+            strategy,
+            indicator: false,
+            fitted: None,
+        });
+        let applied = s.apply_reporting(step, StepInput::None).unwrap();
+        let Step::Impute(rec) = applied.step else { panic!() };
+        for (f, want) in rec.fitted.unwrap().iter().zip(c["statistics"].as_array().unwrap()) {
+            match &f.value {
+                FillValue::Number(v) => assert!(close(*v, want.as_f64().unwrap()), "{case} {}", f.column),
+                FillValue::Text(t) => assert_eq!(t, want.as_str().unwrap(), "{case} {}", f.column),
+            }
+        }
+        if case == "edge_impute_constant" {
+            check_in(&s, "edge", c, &cols, "imputed");
+            continue;
+        }
+        for key in ["train", "test"] {
+            let rows = c[key].as_array().unwrap();
+            for (j, name) in cols.iter().enumerate() {
+                let want: Vec<Option<String>> = rows.iter().map(|r| r[j].as_str().map(str::to_string)).collect();
+                assert_eq!(texts(&s, &format!("edge.{key}.imputed"), name), want, "{case} {key} {name}");
+            }
+        }
+    }
 }
 
 #[test]
