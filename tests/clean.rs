@@ -754,3 +754,70 @@ fn standardize_rewrites_dates_and_strips_thousands_through_the_step() {
         assert_eq!(count("n", "thousands separators stripped"), 3);
     }
 }
+
+#[test]
+fn encode_compares_the_fit_on_train_with_all_rows() {
+    // One-hot: the test set's segment "d" would get a column if fitted on all rows.
+    let mut s = session();
+    let onehot = Step::Encode(EncodeStep {
+        targets: targets(),
+        columns: vec!["segment".into()],
+        method: EncodeMethod::OneHot { max_categories: None },
+        fitted: None,
+    });
+    let a = s.apply_reporting(onehot, StepInput::None).unwrap();
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    let rows: Vec<(&str, f64, f64)> =
+        r.leakage.iter().map(|l| (l.parameter.as_str(), l.fitted_on_train, l.fitted_on_all)).collect();
+    assert_eq!(
+        rows,
+        [
+            ("categories", 3.0, 4.0),
+            ("categories with a column only in the all-rows fit", 0.0, 1.0),
+            ("column for \"d\"", 0.0, 1.0)
+        ]
+    );
+    assert!(r.leakage.iter().all(|l| l.column == "segment"));
+
+    // Frequency: train m (low 2, high, mid, xl of 5) against all rows (m and n: 7 rows).
+    let mut s = inline("m", "i,s\n1,low\n2,high\n3,mid\n4,low\n5,xl\n");
+    load(&mut s, "n.csv", "n", b"i,s\n1,mid\n2,zz\n");
+    let targets = Targets { inputs: vec!["m".into(), "n".into()], fit_on: Some("m".into()), outputs: Vec::new() };
+    let freq = Step::Encode(EncodeStep {
+        targets: targets.clone(),
+        columns: vec!["s".into()],
+        method: EncodeMethod::Frequency,
+        fitted: None,
+    });
+    let a = s.apply_reporting(freq, StepInput::None).unwrap();
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    let sevenths = |k: f64| k / 7.0;
+    let want = [
+        ("categories", 4.0, 5.0),
+        ("frequency of \"zz\"", 0.0, sevenths(1.0)),
+        ("frequency of \"low\"", 0.4, sevenths(2.0)),
+        ("frequency of \"mid\"", 0.2, sevenths(2.0)),
+        ("frequency of \"high\"", 0.2, sevenths(1.0)),
+        ("frequency of \"xl\"", 0.2, sevenths(1.0)),
+    ];
+    assert_eq!(r.leakage.len(), want.len(), "{:?}", r.leakage);
+    for (l, (p, t, all)) in r.leakage.iter().zip(want) {
+        assert_eq!(l.parameter, p);
+        assert!(close(l.fitted_on_train, t) && close(l.fitted_on_all, all), "{l:?}");
+    }
+    let mean = |d: &str| r.leakage_means.iter().find(|m| m.dataset == d).unwrap();
+    assert!(close(mean("m").mean_fitted_on_train, 0.28) && close(mean("m").mean_fitted_on_all, 8.0 / 35.0));
+    assert!(close(mean("n").mean_fitted_on_train, 0.1) && close(mean("n").mean_fitted_on_all, 3.0 / 14.0));
+
+    // An explicit ordinal order is not fitted: nothing to compare.
+    let order = [("s".to_string(), vec!["low".to_string(), "mid".into(), "high".into()])].into_iter().collect();
+    let ord = Step::Encode(EncodeStep {
+        targets,
+        columns: vec!["s".into()],
+        method: EncodeMethod::Ordinal { order },
+        fitted: None,
+    });
+    let a = s.apply_reporting(ord, StepInput::None).unwrap();
+    let Some(StepReport::Clean(r)) = a.report else { panic!() };
+    assert!(r.leakage.is_empty() && r.leakage_means.is_empty());
+}
