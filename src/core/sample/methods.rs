@@ -435,6 +435,11 @@ impl Reservoir {
         }
     }
 
+    /// The stream indices of the rows held now (in slot order).
+    pub fn slots(&self) -> &[u64] {
+        &self.slots
+    }
+
     /// Offers the next `rows` rows of the stream.
     pub fn offer(&mut self, rows: u64) {
         let end = self.seen + rows;

@@ -39,7 +39,7 @@ pub fn SamplePanel() -> impl IntoView {
 
 /// A fresh seed from the browser's random source (recorded with the step and shown). 53 bits, so
 /// that the recipe JSON reads back exactly in JavaScript too (its numbers are doubles).
-fn fresh_seed() -> u64 {
+pub(crate) fn fresh_seed() -> u64 {
     getrandom::u64().map(|s| s >> 11).unwrap_or_else(|_| (js_sys::Math::random() * 9.007_199_254_740_991e15) as u64)
 }
 

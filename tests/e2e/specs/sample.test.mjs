@@ -178,3 +178,23 @@ test('splits of every kind report sizes, label balance and leakage checks', asyn
   assert.deepEqual(strata.consoleErrors, []);
   await context.close();
 });
+
+test('a reservoir sample of N rows can be kept while loading, with its seed recorded', async () => {
+  const { context, page, strata } = await env.open();
+  await strata.openReadingOptions();
+  await page.locator('[data-testid=opt-reservoir-on]').check();
+  await page.locator('[data-testid=opt-reservoir-size]').fill('50');
+  await page.locator('[data-testid=opt-reservoir-size]').press('Tab');
+  await page.locator('[data-testid=opt-reservoir-seed]').fill('7');
+  await page.locator('[data-testid=opt-reservoir-seed]').press('Tab');
+  assert.match(await page.locator('[data-testid=opt-reservoir]').innerText(), /never held in memory/);
+  await strata.load(FILE);
+  assert.equal(await strata.rowCount(), 50);
+  assert.match(await page.locator('[data-testid=warnings]').innerText(), /50 of the 600 rows read .*seed 7/);
+  await strata.openStep('sample');
+  const recipe = await readRecipe(page);
+  const load = recipe.steps.find((s) => s.op === 'load');
+  assert.deepEqual(load.options.reservoir, { size: 50, seed: 7, algorithm: 'l' });
+  assert.deepEqual(strata.consoleErrors, []);
+  await context.close();
+});
