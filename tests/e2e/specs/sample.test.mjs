@@ -31,7 +31,7 @@ test('convenience sampling biases the sample and stratified sampling does not', 
   const region = rep.locator('tbody tr[data-column=region]');
   assert.ok(await region.getAttribute('data-psi'), 'PSI shown for a category column');
   assert.ok(Number(await region.getAttribute('data-chi2')) > 0);
-  assert.match(await region.locator('[data-testid=rep-chi2]').innerText(), /^[\d.,e+-]+ \(2\)$/);
+  assert.match(await region.locator('[data-testid=rep-chi2]').innerText(), /\d \(2\)$/);
   const amount = rep.locator('tbody tr[data-column=amount]');
   assert.match(await amount.locator('[data-testid=rep-psi]').innerText(), /\d/);
   assert.equal(await amount.locator('[data-testid=rep-chi2]').innerText(), '—');
