@@ -264,6 +264,7 @@ fn mixed_session() -> Session {
         method: SplitMethod::Random,
         seed: 20261123,
         label: None,
+        group_check: None,
     };
     s.apply(Step::Split(split), StepInput::None).unwrap();
     let scale = ScaleStep {

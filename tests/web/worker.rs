@@ -304,6 +304,7 @@ async fn sample_and_split_in_the_worker_match_native_rows() {
         method: SplitMethod::Group { column: "customer_id".into() },
         seed: 5,
         label: Some("churn".into()),
+        group_check: None,
     });
     got.borrow_mut().clear();
     engine.handle(Request::Apply { request_id: 3, step }, None);
