@@ -337,3 +337,100 @@ fn compare_names_a_missing_key_column() {
     let e = session.apply(step, StepInput::None).unwrap_err().to_string();
     assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Review gaps (issue 8): renames in the row diff, no shared columns, hash-only key matching,
+// rename detection beyond 64 pairs, id-like categories, thresholds, schema paths.
+// ---------------------------------------------------------------------------------------------
+
+use strata::core::compare::rows::{match_by_hash, Side};
+use strata::core::Dataset;
+
+/// A dataset from CSV text.
+fn csv(name: &str, text: &str) -> Dataset {
+    let file = format!("{name}.csv");
+    let loaded = load_bytes(&file, text.as_bytes(), &IngestOptions::default()).unwrap();
+    Dataset::from_loaded(name, &file, loaded)
+}
+
+fn table(header: &str, rows: impl Iterator<Item = String>) -> String {
+    let mut s = format!("{header}\n");
+    for r in rows {
+        s.push_str(&r);
+        s.push('\n');
+    }
+    s
+}
+
+fn compare_default(l: &Dataset, r: &Dataset, keys: &[&str]) -> strata::core::compare::CompareReport {
+    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    strata::core::compare::compare(l, r, &keys, &DriftThresholds::default(), 100).unwrap()
+}
+
+#[test]
+fn renamed_columns_are_diffed_under_their_new_name() {
+    let left = csv("v1", &table("id,customer_id,amount", (0..300).map(|i| format!("{i},{},{}.5", i % 37, i % 11))));
+    // customer_id became user_id, and rows 5 and 9 got another customer.
+    let right = csv(
+        "v2",
+        &table(
+            "id,user_id,amount",
+            (0..300).map(|i| format!("{i},{},{}.5", if i == 5 || i == 9 { 36 - i % 37 } else { i % 37 }, i % 11)),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    assert_eq!(r.schema.renames.len(), 1, "{:?}", r.schema);
+    let d = &r.rows;
+    assert!(d.compared_columns.contains(&"user_id".to_string()), "{:?}", d.compared_columns);
+    assert_eq!(d.renamed_columns, vec![("customer_id".to_string(), "user_id".to_string())]);
+    let per = d.changes_per_column.iter().find(|c| c.column == "user_id").expect("user_id counted");
+    assert_eq!((per.changed, per.renamed_from.as_deref()), (2, Some("customer_id")));
+    assert_eq!(d.changed, 2);
+    let row5 = d.changed_rows.iter().find(|c| c.key == vec![Some("5".to_string())]).unwrap();
+    let f = &row5.changes[0];
+    assert_eq!((f.column.as_str(), f.renamed_from.as_deref()), ("user_id", Some("customer_id")));
+    assert_eq!((f.old.as_deref(), f.new.as_deref()), (Some("5"), Some("31")));
+    assert!(r.verdict.contains("2 in \"user_id\" (was \"customer_id\")"), "{}", r.verdict);
+
+    // Without keys the renamed column is part of the whole-row comparison too.
+    let m = compare_default(&left, &right, &[]);
+    assert!(m.rows.compared_columns.contains(&"user_id".to_string()));
+    assert_eq!((m.rows.matched, m.rows.removed, m.rows.added), (298, 2, 2));
+}
+
+#[test]
+fn multiset_diff_without_shared_columns_says_so() {
+    let left = csv("a", &table("x,y", (0..50).map(|i| format!("{i},{}", i * 2))));
+    let right = csv("b", &table("p,q", (0..40).map(|i| format!("t{i},u{i}"))));
+    let r = compare_default(&left, &right, &[]);
+    let d = &r.rows;
+    assert_eq!((d.matched, d.added, d.removed), (0, 0, 0), "nothing can be counted as in both");
+    let note = d.note.as_deref().expect("a note");
+    assert!(note.contains("share no column"), "{note}");
+    assert!(r.verdict.contains("share no column"), "{}", r.verdict);
+    assert!(!r.verdict.contains("in both"), "{}", r.verdict);
+}
+
+#[test]
+fn equal_key_hashes_are_confirmed_by_the_key_values() {
+    // Forged collision: keys "a" and "b" share hash 7 on both sides.
+    let left_keys = ["a", "b", "c"];
+    let right_keys = ["b", "c", "d"];
+    let sl = vec![(7u64, 0u32), (7, 1), (9, 2)];
+    let sr = vec![(7u64, 0u32), (9, 1), (11, 2)];
+    let key = |(s, r): (Side, u32)| if s == Side::Left { left_keys[r as usize] } else { right_keys[r as usize] };
+    let m = match_by_hash(&sl, &sr, |a, b| key(a) == key(b));
+    let mut pairs = m.pairs.clone();
+    pairs.sort();
+    assert_eq!(pairs, vec![(1, 0), (2, 1)], "b↔b and c↔c only");
+    assert_eq!(m.removed, vec![0], "a is not on the right");
+    assert_eq!(m.added, vec![2], "d is not on the left");
+    assert_eq!(m.collisions, 2);
+    // A single pair with equal hashes but different keys is not merged either.
+    let m = match_by_hash(&[(5, 0)], &[(5, 0)], |_, _| false);
+    assert!(m.pairs.is_empty());
+    assert_eq!((m.removed.len(), m.added.len(), m.collisions), (1, 1, 2));
+    // Duplicate keys pair up in order of appearance and are counted.
+    let m = match_by_hash(&[(1, 0), (1, 1)], &[(1, 0)], |_, _| true);
+    assert_eq!((m.pairs.clone(), m.removed.clone(), m.duplicates_left, m.collisions), (vec![(0, 0)], vec![1], 1, 0));
+}

@@ -237,10 +237,11 @@ pub fn compare_full(
 
     let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
     let (lr, rr) = (left.num_rows(), right.num_rows());
+    let renames: Vec<(String, String)> = schema.renames.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     let (rows, diff_rows) = if keys.is_empty() {
-        rows::multiset_diff_full(left, right, max_listed)?
+        rows::multiset_diff_full(left, right, &renames, max_listed)?
     } else {
-        rows::keyed_diff_full(left, right, keys, max_listed)?
+        rows::keyed_diff_full(left, right, keys, &renames, max_listed)?
     };
     let mut report = CompareReport {
         left: left.name.clone(),
@@ -412,7 +413,9 @@ pub fn verdict(r: &CompareReport) -> String {
         parts.push(s);
     }
     let d = &r.rows;
-    if d.keys.is_empty() {
+    if let Some(note) = &d.note {
+        parts.push(format!("{}.", capitalize(note)));
+    } else if d.keys.is_empty() {
         parts.push(format!(
             "Comparing whole rows: {} in both, {} only in {}, {} only in {}.",
             group_thousands(d.matched),
@@ -425,7 +428,13 @@ pub fn verdict(r: &CompareReport) -> String {
         let top: Vec<String> = {
             let mut c: Vec<_> = d.changes_per_column.iter().filter(|c| c.changed > 0).collect();
             c.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.column.cmp(&b.column)));
-            c.iter().take(3).map(|c| format!("{} in \"{}\"", group_thousands(c.changed), c.column)).collect()
+            c.iter()
+                .take(3)
+                .map(|c| match &c.renamed_from {
+                    Some(from) => format!("{} in \"{}\" (was \"{from}\")", group_thousands(c.changed), c.column),
+                    None => format!("{} in \"{}\"", group_thousands(c.changed), c.column),
+                })
+                .collect()
         };
         let mut s = format!(
             "By {}: {} changed, {} added, {} removed, {} unchanged",
