@@ -434,3 +434,38 @@ fn equal_key_hashes_are_confirmed_by_the_key_values() {
     let m = match_by_hash(&[(1, 0), (1, 1)], &[(1, 0)], |_, _| true);
     assert_eq!((m.pairs.clone(), m.removed.clone(), m.duplicates_left, m.collisions), (vec![(0, 0)], vec![1], 1, 0));
 }
+
+#[test]
+fn rename_detection_beyond_64_pairs_scores_the_most_alike_and_says_so() {
+    // 10 removed × 10 added = 100 pairs: customer_id → customer_ident hides among them.
+    let lh: Vec<String> = (0..9).map(|k| format!("note_{k}")).collect();
+    let rh: Vec<String> = (0..9).map(|k| format!("score_{k}")).collect();
+    let left = csv(
+        "wide1",
+        &table(
+            &format!("id,customer_id,{}", lh.join(",")),
+            (0..200).map(|i| {
+                format!("{i},{},{}", i % 23, (0..9).map(|k| format!("n{}", (i + k) % 5)).collect::<Vec<_>>().join(","))
+            }),
+        ),
+    );
+    let right = csv(
+        "wide2",
+        &table(
+            &format!("id,customer_ident,{}", rh.join(",")),
+            (0..200).map(|i| {
+                format!("{i},{},{}", i % 23, (0..9).map(|k| format!("{}", i * k)).collect::<Vec<_>>().join(","))
+            }),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    let s = &r.schema;
+    let note = s.rename_note.as_deref().expect("the report says renames were not all scored");
+    assert!(note.contains("100 possible renames") && note.contains("most alike pairs"), "{note}");
+    assert_eq!(s.renames.len(), 1, "{:?}", s.renames);
+    assert_eq!((s.renames[0].from.as_str(), s.renames[0].to.as_str()), ("customer_id", "customer_ident"));
+
+    // Few pairs: all scored, no note.
+    let small = compare_default(&csv("s1", "a,b\n1,2\n"), &csv("s2", "a,c\n1,2\n"), &[]);
+    assert!(small.schema.rename_note.is_none());
+}
