@@ -469,3 +469,21 @@ fn rename_detection_beyond_64_pairs_scores_the_most_alike_and_says_so() {
     let small = compare_default(&csv("s1", "a,b\n1,2\n"), &csv("s2", "a,c\n1,2\n"), &[]);
     assert!(small.schema.rename_note.is_none());
 }
+
+#[test]
+fn id_like_categories_do_not_drive_severity() {
+    // Emails of two snapshots: every value distinct, most of them different between the two.
+    let left = csv("e1", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{i}@x.org,{}", ["a", "b"][i % 2]))));
+    let right =
+        csv("e2", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{}@x.org,{}", i + 4000, ["a", "b"][i % 2]))));
+    let r = compare_default(&left, &right, &["id"]);
+    let email = &r.drift.iter().find(|d| d.left_column == "email").unwrap().drift;
+    assert!(email.psi.unwrap() > 0.25, "PSI is still reported (above psi_drift): {:?}", email.psi);
+    assert_eq!(email.severity, DriftSeverity::None, "{}", email.reason);
+    assert!(email.reason.contains("id-like") && email.reason.contains("80.0% of current values"), "{}", email.reason);
+    assert!(r.verdict.contains("None of the 3 compared columns drifted"), "{}", r.verdict);
+    // A few categories that change still drift.
+    let plan2 = csv("p2", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{i}@x.org,a"))));
+    let plan = compare_default(&left, &plan2, &["id"]);
+    assert_eq!(plan.drift.iter().find(|d| d.left_column == "plan").unwrap().drift.severity, DriftSeverity::Drift);
+}
