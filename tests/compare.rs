@@ -487,3 +487,65 @@ fn id_like_categories_do_not_drive_severity() {
     let plan = compare_default(&left, &plan2, &["id"]);
     assert_eq!(plan.drift.iter().find(|d| d.left_column == "plan").unwrap().drift.severity, DriftSeverity::Drift);
 }
+
+#[test]
+fn raising_psi_drift_changes_a_severity_and_the_report_states_the_psi_cuts() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let (l, r) = (session.dataset("orders").unwrap(), session.dataset("orders_v2").unwrap());
+    let keys = ["order_id".to_string()];
+    let base = strata::core::compare::compare(l, r, &keys, &DriftThresholds::default(), 10).unwrap();
+    let amount = base.drift.iter().find(|d| d.left_column == "amount").unwrap();
+    let psi = amount.drift.psi.unwrap();
+    let ks = amount.drift.ks.unwrap().statistic;
+    assert_eq!(amount.drift.severity, DriftSeverity::Drift);
+    assert_eq!(amount.psi_cuts.len(), 9, "10 bins by default: {:?}", amount.psi_cuts);
+    assert!(amount.psi_cuts.windows(2).all(|w| w[0] < w[1]));
+
+    // PSI and KS thresholds above this column's values: no longer drift, and 20 bins → 19 cuts.
+    let t = DriftThresholds {
+        psi_drift: psi + 1.0,
+        psi_warning: psi + 0.5,
+        ks_drift_statistic: ks + 0.1,
+        ks_warning_statistic: ks + 0.05,
+        psi_bins: 20,
+        ..DriftThresholds::default()
+    };
+    let raised = strata::core::compare::compare(l, r, &keys, &t, 10).unwrap();
+    let amount2 = raised.drift.iter().find(|d| d.left_column == "amount").unwrap();
+    assert_eq!(amount2.drift.severity, DriftSeverity::None, "{}", amount2.drift.reason);
+    assert_eq!(amount2.psi_cuts.len(), 19);
+    assert_eq!(raised.thresholds, t);
+    // Categorical thresholds: the new category no longer warns when its share is below the bar.
+    let t = DriftThresholds {
+        new_category_share: 0.5,
+        linf_warning: 1.0,
+        linf_drift: 1.0,
+        psi_warning: 9.0,
+        psi_drift: 9.0,
+        ..DriftThresholds::default()
+    };
+    let cat = strata::core::compare::compare(l, r, &keys, &t, 10).unwrap();
+    let c = cat.drift.iter().find(|d| d.left_column == "category").unwrap();
+    assert_eq!(c.drift.severity, DriftSeverity::None, "{}", c.drift.reason);
+}
+
+#[test]
+fn date_means_are_shown_as_dates() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let l = session.dataset("orders").unwrap();
+    let r = strata::core::compare::compare(l, l, &[], &DriftThresholds::default(), 10).unwrap();
+    let d = r.columns.iter().find(|c| c.column == "order_date").unwrap();
+    let text = d.left_mean_text.as_deref().expect("a date");
+    assert!(text.len() == 10 && text.starts_with("202"), "{text}");
+    assert!(r.columns.iter().find(|c| c.column == "amount").unwrap().left_mean_text.is_none());
+    use arrow_schema::{DataType, TimeUnit};
+    assert_eq!(strata::core::compare::date_text(19_000.0, &DataType::Date32).as_deref(), Some("2022-01-08"));
+    assert_eq!(
+        strata::core::compare::date_text(1_641_600_000_500.0, &DataType::Timestamp(TimeUnit::Millisecond, None))
+            .as_deref(),
+        Some("2022-01-08 00:00:01")
+    );
+}
