@@ -549,3 +549,97 @@ fn date_means_are_shown_as_dates() {
         Some("2022-01-08 00:00:01")
     );
 }
+
+#[test]
+fn schema_paths_moved_removed_nulls_appearing_and_a_vanished_category() {
+    let status = ["x", "y", "z"];
+    let left = csv(
+        "before",
+        &table(
+            "id,a,b,score,status,gone",
+            (0..100).map(|i| format!("{i},{i},{},{},{},g{i}", i * 2, i % 7, status[i % 3])),
+        ),
+    );
+    // a and b swap places, "gone" is removed, score gets nulls, "z" vanishes from status.
+    let right = csv(
+        "after",
+        &table(
+            "id,b,a,score,status",
+            (0..100).map(|i| {
+                let score = if i % 10 == 0 { String::new() } else { (i % 7).to_string() };
+                format!("{i},{},{i},{score},{}", i * 2, status[i % 2])
+            }),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    let s = &r.schema;
+    let moved: Vec<&str> = s.moved.iter().map(|m| m.column.as_str()).collect();
+    assert_eq!(moved, ["a", "b"], "{:?}", s.moved);
+    assert_eq!((s.moved[0].from, s.moved[0].to), (1, 2));
+    assert!(s.reasons.iter().any(|x| x.contains("2 columns moved")), "{:?}", s.reasons);
+
+    assert_eq!(s.removed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["gone"]);
+    assert!(s.added.is_empty() && s.renames.is_empty());
+    assert!(s.reasons.iter().any(|x| x == "column \"gone\" was removed"), "{:?}", s.reasons);
+
+    let n = s.nullability_changes.iter().find(|n| n.column == "score").expect("score nullability");
+    assert_eq!((n.left_nulls, n.right_nulls), (0, 10));
+    assert!(n.note.contains("had no nulls, now has 10"), "{}", n.note);
+    assert!(s.reasons.iter().any(|x| x.starts_with("\"score\" had no nulls")), "{:?}", s.reasons);
+    let score = r.columns.iter().find(|c| c.column == "score").unwrap();
+    assert_eq!((score.left_null_rate, score.right_null_rate), (0.0, 0.1));
+    assert_eq!(s.compatibility, Compatibility::Breaking);
+
+    let st = &r.drift.iter().find(|d| d.left_column == "status").unwrap().drift;
+    assert_eq!(st.vanished_categories, vec!["z".to_string()]);
+    assert!(st.new_categories.is_empty());
+    assert!(st.severity >= DriftSeverity::Warning, "{}", st.reason);
+    assert!(st.reason.contains("1 vanished category: \"z\""), "{}", st.reason);
+    assert!(r.drift.iter().all(|d| d.left_column != "gone"));
+    assert!(r.verdict.contains("Removed \"gone\""), "{}", r.verdict);
+    // Rows: the key matches every row; status and score changes are listed per column.
+    let per = |c: &str| r.rows.changes_per_column.iter().find(|x| x.column == c).unwrap().changed;
+    assert_eq!((r.rows.matched, per("a"), per("b"), per("score")), (100, 0, 0, 10));
+}
+
+#[test]
+fn a_dataset_compared_with_its_own_split_through_the_session() {
+    use strata::core::sample::{SplitMethod, SplitStep};
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let split = Step::Split(SplitStep {
+        input: "orders".into(),
+        outputs: SplitStep::default_outputs("orders", false),
+        ratios: vec![0.8, 0.2],
+        method: SplitMethod::Random,
+        seed: 8,
+        label: None,
+    });
+    session.apply(split, StepInput::None).unwrap();
+    let (train, test) =
+        (session.dataset("orders.train").unwrap().num_rows(), session.dataset("orders.test").unwrap().num_rows());
+    assert_eq!(train + test, 2000);
+    let compare = |left: &str, right: &str, session: &mut Session| {
+        let step = Step::Compare(CompareStep {
+            left: left.into(),
+            right: right.into(),
+            keys: vec!["order_id".into()],
+            thresholds: DriftThresholds::default(),
+            max_listed: 100,
+            write_diff: false,
+        });
+        match session.apply_reporting(step, StepInput::None).unwrap().report {
+            Some(StepReport::Compare(r)) => *r,
+            other => panic!("expected a compare report, got {other:?}"),
+        }
+    };
+    let r = compare("orders", "orders.train", &mut session);
+    assert_eq!(r.schema.compatibility, Compatibility::Identical);
+    let d = &r.rows;
+    assert_eq!((d.matched, d.unchanged, d.changed, d.added, d.removed), (train, train, 0, 0, test));
+    assert_eq!(r.right_rows, train);
+    // Two splits share no order.
+    let r = compare("orders.train", "orders.test", &mut session);
+    assert_eq!((r.rows.matched, r.rows.added, r.rows.removed), (0, test, train));
+    assert_eq!(session.recipe.steps.len(), 4, "load, split and two compare steps");
+}
