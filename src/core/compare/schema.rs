@@ -332,48 +332,44 @@ pub fn diff_schemas(
         ));
         ranked.into_iter().map(|(_, r, a)| (r, a)).collect()
     };
-    {
-        for (r, a) in pairs {
-            {
-                let sim = name_similarity(&r.name, &a.name);
-                let same_type = r.data_type == a.data_type;
-                let dist = distance(&r.name, &a.name);
-                let dist_score = dist.map(|d| (1.0 - d / 0.2).clamp(0.0, 1.0)).unwrap_or(0.0);
-                let score = 0.45 * sim + 0.45 * dist_score + if same_type { 0.1 } else { 0.0 };
-                if score < 0.5 || (dist_score == 0.0 && sim < 0.7) {
-                    continue;
-                }
-                let mut evidence = vec![format!("names {:.0}% similar", sim * 100.0)];
-                evidence.push(if same_type {
-                    format!("same type {}", r.data_type)
-                } else {
-                    format!("types {} → {}", r.data_type, a.data_type)
-                });
-                if let Some(d) = dist {
-                    evidence.push(format!(
-                        "values {} (distance {})",
-                        if d < 0.05 {
-                            "match"
-                        } else if d < 0.2 {
-                            "are close"
-                        } else {
-                            "differ"
-                        },
-                        crate::core::stats::drift::fmt_num(d)
-                    ));
-                }
-                evidence.push(format!("position {} → {}", r.position, a.position));
-                candidates.push(LikelyRename {
-                    from: r.name.clone(),
-                    to: a.name.clone(),
-                    name_similarity: sim,
-                    distribution_distance: dist,
-                    same_type,
-                    score,
-                    evidence: evidence.join("; "),
-                });
-            }
+    for (r, a) in pairs {
+        let sim = name_similarity(&r.name, &a.name);
+        let same_type = r.data_type == a.data_type;
+        let dist = distance(&r.name, &a.name);
+        let dist_score = dist.map(|d| (1.0 - d / 0.2).clamp(0.0, 1.0)).unwrap_or(0.0);
+        let score = 0.45 * sim + 0.45 * dist_score + if same_type { 0.1 } else { 0.0 };
+        if score < 0.5 || (dist_score == 0.0 && sim < 0.7) {
+            continue;
         }
+        let mut evidence = vec![format!("names {:.0}% similar", sim * 100.0)];
+        evidence.push(if same_type {
+            format!("same type {}", r.data_type)
+        } else {
+            format!("types {} → {}", r.data_type, a.data_type)
+        });
+        if let Some(d) = dist {
+            evidence.push(format!(
+                "values {} (distance {})",
+                if d < 0.05 {
+                    "match"
+                } else if d < 0.2 {
+                    "are close"
+                } else {
+                    "differ"
+                },
+                crate::core::stats::drift::fmt_num(d)
+            ));
+        }
+        evidence.push(format!("position {} → {}", r.position, a.position));
+        candidates.push(LikelyRename {
+            from: r.name.clone(),
+            to: a.name.clone(),
+            name_similarity: sim,
+            distribution_distance: dist,
+            same_type,
+            score,
+            evidence: evidence.join("; "),
+        });
     }
     candidates.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.from.cmp(&y.from)).then(x.to.cmp(&y.to)));
     let mut renames: Vec<LikelyRename> = Vec::new();
