@@ -109,3 +109,31 @@ fn compare_prints_the_report_as_json() {
     assert_ne!(code, 0);
     assert!(err.contains("no column \"nope\""), "{err}");
 }
+
+#[test]
+fn compare_takes_thresholds_as_json() {
+    let args =
+        ["compare", "tests/data/compare/orders.csv", "tests/data/compare/orders_v2.csv", "--key", "order_id", "--json"];
+    let severity = |v: &serde_json::Value| {
+        v["drift"].as_array().unwrap().iter().find(|d| d["left_column"] == "amount").unwrap()["drift"]["severity"]
+            .clone()
+    };
+    let (code, out, err) = strata(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(severity(&v), "Drift");
+    let mut raised = args.to_vec();
+    raised.extend([
+        "--thresholds",
+        r#"{"psi_warning": 50, "psi_drift": 100, "ks_warning_statistic": 1.1, "ks_drift_statistic": 1.1, "psi_bins": 5}"#,
+    ]);
+    let (code, out, err) = strata(&raised);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(severity(&v), "None");
+    assert_eq!(v["thresholds"]["psi_drift"], 100.0);
+    assert_eq!(v["thresholds"]["linf_drift"], 0.1, "unnamed fields keep their defaults");
+    let (code, _, err) = strata(&[&args[..5], &["--thresholds", "{\"psi_drift\": \"x\"}"]].concat());
+    assert_ne!(code, 0);
+    assert!(err.contains("--thresholds"), "{err}");
+}

@@ -91,6 +91,10 @@ mod cli {
             /// How many changed, added and removed rows the report lists.
             #[arg(long, default_value_t = 100)]
             max_listed: usize,
+            /// Drift thresholds as JSON (inline, or a path to a .json file); missing fields keep
+            /// their defaults, e.g. '{"psi_drift": 0.5, "psi_bins": 20}'.
+            #[arg(long, value_name = "JSON")]
+            thresholds: Option<String>,
             #[command(flatten)]
             load: LoadArgs,
         },
@@ -249,8 +253,8 @@ mod cli {
                 }
                 Ok(())
             }
-            Command::Compare { left, right, keys, json, max_listed, load } => {
-                compare(&left, &right, &keys, json, max_listed, &load)
+            Command::Compare { left, right, keys, json, max_listed, thresholds, load } => {
+                compare(&left, &right, &keys, json, max_listed, thresholds.as_deref(), &load)
             }
             Command::Validate { file, schema, references, max_examples, load } => {
                 validate(&file, &schema, &references, max_examples, &load)
@@ -267,9 +271,21 @@ mod cli {
         keys: &[String],
         json: bool,
         max_listed: usize,
+        thresholds: Option<&str>,
         load: &LoadArgs,
     ) -> Result<(), String> {
         use strata::core::compare;
+        let thresholds: strata::core::stats::DriftThresholds = match thresholds {
+            None => Default::default(),
+            Some(t) => {
+                let text = if t.trim_start().starts_with('{') {
+                    t.to_string()
+                } else {
+                    std::fs::read_to_string(t).map_err(|e| format!("--thresholds {t}: {e}"))?
+                };
+                serde_json::from_str(&text).map_err(|e| format!("--thresholds: {e}"))?
+            }
+        };
         let options = load.options()?;
         let dataset = |path: &Path| -> Result<strata::core::Dataset, String> {
             let loaded = load_path(path, &options).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
@@ -281,7 +297,7 @@ mod cli {
         if r.name == l.name {
             r.name = format!("{}_2", r.name);
         }
-        let report = compare::compare(&l, &r, keys, &Default::default(), max_listed).map_err(|e| chain(&e))?;
+        let report = compare::compare(&l, &r, keys, &thresholds, max_listed).map_err(|e| chain(&e))?;
         if json {
             println!("{}", serde_json::to_string_pretty(&report).expect("json"));
             return Ok(());
@@ -290,6 +306,9 @@ mod cli {
         println!("Schema: {:?}", report.schema.compatibility);
         for reason in &report.schema.reasons {
             println!("- {reason}");
+        }
+        if let Some(note) = &report.schema.rename_note {
+            println!("- note: {note}");
         }
         println!("\nDrift:");
         for d in &report.drift {
@@ -300,6 +319,9 @@ mod cli {
             "\nRows: {} matched, {} changed, {} added, {} removed",
             rows.matched, rows.changed, rows.added, rows.removed
         );
+        if let Some(note) = &rows.note {
+            println!("({note})");
+        }
         for c in rows.changed_rows.iter().take(10) {
             let key: Vec<String> = c.key.iter().map(|k| k.clone().unwrap_or_default()).collect();
             let fields: Vec<String> = c
