@@ -188,6 +188,7 @@ fn RulesForm(
             s.foreign_keys.push(ForeignKey {
                 fields: KeyFields::One(c),
                 reference: Reference { resource: d, fields: KeyFields::One(t), extra: Default::default() },
+                strata: None,
                 extra: Default::default(),
             })
         });
