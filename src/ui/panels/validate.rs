@@ -178,7 +178,7 @@ fn Suggestion(
             view! {
                 <section class="tool suggestion" data-testid="validate-suggestion">
                     <p>{summary}" "{replaces}</p>
-                    <pre data-testid="validate-suggestion-json" style="max-height: 16em; overflow: auto">{s.to_json()}</pre>
+                    <pre data-testid="validate-suggestion-json">{s.to_json()}</pre>
                     <div class="validate-actions">
                         <button data-testid="validate-accept" on:click=accept>"Use these rules"</button>
                         <button class="secondary" data-testid="validate-dismiss" on:click=move |_| suggested.set(None)>
