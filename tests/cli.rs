@@ -138,6 +138,7 @@ fn compare_takes_thresholds_as_json() {
     assert!(err.contains("--thresholds"), "{err}");
 }
 
+#[test]
 fn validate_counts_rows_the_loader_set_aside_and_exits_2_on_a_bad_file_or_schema() {
     let dir = std::env::temp_dir().join(format!("strata-cli-validate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
