@@ -614,6 +614,7 @@ fn a_dataset_compared_with_its_own_split_through_the_session() {
         method: SplitMethod::Random,
         seed: 8,
         label: None,
+        group_check: None,
     });
     session.apply(split, StepInput::None).unwrap();
     let (train, test) =
