@@ -58,6 +58,7 @@ fn main() {
             method: SplitMethod::Random,
             seed: 7,
             label: Some("is_fraud".into()),
+            group_check: None,
         };
         b.iter(|| s.run(&datasets).expect("splits"))
     });

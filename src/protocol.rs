@@ -131,8 +131,16 @@ pub enum Response {
         removed: Vec<DatasetId>,
         elapsed_ms: f64,
     },
-    /// A dataset written as a file. The bytes travel beside the JSON (a transferred buffer),
-    /// not inside it.
+    /// A part of a file being written, in order (about 8 MB; see `export::EXPORT_CHUNK`): the
+    /// page collects the parts and saves them when `Exported` arrives. The bytes travel beside
+    /// the JSON (a transferred buffer), not inside it.
+    ExportChunk {
+        request_id: u64,
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// A dataset written as a file: its name and hash, with the file's last bytes (all of them
+    /// when it was not sent in parts). The bytes travel beside the JSON, not inside it.
     Exported {
         request_id: u64,
         dataset: DatasetId,

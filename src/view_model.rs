@@ -141,6 +141,55 @@ pub fn stat(x: f64) -> String {
     }
 }
 
+// Clean panel defaults: which dataset a fitted step fits on and which it transforms.
+
+/// Whether a dataset looks like a training split or was derived from one (`x.train`,
+/// `x.train.imputed`, `train`, `x_train`).
+pub fn is_train(name: &str) -> bool {
+    name.split('.').any(|seg| seg == "train" || seg.ends_with("_train"))
+}
+
+/// Whether a dataset holds rows a step set aside rather than data to model: the rows a dedup or
+/// an outlier removal took out (`x.removed`) or a validation quarantined (`x.invalid`).
+pub fn is_set_aside(name: &str) -> bool {
+    matches!(name.rsplit('.').next(), Some("removed" | "invalid"))
+}
+
+/// The training dataset to fit on by default: the most derived one (most name segments), the
+/// latest among equals; never a set-aside dataset (`train.deduped.removed` is not training data).
+pub fn default_train(names: &[String]) -> Option<String> {
+    names.iter().filter(|n| is_train(n) && !is_set_aside(n)).max_by_key(|n| n.split('.').count()).cloned()
+}
+
+/// The datasets to transform by default: the training dataset and its siblings (the same name
+/// with `validation` or `test` in place of `train`), else the current dataset.
+pub fn default_inputs(names: &[String], current: Option<String>) -> Vec<String> {
+    if let Some(train) = default_train(names) {
+        let segs: Vec<&str> = train.split('.').collect();
+        let mut v = vec![train.clone()];
+        for other in ["validation", "test"] {
+            let sibling: Vec<String> = segs
+                .iter()
+                .map(|s| {
+                    if *s == "train" {
+                        other.to_string()
+                    } else if let Some(stem) = s.strip_suffix("_train") {
+                        format!("{stem}_{other}")
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect();
+            let sibling = sibling.join(".");
+            if names.contains(&sibling) {
+                v.push(sibling);
+            }
+        }
+        return v;
+    }
+    current.filter(|c| names.contains(c)).or_else(|| names.first().cloned()).into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +230,38 @@ mod tests {
         assert_eq!(last + g.visible_rows() - 1, 1_000_000);
         let small = GridWindow { rows: 5, row_px: 28.0, viewport_px: 420.0 };
         assert_eq!(small.first_row(100.0), 0);
+    }
+}
+
+#[cfg(test)]
+mod clean_default_tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn default_fit_skips_removed_and_quarantined_datasets() {
+        let ds = names(&[
+            "orders",
+            "orders.train",
+            "orders.test",
+            "orders.train.deduped",
+            "orders.train.deduped.removed",
+            "orders.train.trimmed.removed",
+            "orders.train.imputed.invalid",
+        ]);
+        assert!(is_set_aside("orders.train.deduped.removed") && is_set_aside("orders.train.invalid"));
+        assert!(!is_set_aside("orders.train") && !is_set_aside("removed_rows"));
+        assert_eq!(default_train(&ds).as_deref(), Some("orders.train.deduped"));
+        // Only set-aside training datasets: none is a default; the inputs fall back to the current one.
+        let only = names(&["orders", "orders.train.removed", "orders.train.invalid"]);
+        assert_eq!(default_train(&only), None);
+        assert_eq!(default_inputs(&only, Some("orders".into())), vec!["orders".to_string()]);
+        // Siblings follow the chosen training dataset.
+        let split = names(&["o.train", "o.validation", "o.test", "o.train.removed", "o.test.removed"]);
+        assert_eq!(default_inputs(&split, None), names(&["o.train", "o.validation", "o.test"]));
+        assert_eq!(default_train(&names(&["x_train", "x_train.removed"])).as_deref(), Some("x_train"));
     }
 }

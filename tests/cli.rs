@@ -109,3 +109,85 @@ fn compare_prints_the_report_as_json() {
     assert_ne!(code, 0);
     assert!(err.contains("no column \"nope\""), "{err}");
 }
+
+#[test]
+fn compare_takes_thresholds_as_json() {
+    let args =
+        ["compare", "tests/data/compare/orders.csv", "tests/data/compare/orders_v2.csv", "--key", "order_id", "--json"];
+    let severity = |v: &serde_json::Value| {
+        v["drift"].as_array().unwrap().iter().find(|d| d["left_column"] == "amount").unwrap()["drift"]["severity"]
+            .clone()
+    };
+    let (code, out, err) = strata(&args);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(severity(&v), "Drift");
+    let mut raised = args.to_vec();
+    raised.extend([
+        "--thresholds",
+        r#"{"psi_warning": 50, "psi_drift": 100, "ks_warning_statistic": 1.1, "ks_drift_statistic": 1.1, "psi_bins": 5}"#,
+    ]);
+    let (code, out, err) = strata(&raised);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(severity(&v), "None");
+    assert_eq!(v["thresholds"]["psi_drift"], 100.0);
+    assert_eq!(v["thresholds"]["linf_drift"], 0.1, "unnamed fields keep their defaults");
+    let (code, _, err) = strata(&[&args[..5], &["--thresholds", "{\"psi_drift\": \"x\"}"]].concat());
+    assert_ne!(code, 0);
+    assert!(err.contains("--thresholds"), "{err}");
+}
+
+#[test]
+fn validate_counts_rows_the_loader_set_aside_and_exits_2_on_a_bad_file_or_schema() {
+    let dir = std::env::temp_dir().join(format!("strata-cli-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    std::fs::copy(format!("{root}/tests/data/invalid/ragged.csv"), dir.join("ragged.csv")).unwrap();
+    std::fs::copy(format!("{root}/tests/data/validate/customers.csv"), dir.join("customers.csv")).unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    write(
+        "ok.json",
+        r#"{"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}, {"name": "amount", "type": "number"}]}"#,
+    );
+    write("broken.json", r#"{"fields": [{"type": "integer"}"#);
+    write("badformat.json", r#"{"fields": [{"name": "name", "type": "string", "format": "phone"}]}"#);
+    let run = |args: &[&str]| {
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_strata")).arg("validate").args(args).current_dir(&dir).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    // Every rule passes on the two rows that loaded, but two rows were set aside: counted, exit 1.
+    let (code, out, err) = run(&["--schema", "ok.json", "ragged.csv", "--reference", "customers=customers.csv"]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rows"], 2);
+    assert_eq!(v["rows_set_aside_by_loader"], 2);
+    assert_eq!(v["rows_in_file"], 4);
+    assert_eq!(v["verdict"], "fail");
+    assert_eq!(v["load"]["ragged"]["rows_set_aside"], 2);
+    assert_eq!(v["load"]["ragged"]["issues"][0]["line"], 3);
+    assert_eq!(v["load"]["customers"]["rows_set_aside"], 0);
+    assert!(err.contains("2 rows set aside by the loader"), "{err}");
+    assert!(v["rules"].as_array().unwrap().iter().all(|r| r["passed"] == true));
+
+    // A file, schema or reference that cannot be used: exit 2 (1 stays "a rule failed").
+    for args in [
+        &["--schema", "missing.json", "ragged.csv"][..],
+        &["--schema", "broken.json", "ragged.csv"],
+        &["--schema", "badformat.json", "ragged.csv"],
+        &["--schema", "ok.json", "nope.csv"],
+        &["--schema", "ok.json", "ragged.csv", "--reference", "customers.csv"],
+        &["--schema", "ok.json", "ragged.csv", "--reference", "c=nope.csv"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty() && err.starts_with("strata: "), "{args:?}: {out} {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -337,3 +337,310 @@ fn compare_names_a_missing_key_column() {
     let e = session.apply(step, StepInput::None).unwrap_err().to_string();
     assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Review gaps (issue 8): renames in the row diff, no shared columns, hash-only key matching,
+// rename detection beyond 64 pairs, id-like categories, thresholds, schema paths.
+// ---------------------------------------------------------------------------------------------
+
+use strata::core::compare::rows::{match_by_hash, Side};
+use strata::core::Dataset;
+
+/// A dataset from CSV text.
+fn csv(name: &str, text: &str) -> Dataset {
+    let file = format!("{name}.csv");
+    let loaded = load_bytes(&file, text.as_bytes(), &IngestOptions::default()).unwrap();
+    Dataset::from_loaded(name, &file, loaded)
+}
+
+fn table(header: &str, rows: impl Iterator<Item = String>) -> String {
+    let mut s = format!("{header}\n");
+    for r in rows {
+        s.push_str(&r);
+        s.push('\n');
+    }
+    s
+}
+
+fn compare_default(l: &Dataset, r: &Dataset, keys: &[&str]) -> strata::core::compare::CompareReport {
+    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    strata::core::compare::compare(l, r, &keys, &DriftThresholds::default(), 100).unwrap()
+}
+
+#[test]
+fn renamed_columns_are_diffed_under_their_new_name() {
+    let left = csv("v1", &table("id,customer_id,amount", (0..300).map(|i| format!("{i},{},{}.5", i % 37, i % 11))));
+    // customer_id became user_id, and rows 5 and 9 got another customer.
+    let right = csv(
+        "v2",
+        &table(
+            "id,user_id,amount",
+            (0..300).map(|i| format!("{i},{},{}.5", if i == 5 || i == 9 { 36 - i % 37 } else { i % 37 }, i % 11)),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    assert_eq!(r.schema.renames.len(), 1, "{:?}", r.schema);
+    let d = &r.rows;
+    assert!(d.compared_columns.contains(&"user_id".to_string()), "{:?}", d.compared_columns);
+    assert_eq!(d.renamed_columns, vec![("customer_id".to_string(), "user_id".to_string())]);
+    let per = d.changes_per_column.iter().find(|c| c.column == "user_id").expect("user_id counted");
+    assert_eq!((per.changed, per.renamed_from.as_deref()), (2, Some("customer_id")));
+    assert_eq!(d.changed, 2);
+    let row5 = d.changed_rows.iter().find(|c| c.key == vec![Some("5".to_string())]).unwrap();
+    let f = &row5.changes[0];
+    assert_eq!((f.column.as_str(), f.renamed_from.as_deref()), ("user_id", Some("customer_id")));
+    assert_eq!((f.old.as_deref(), f.new.as_deref()), (Some("5"), Some("31")));
+    assert!(r.verdict.contains("2 in \"user_id\" (was \"customer_id\")"), "{}", r.verdict);
+
+    // Without keys the renamed column is part of the whole-row comparison too.
+    let m = compare_default(&left, &right, &[]);
+    assert!(m.rows.compared_columns.contains(&"user_id".to_string()));
+    assert_eq!((m.rows.matched, m.rows.removed, m.rows.added), (298, 2, 2));
+}
+
+#[test]
+fn multiset_diff_without_shared_columns_says_so() {
+    let left = csv("a", &table("x,y", (0..50).map(|i| format!("{i},{}", i * 2))));
+    let right = csv("b", &table("p,q", (0..40).map(|i| format!("t{i},u{i}"))));
+    let r = compare_default(&left, &right, &[]);
+    let d = &r.rows;
+    assert_eq!((d.matched, d.added, d.removed), (0, 0, 0), "nothing can be counted as in both");
+    let note = d.note.as_deref().expect("a note");
+    assert!(note.contains("share no column"), "{note}");
+    assert!(r.verdict.contains("share no column"), "{}", r.verdict);
+    assert!(!r.verdict.contains("in both"), "{}", r.verdict);
+}
+
+#[test]
+fn equal_key_hashes_are_confirmed_by_the_key_values() {
+    // Forged collision: keys "a" and "b" share hash 7 on both sides.
+    let left_keys = ["a", "b", "c"];
+    let right_keys = ["b", "c", "d"];
+    let sl = vec![(7u64, 0u32), (7, 1), (9, 2)];
+    let sr = vec![(7u64, 0u32), (9, 1), (11, 2)];
+    let key = |(s, r): (Side, u32)| if s == Side::Left { left_keys[r as usize] } else { right_keys[r as usize] };
+    let m = match_by_hash(&sl, &sr, |a, b| key(a) == key(b));
+    let mut pairs = m.pairs.clone();
+    pairs.sort();
+    assert_eq!(pairs, vec![(1, 0), (2, 1)], "b↔b and c↔c only");
+    assert_eq!(m.removed, vec![0], "a is not on the right");
+    assert_eq!(m.added, vec![2], "d is not on the left");
+    assert_eq!(m.collisions, 2);
+    // A single pair with equal hashes but different keys is not merged either.
+    let m = match_by_hash(&[(5, 0)], &[(5, 0)], |_, _| false);
+    assert!(m.pairs.is_empty());
+    assert_eq!((m.removed.len(), m.added.len(), m.collisions), (1, 1, 2));
+    // Duplicate keys pair up in order of appearance and are counted.
+    let m = match_by_hash(&[(1, 0), (1, 1)], &[(1, 0)], |_, _| true);
+    assert_eq!((m.pairs.clone(), m.removed.clone(), m.duplicates_left, m.collisions), (vec![(0, 0)], vec![1], 1, 0));
+}
+
+#[test]
+fn rename_detection_beyond_64_pairs_scores_the_most_alike_and_says_so() {
+    // 10 removed × 10 added = 100 pairs: customer_id → customer_ident hides among them.
+    let lh: Vec<String> = (0..9).map(|k| format!("note_{k}")).collect();
+    let rh: Vec<String> = (0..9).map(|k| format!("score_{k}")).collect();
+    let left = csv(
+        "wide1",
+        &table(
+            &format!("id,customer_id,{}", lh.join(",")),
+            (0..200).map(|i| {
+                format!("{i},{},{}", i % 23, (0..9).map(|k| format!("n{}", (i + k) % 5)).collect::<Vec<_>>().join(","))
+            }),
+        ),
+    );
+    let right = csv(
+        "wide2",
+        &table(
+            &format!("id,customer_ident,{}", rh.join(",")),
+            (0..200).map(|i| {
+                format!("{i},{},{}", i % 23, (0..9).map(|k| format!("{}", i * k)).collect::<Vec<_>>().join(","))
+            }),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    let s = &r.schema;
+    let note = s.rename_note.as_deref().expect("the report says renames were not all scored");
+    assert!(note.contains("100 possible renames") && note.contains("most alike pairs"), "{note}");
+    assert_eq!(s.renames.len(), 1, "{:?}", s.renames);
+    assert_eq!((s.renames[0].from.as_str(), s.renames[0].to.as_str()), ("customer_id", "customer_ident"));
+
+    // Few pairs: all scored, no note.
+    let small = compare_default(&csv("s1", "a,b\n1,2\n"), &csv("s2", "a,c\n1,2\n"), &[]);
+    assert!(small.schema.rename_note.is_none());
+}
+
+#[test]
+fn id_like_categories_do_not_drive_severity() {
+    // Emails of two snapshots: every value distinct, most of them different between the two.
+    let left = csv("e1", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{i}@x.org,{}", ["a", "b"][i % 2]))));
+    let right =
+        csv("e2", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{}@x.org,{}", i + 4000, ["a", "b"][i % 2]))));
+    let r = compare_default(&left, &right, &["id"]);
+    let email = &r.drift.iter().find(|d| d.left_column == "email").unwrap().drift;
+    assert!(email.psi.unwrap() > 0.25, "PSI is still reported (above psi_drift): {:?}", email.psi);
+    assert_eq!(email.severity, DriftSeverity::None, "{}", email.reason);
+    assert!(email.reason.contains("id-like") && email.reason.contains("80.0% of current values"), "{}", email.reason);
+    assert!(r.verdict.contains("None of the 3 compared columns drifted"), "{}", r.verdict);
+    // A few categories that change still drift.
+    let plan2 = csv("p2", &table("id,email,plan", (0..5000).map(|i| format!("{i},u{i}@x.org,a"))));
+    let plan = compare_default(&left, &plan2, &["id"]);
+    assert_eq!(plan.drift.iter().find(|d| d.left_column == "plan").unwrap().drift.severity, DriftSeverity::Drift);
+}
+
+#[test]
+fn raising_psi_drift_changes_a_severity_and_the_report_states_the_psi_cuts() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    load(&mut session, "tests/data/compare/orders_v2.csv", "orders_v2");
+    let (l, r) = (session.dataset("orders").unwrap(), session.dataset("orders_v2").unwrap());
+    let keys = ["order_id".to_string()];
+    let base = strata::core::compare::compare(l, r, &keys, &DriftThresholds::default(), 10).unwrap();
+    let amount = base.drift.iter().find(|d| d.left_column == "amount").unwrap();
+    let psi = amount.drift.psi.unwrap();
+    let ks = amount.drift.ks.unwrap().statistic;
+    assert_eq!(amount.drift.severity, DriftSeverity::Drift);
+    assert_eq!(amount.psi_cuts.len(), 9, "10 bins by default: {:?}", amount.psi_cuts);
+    assert!(amount.psi_cuts.windows(2).all(|w| w[0] < w[1]));
+
+    // PSI and KS thresholds above this column's values: no longer drift, and 20 bins → 19 cuts.
+    let t = DriftThresholds {
+        psi_drift: psi + 1.0,
+        psi_warning: psi + 0.5,
+        ks_drift_statistic: ks + 0.1,
+        ks_warning_statistic: ks + 0.05,
+        psi_bins: 20,
+        ..DriftThresholds::default()
+    };
+    let raised = strata::core::compare::compare(l, r, &keys, &t, 10).unwrap();
+    let amount2 = raised.drift.iter().find(|d| d.left_column == "amount").unwrap();
+    assert_eq!(amount2.drift.severity, DriftSeverity::None, "{}", amount2.drift.reason);
+    assert_eq!(amount2.psi_cuts.len(), 19);
+    assert_eq!(raised.thresholds, t);
+    // Categorical thresholds: the new category no longer warns when its share is below the bar.
+    let t = DriftThresholds {
+        new_category_share: 0.5,
+        linf_warning: 1.0,
+        linf_drift: 1.0,
+        psi_warning: 9.0,
+        psi_drift: 9.0,
+        ..DriftThresholds::default()
+    };
+    let cat = strata::core::compare::compare(l, r, &keys, &t, 10).unwrap();
+    let c = cat.drift.iter().find(|d| d.left_column == "category").unwrap();
+    assert_eq!(c.drift.severity, DriftSeverity::None, "{}", c.drift.reason);
+}
+
+#[test]
+fn date_means_are_shown_as_dates() {
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let l = session.dataset("orders").unwrap();
+    let r = strata::core::compare::compare(l, l, &[], &DriftThresholds::default(), 10).unwrap();
+    let d = r.columns.iter().find(|c| c.column == "order_date").unwrap();
+    let text = d.left_mean_text.as_deref().expect("a date");
+    assert!(text.len() == 10 && text.starts_with("202"), "{text}");
+    assert!(r.columns.iter().find(|c| c.column == "amount").unwrap().left_mean_text.is_none());
+    use arrow_schema::{DataType, TimeUnit};
+    assert_eq!(strata::core::compare::date_text(19_000.0, &DataType::Date32).as_deref(), Some("2022-01-08"));
+    assert_eq!(
+        strata::core::compare::date_text(1_641_600_000_500.0, &DataType::Timestamp(TimeUnit::Millisecond, None))
+            .as_deref(),
+        Some("2022-01-08 00:00:01")
+    );
+}
+
+#[test]
+fn schema_paths_moved_removed_nulls_appearing_and_a_vanished_category() {
+    let status = ["x", "y", "z"];
+    let left = csv(
+        "before",
+        &table(
+            "id,a,b,score,status,gone",
+            (0..100).map(|i| format!("{i},{i},{},{},{},g{i}", i * 2, i % 7, status[i % 3])),
+        ),
+    );
+    // a and b swap places, "gone" is removed, score gets nulls, "z" vanishes from status.
+    let right = csv(
+        "after",
+        &table(
+            "id,b,a,score,status",
+            (0..100).map(|i| {
+                let score = if i % 10 == 0 { String::new() } else { (i % 7).to_string() };
+                format!("{i},{},{i},{score},{}", i * 2, status[i % 2])
+            }),
+        ),
+    );
+    let r = compare_default(&left, &right, &["id"]);
+    let s = &r.schema;
+    let moved: Vec<&str> = s.moved.iter().map(|m| m.column.as_str()).collect();
+    assert_eq!(moved, ["a", "b"], "{:?}", s.moved);
+    assert_eq!((s.moved[0].from, s.moved[0].to), (1, 2));
+    assert!(s.reasons.iter().any(|x| x.contains("2 columns moved")), "{:?}", s.reasons);
+
+    assert_eq!(s.removed.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["gone"]);
+    assert!(s.added.is_empty() && s.renames.is_empty());
+    assert!(s.reasons.iter().any(|x| x == "column \"gone\" was removed"), "{:?}", s.reasons);
+
+    let n = s.nullability_changes.iter().find(|n| n.column == "score").expect("score nullability");
+    assert_eq!((n.left_nulls, n.right_nulls), (0, 10));
+    assert!(n.note.contains("had no nulls, now has 10"), "{}", n.note);
+    assert!(s.reasons.iter().any(|x| x.starts_with("\"score\" had no nulls")), "{:?}", s.reasons);
+    let score = r.columns.iter().find(|c| c.column == "score").unwrap();
+    assert_eq!((score.left_null_rate, score.right_null_rate), (0.0, 0.1));
+    assert_eq!(s.compatibility, Compatibility::Breaking);
+
+    let st = &r.drift.iter().find(|d| d.left_column == "status").unwrap().drift;
+    assert_eq!(st.vanished_categories, vec!["z".to_string()]);
+    assert!(st.new_categories.is_empty());
+    assert!(st.severity >= DriftSeverity::Warning, "{}", st.reason);
+    assert!(st.reason.contains("1 vanished category: \"z\""), "{}", st.reason);
+    assert!(r.drift.iter().all(|d| d.left_column != "gone"));
+    assert!(r.verdict.contains("Removed \"gone\""), "{}", r.verdict);
+    // Rows: the key matches every row; status and score changes are listed per column.
+    let per = |c: &str| r.rows.changes_per_column.iter().find(|x| x.column == c).unwrap().changed;
+    assert_eq!((r.rows.matched, per("a"), per("b"), per("score")), (100, 0, 0, 10));
+}
+
+#[test]
+fn a_dataset_compared_with_its_own_split_through_the_session() {
+    use strata::core::sample::{SplitMethod, SplitStep};
+    let mut session = Session::default();
+    load(&mut session, "tests/data/compare/orders.csv", "orders");
+    let split = Step::Split(SplitStep {
+        input: "orders".into(),
+        outputs: SplitStep::default_outputs("orders", false),
+        ratios: vec![0.8, 0.2],
+        method: SplitMethod::Random,
+        seed: 8,
+        label: None,
+        group_check: None,
+    });
+    session.apply(split, StepInput::None).unwrap();
+    let (train, test) =
+        (session.dataset("orders.train").unwrap().num_rows(), session.dataset("orders.test").unwrap().num_rows());
+    assert_eq!(train + test, 2000);
+    let compare = |left: &str, right: &str, session: &mut Session| {
+        let step = Step::Compare(CompareStep {
+            left: left.into(),
+            right: right.into(),
+            keys: vec!["order_id".into()],
+            thresholds: DriftThresholds::default(),
+            max_listed: 100,
+            write_diff: false,
+        });
+        match session.apply_reporting(step, StepInput::None).unwrap().report {
+            Some(StepReport::Compare(r)) => *r,
+            other => panic!("expected a compare report, got {other:?}"),
+        }
+    };
+    let r = compare("orders", "orders.train", &mut session);
+    assert_eq!(r.schema.compatibility, Compatibility::Identical);
+    let d = &r.rows;
+    assert_eq!((d.matched, d.unchanged, d.changed, d.added, d.removed), (train, train, 0, 0, test));
+    assert_eq!(r.right_rows, train);
+    // Two splits share no order.
+    let r = compare("orders.train", "orders.test", &mut session);
+    assert_eq!((r.rows.matched, r.rows.added, r.rows.removed), (0, test, train));
+    assert_eq!(session.recipe.steps.len(), 4, "load, split and two compare steps");
+}

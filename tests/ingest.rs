@@ -259,3 +259,87 @@ fn parquet_nested_timestamps_and_decimals_display_readably() {
     assert_eq!(row[4], "[bulk, b2b]");
     assert_eq!(row[5], "{city: Oslo, zip: 1001}");
 }
+
+// ---------- a reservoir sample kept while loading ----------
+
+/// Algorithm R written out over row indices, with the sampler's seeded generator.
+fn algorithm_r(n: u64, k: u64, seed: u64) -> Vec<u64> {
+    let mut rng = strata::core::sample::SampleRng::new(seed);
+    let mut slots: Vec<u64> = Vec::new();
+    for i in 0..n {
+        if i < k {
+            slots.push(i);
+        } else {
+            let j = rng.below(i + 1);
+            if j < k {
+                slots[j as usize] = i;
+            }
+        }
+    }
+    slots.sort_unstable();
+    slots
+}
+
+fn rows_of(l: &Loaded, picked: &[u64]) -> Vec<arrow_array::RecordBatch> {
+    let all = arrow_select::concat::concat_batches(&l.schema, &l.batches).unwrap();
+    let at: arrow_array::UInt32Array = picked.iter().map(|&i| i as u32).collect();
+    vec![arrow_select::take::take_record_batch(&all, &at).unwrap()]
+}
+
+#[test]
+fn a_reservoir_kept_while_loading_is_exact_seeded_and_algorithm_r() {
+    use strata::core::export::content_hash;
+    use strata::core::sample::{LoadReservoir, ReservoirAlgorithm};
+    let rel = "sample/customers_ordered.csv";
+    let sampled = |size, seed, algorithm| {
+        let reservoir = Some(LoadReservoir { size, seed, algorithm });
+        load_with(rel, &IngestOptions { batch_rows: 64, reservoir, ..Default::default() }).unwrap()
+    };
+    let full = load(rel).unwrap();
+    assert_eq!(rows(&full), 600);
+    let l = sampled(50, 7, ReservoirAlgorithm::R);
+    assert_eq!(rows(&l), 50);
+    assert_eq!((l.report.rows_loaded, l.report.rows_read), (50, Some(600)));
+    assert!(
+        l.report.warnings.iter().any(|w| w.contains("50 of the 600 rows") && w.contains("seed 7")),
+        "{:?}",
+        l.report.warnings
+    );
+    assert_eq!(l.schema, full.schema, "types are inferred as for the whole file");
+    let hash = |l: &Loaded| content_hash(&l.schema, &l.batches);
+    // Exactly the rows Algorithm R picks over the file's rows, in file order.
+    assert_eq!(hash(&l), content_hash(&full.schema, &rows_of(&full, &algorithm_r(600, 50, 7))));
+    // Deterministic by seed, whatever the batch size; another seed gives other rows.
+    assert_eq!(hash(&l), hash(&sampled(50, 7, ReservoirAlgorithm::R)));
+    let other_batches = IngestOptions {
+        batch_rows: 1000,
+        reservoir: Some(LoadReservoir { size: 50, seed: 7, algorithm: ReservoirAlgorithm::R }),
+        ..Default::default()
+    };
+    assert_eq!(hash(&l), hash(&load_with(rel, &other_batches).unwrap()));
+    assert_ne!(hash(&l), hash(&sampled(50, 8, ReservoirAlgorithm::R)));
+    // Algorithm L: the same rows as the in-memory reservoir step over the loaded table.
+    let l = sampled(40, 3, ReservoirAlgorithm::L);
+    let mut r = strata::core::sample::methods::Reservoir::new(40, ReservoirAlgorithm::L, 3);
+    r.offer(600);
+    assert_eq!(hash(&l), content_hash(&full.schema, &rows_of(&full, &r.finish())));
+    // More rows asked than the file has: all of them.
+    assert_eq!(hash(&sampled(1000, 1, ReservoirAlgorithm::R)), hash(&full));
+    // The option is part of the recorded load options, so a replay reads the same rows.
+    let options = other_batches.clone();
+    let json = serde_json::to_string(&options).unwrap();
+    assert!(json.contains(r#""reservoir":{"size":50,"seed":7,"algorithm":"r"}"#), "{json}");
+    let back: IngestOptions = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, options);
+    assert!(!serde_json::to_string(&IngestOptions::default()).unwrap().contains("reservoir"));
+    // JSON Lines and Parquet too.
+    let two = IngestOptions {
+        reservoir: Some(LoadReservoir { size: 2, seed: 1, algorithm: ReservoirAlgorithm::R }),
+        ..Default::default()
+    };
+    let j = load_with("events.jsonl", &two).unwrap();
+    assert_eq!((rows(&j), j.report.rows_read), (2, Some(3)));
+    let p = load_with("parquet/orders_none.parquet", &two).unwrap();
+    let all = load("parquet/orders_none.parquet").unwrap();
+    assert_eq!((rows(&p), p.report.rows_read), (2, Some(rows(&all) as u64)));
+}

@@ -53,7 +53,7 @@ fn session() -> Session {
 fn event(s: &mut Session) -> Value {
     let recipe = s.recipe().clone();
     let ctx = RunContext { event_time: "2026-11-23T12:00:00Z".into(), job_name: None, engine: "test".into() };
-    lineage::run_event(&recipe, &s.datasets, &recipe.exports, &Default::default(), &ctx).unwrap()
+    lineage::run_event(&recipe, &s.datasets, &recipe.exports, &s.assertions(), &ctx).unwrap()
 }
 
 #[test]
@@ -228,4 +228,165 @@ fn recipes_and_the_recipe_facet_validate_against_their_schema() {
     let mut broken = recipe.clone();
     broken["steps"][0]["source"]["sha256"] = Value::from("not a hash");
     assert!(!plain.is_valid(&broken));
+}
+
+/// A session with the steps whose replay is hardest to get right: a validation with its
+/// quarantine split, a seeded train/test split, a z-score scaler fitted on the training split
+/// and applied to both, and a seeded sample of the scaled training rows; every output exported.
+fn mixed_session() -> Session {
+    use strata::core::sample::{SampleMethod, SampleSize, SampleStep, SplitMethod, SplitStep};
+    use strata::core::transform::Targets;
+    use strata::core::transform::{ScaleMethod, ScaleStep};
+    use strata::core::validate::{TableSchema, ValidateStep};
+    let bytes = std::fs::read(manifest(MIXED_INPUT)).unwrap();
+    let loaded = load_bytes("train.csv", &bytes, &IngestOptions::default()).unwrap();
+    let mut s = Session::default();
+    let load = Step::Load(LoadStep {
+        source: SourceRef {
+            name: "train.csv".into(),
+            bytes: loaded.source_bytes,
+            sha256: loaded.source_sha256.clone(),
+        },
+        output: "train".into(),
+        options: IngestOptions::default(),
+    });
+    s.apply(load, StepInput::Loaded(Box::new(loaded))).unwrap();
+    let schema = TableSchema::from_json(
+        r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true, "unique": true}},
+            {"name": "age", "type": "integer", "constraints": {"minimum": 18}}]}"#,
+    )
+    .unwrap();
+    s.apply(Step::Validate(Box::new(ValidateStep::new("train", schema))), StepInput::None).unwrap();
+    let split = SplitStep {
+        input: "train.valid".into(),
+        outputs: SplitStep::default_outputs("train.valid", false),
+        ratios: vec![0.7, 0.3],
+        method: SplitMethod::Random,
+        seed: 20261123,
+        label: None,
+        group_check: None,
+    };
+    s.apply(Step::Split(split), StepInput::None).unwrap();
+    let scale = ScaleStep {
+        targets: Targets {
+            inputs: vec!["train.valid.train".into(), "train.valid.test".into()],
+            fit_on: Some("train.valid.train".into()),
+            outputs: Vec::new(),
+        },
+        columns: vec!["income".into(), "score".into()],
+        method: ScaleMethod::ZScore,
+        fitted: None,
+    };
+    s.apply(Step::Scale(scale), StepInput::None).unwrap();
+    let sample = SampleStep {
+        input: "train.valid.train.scaled".into(),
+        output: "sample".into(),
+        method: SampleMethod::Random { size: SampleSize::Fraction(0.5), replace: false },
+        seed: 42,
+    };
+    s.apply(Step::Sample(sample), StepInput::None).unwrap();
+    s.export("train.valid", FileFormat::Csv, None).unwrap();
+    s.export("train.invalid", FileFormat::Csv, None).unwrap();
+    s.export("train.valid.train.scaled", FileFormat::PARQUET, None).unwrap();
+    s.export("train.valid.test.scaled", FileFormat::PARQUET, None).unwrap();
+    s.export("sample", FileFormat::Jsonl, None).unwrap();
+    s
+}
+
+const MIXED_INPUT: &str = "tests/data/clean/train.csv";
+/// The lineage of [`mixed_session`], committed so that the browser (tests/web/worker.rs) replays
+/// the very event the native engine wrote. `STRATA_BLESS=1 cargo test --test lineage` rewrites it.
+const MIXED_LINEAGE: &str = "tests/data/lineage/mixed.lineage.json";
+
+#[test]
+fn quarantine_split_fitted_scaler_and_sample_replay_byte_identically() {
+    let mut s = mixed_session();
+    let e = event(&mut s);
+    // The quarantine holds the rows under 18, with their row numbers and the rule they broke.
+    let invalid = s.dataset("train.invalid").unwrap();
+    assert!(invalid.num_rows() > 0);
+    assert!(invalid.schema.field_with_name("_violations").is_ok());
+    // Validation results ride on the input as OpenLineage assertions.
+    let assertions = &e["inputs"][0]["inputFacets"]["dataQualityAssertions"];
+    assert!(assertions["assertions"].as_array().unwrap().iter().any(|a| a["success"] == false), "{assertions}");
+    // Column lineage: scaled columns are transformations, copied ones identities, and the
+    // validated and split columns are INDIRECT influences.
+    let scaled =
+        e["outputs"].as_array().unwrap().iter().find(|o| o["name"] == "train.valid.train.scaled.parquet").unwrap();
+    let cl = &scaled["facets"]["columnLineage"];
+    assert_eq!(cl["fields"]["income"]["inputFields"][0]["transformations"][0]["subtype"], "TRANSFORMATION");
+    assert_eq!(cl["fields"]["city"]["inputFields"][0]["transformations"][0]["subtype"], "IDENTITY");
+    let indirect = cl["dataset"].as_array().unwrap();
+    assert!(indirect.iter().any(|d| d["field"] == "age" && d["transformations"][0]["type"] == "INDIRECT"), "{cl}");
+    let quarantine = e["outputs"].as_array().unwrap().iter().find(|o| o["name"] == "train.invalid.csv").unwrap();
+    assert_eq!(quarantine["facets"]["columnLineage"]["fields"]["_violations"]["inputFields"], serde_json::json!([]));
+    // The event is valid OpenLineage.
+    let core: Value = serde_json::from_str(
+        &std::fs::read_to_string(manifest("tests/data/openlineage/OpenLineage-2-0-2.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&core).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&e).map(|er| format!("{} at {}", er, er.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // Native replay of the event: every dataset and file has the recorded hash.
+    let dir = temp_dir("mixed");
+    let lineage_path = dir.join("mixed.lineage.json");
+    std::fs::write(&lineage_path, serde_json::to_string_pretty(&e).unwrap()).unwrap();
+    let (code, stdout, err) =
+        strata(&["replay", lineage_path.to_str().unwrap(), MIXED_INPUT, "--out", dir.join("out").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}\n{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["checks"].as_array().unwrap().iter().filter(|c| c["kind"] == "file").count(), 5, "{stdout}");
+    assert_eq!(report["all_match"], true, "{stdout}");
+
+    // The committed event (the one the browser test replays) is this event.
+    if std::env::var_os("STRATA_BLESS").is_some() {
+        std::fs::create_dir_all(manifest("tests/data/lineage")).unwrap();
+        std::fs::write(manifest(MIXED_LINEAGE), serde_json::to_string_pretty(&e).unwrap() + "\n").unwrap();
+    }
+    let committed: Value = serde_json::from_str(&std::fs::read_to_string(manifest(MIXED_LINEAGE)).unwrap()).unwrap();
+    assert_eq!(committed["outputs"], e["outputs"], "run with STRATA_BLESS=1 to rewrite {MIXED_LINEAGE}");
+    assert_eq!(committed["run"]["facets"]["strata_recipe"], e["run"]["facets"]["strata_recipe"]);
+}
+
+/// A teacher's recipe travels in a link (its steps, no data) and runs on a student's own file:
+/// the steps are rebound to the student's dataset, and fitted values are refitted on it or kept.
+#[test]
+fn a_shared_recipe_link_runs_on_another_file() {
+    use strata::core::share;
+    let teacher = mixed_session();
+    let fragment = share::to_fragment(&teacher.recipe);
+    assert!(fragment.starts_with("recipe=") && !fragment.contains('{'), "{fragment}");
+    let recipe = share::from_fragment(&format!("#{fragment}")).unwrap();
+    assert_eq!(recipe.steps.len(), teacher.recipe.steps.len());
+    assert!(recipe.steps.iter().all(|s| s.outcome.is_none()) && recipe.exports.is_empty());
+    assert_eq!(share::sources(&recipe), vec!["train".to_string()]);
+    assert!(share::from_fragment("#recipe=%%%").is_err());
+
+    // The student loads another file under another name.
+    let bytes = std::fs::read(manifest("tests/data/clean/test.csv")).unwrap();
+    let loaded = load_bytes("test.csv", &bytes, &IngestOptions::default()).unwrap();
+    let student_load = Step::Load(LoadStep {
+        source: SourceRef { name: "test.csv".into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: "mine".into(),
+        options: IngestOptions::default(),
+    });
+    let mapping = std::collections::BTreeMap::from([("train".to_string(), "mine".to_string())]);
+    let fitted = |s: &Session| -> Value {
+        let step = s.recipe.steps.iter().find(|x| matches!(x.step, Step::Scale(_))).unwrap();
+        serde_json::to_value(&step.step).unwrap()["fitted"].clone()
+    };
+    for refit in [true, false] {
+        let mut s = Session::default();
+        s.apply(student_load.clone(), StepInput::Loaded(Box::new(loaded.clone()))).unwrap();
+        for step in share::rebind(&recipe, &mapping, refit).unwrap() {
+            s.apply(step, StepInput::None).unwrap();
+        }
+        for name in ["mine.valid", "mine.invalid", "mine.valid.train.scaled", "mine.valid.test.scaled", "sample"] {
+            assert!(s.dataset(name).is_ok(), "{name} missing with refit={refit}");
+        }
+        // Refitting fits the scaler on the student's training rows; otherwise the teacher's values.
+        assert_eq!(fitted(&s) == fitted(&teacher), !refit, "refit={refit}");
+    }
 }

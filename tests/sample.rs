@@ -47,6 +47,7 @@ fn split(s: &mut Session, method: SplitMethod, ratios: &[f64], label: Option<&st
         method,
         seed: 11,
         label: label.map(String::from),
+        group_check: None,
     });
     let a = s.apply_reporting(step, StepInput::None).unwrap();
     let Some(StepReport::Split(r)) = a.report else { panic!("no split report") };
@@ -99,7 +100,7 @@ fn stratified_counts_are_exact_for_proportional_and_equal_allocation() {
     };
     let (_, r) = sample(&mut s, method, 1);
     assert_eq!(r.strata.iter().map(|c| c.sample).collect::<Vec<_>>(), [10, 13, 8]);
-    // Equal: 31 / 3 = 10 each, the one left over to the first stratum.
+    // Equal: 50 / 5 strata = 10 each.
     let method = SampleMethod::Stratified {
         columns: vec!["region".into(), "segment".into()],
         size: SampleSize::Count(50),
@@ -258,6 +259,128 @@ fn splits_are_disjoint_balanced_and_time_ordered() {
     let rows: Vec<u64> = r.sizes.iter().map(|x| x.rows).collect();
     assert_eq!(rows.iter().sum::<u64>(), 600);
     assert!((rows[0] as f64 / 600.0 - 0.8).abs() < 0.05, "{rows:?}");
+}
+
+fn session_from_csv(name: &str, csv: &str) -> Session {
+    let loaded = load_bytes(name, csv.as_bytes(), &IngestOptions::default()).unwrap();
+    let mut s = Session::default();
+    let step = Step::Load(LoadStep {
+        source: SourceRef { name: name.into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: "orders".into(),
+        options: IngestOptions::default(),
+    });
+    s.apply(step, StepInput::Loaded(Box::new(loaded))).unwrap();
+    s
+}
+
+/// Every row of `name` as one text record.
+fn records(s: &Session, name: &str) -> Vec<String> {
+    let d = s.dataset(name).unwrap();
+    let cols: Vec<Vec<String>> = d.schema.fields().iter().map(|f| column_values(s, name, f.name())).collect();
+    (0..d.num_rows() as usize).map(|r| cols.iter().map(|c| c[r].as_str()).collect::<Vec<_>>().join("|")).collect()
+}
+
+#[test]
+fn splits_report_duplicate_records_and_groups_shared_across_splits() {
+    // 12 distinct records (ids 1..=12, one with a null amount), the first 6 present twice: exact
+    // duplicates a random split scatters over train and test.
+    let mut csv = String::from("customer_id,amount,region\n");
+    for i in 1..=12 {
+        let amount = if i == 3 { String::new() } else { format!("{}.5", i * 10) };
+        let line = format!("{},{amount},{}\n", i % 4, if i % 2 == 0 { "north" } else { "south" });
+        csv.push_str(&line);
+        if i <= 6 {
+            csv.push_str(&line);
+        }
+    }
+    let mut s = session_from_csv("dups.csv", &csv);
+    let r = split(&mut s, SplitMethod::Random, &[0.5, 0.5], None);
+    assert_eq!(r.overlapping_rows, 0, "no input row is assigned twice");
+    // The oracle: rows of either split whose record also occurs in the other one.
+    let (train, test) = (records(&s, "orders.train"), records(&s, "orders.test"));
+    let in_train: BTreeSet<&String> = train.iter().collect();
+    let in_test: BTreeSet<&String> = test.iter().collect();
+    let shared: BTreeSet<&&String> = in_train.intersection(&in_test).collect();
+    let rows = train.iter().chain(&test).filter(|r| shared.contains(r)).count() as u64;
+    assert!(!shared.is_empty(), "seed 11 puts some duplicate pair across train and test");
+    assert_eq!((r.duplicate_rows, r.duplicate_records), (rows, shared.len() as u64));
+    assert!(!r.leak_free(), "duplicates across train and test are leakage");
+
+    // A table without duplicates reports none.
+    let mut s = session_from_csv("unique.csv", "k,v\n1,a\n2,a\n3,b\n4,b\n5,\n6,\n");
+    let r = split(&mut s, SplitMethod::Random, &[0.5, 0.5], None);
+    assert_eq!((r.duplicate_rows, r.duplicate_records), (0, 0));
+    assert!(r.leak_free());
+
+    // The group check runs for any method when asked: a random split shares customers.
+    let mut s = orders();
+    let step = Step::Split(SplitStep {
+        input: "orders".into(),
+        outputs: SplitStep::default_outputs("orders", false),
+        ratios: vec![0.8, 0.2],
+        method: SplitMethod::Random,
+        seed: 11,
+        label: None,
+        group_check: Some("customer_id".into()),
+    });
+    let a = s.apply_reporting(step, StepInput::None).unwrap();
+    let Some(StepReport::Split(r)) = a.report else { panic!("no split report") };
+    let (column, groups, shared) = r.groups.clone().unwrap();
+    assert_eq!(column, "customer_id");
+    let train: BTreeSet<String> = column_values(&s, "orders.train", "customer_id").into_iter().collect();
+    let test: BTreeSet<String> = column_values(&s, "orders.test", "customer_id").into_iter().collect();
+    assert_eq!(shared, train.intersection(&test).count() as u64);
+    assert!(shared > 0 && groups > shared);
+    assert_eq!(r.duplicate_rows, 0, "order ids make every record distinct");
+    assert!(!r.leak_free());
+}
+
+#[test]
+fn equal_allocation_gives_what_small_strata_cannot_take_to_the_others() {
+    // Strata a: 50 rows, b: 2 rows, c: 20 rows; 12 rows equally = 4 each, but b has only 2.
+    let mut csv = String::from("k,v\n");
+    for (k, n) in [("a", 50), ("b", 2), ("c", 20)] {
+        for i in 0..n {
+            csv.push_str(&format!("{k},{i}\n"));
+        }
+    }
+    let mut s = session_from_csv("strata.csv", &csv);
+    let method = SampleMethod::Stratified {
+        columns: vec!["k".into()],
+        size: SampleSize::Count(12),
+        allocation: Allocation::Equal,
+        minimum: 0,
+    };
+    let (a, r) = sample(&mut s, method, 5);
+    assert_eq!(r.strata.iter().map(|c| c.sample).collect::<Vec<_>>(), [5, 2, 5]);
+    assert_eq!(a.outcome.rows_out, 12, "the requested total is met");
+    let k = column_values(&s, "orders.sample", "k");
+    assert_eq!(["a", "b", "c"].map(|x| k.iter().filter(|v| *v == x).count()), [5, 2, 5]);
+}
+
+#[test]
+fn importance_sampling_refuses_rows_the_proposal_can_never_draw() {
+    for (amount, what) in [("0", "zero"), ("", "null")] {
+        let mut csv = String::from("id,amount\n");
+        for i in 1..=10 {
+            let a = if i == 4 { amount.to_string() } else { format!("{i}.5") };
+            csv.push_str(&format!("{i},{a}\n"));
+        }
+        let mut s = session_from_csv("weights.csv", &csv);
+        let step = Step::Sample(SampleStep {
+            input: "orders".into(),
+            output: "orders.sample".into(),
+            method: SampleMethod::Importance {
+                proposal: Weights::Column { column: "amount".into() },
+                size: SampleSize::Count(5),
+            },
+            seed: 1,
+        });
+        let e = s.apply_reporting(step, StepInput::None).unwrap_err().to_string();
+        assert!(e.contains("1 row(s) have a proposal weight of 0 or null (the first is row 4)"), "{what}: {e}");
+        assert!(e.contains("biased"), "{what}: {e}");
+        assert!(s.dataset("orders.sample").is_err());
+    }
 }
 
 #[test]

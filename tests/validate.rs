@@ -332,3 +332,113 @@ fn command_line_prints_the_report_writes_both_halves_and_fails_on_errors() {
     assert_eq!(report["verdict"], "warn");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+fn failing_rows(report: &strata::core::validate::ValidationReport, id: &str) -> Vec<u64> {
+    let r = report.rules.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no rule {id}: {:?}", report.rules));
+    assert_eq!(r.failing, r.examples.len() as u64, "{id}");
+    r.examples.iter().map(|e| e.row).collect()
+}
+
+#[test]
+fn formats_check_strings_and_read_dates_in_their_layout() {
+    let o = frictionless_options();
+    let mut data = BTreeMap::new();
+    data.insert("formats".to_string(), load_with("validate/formats.csv", "formats", &o));
+    let s = TableSchema::from_json(&std::fs::read_to_string(format!("{DIR}/validate/formats.schema.json")).unwrap())
+        .unwrap();
+    let v = validate(&data["formats"], &s, &data, ("v", "q"), 10).unwrap();
+    let r = &v.report;
+    // String formats: a failure of the rule `<field>.format`; empty cells are not checked.
+    assert_eq!(failing_rows(r, "email.format"), [2]);
+    assert_eq!(failing_rows(r, "site.format"), [2]);
+    assert_eq!(failing_rows(r, "token.format"), [2]);
+    let email = r.rules.iter().find(|r| r.id == "email.format").unwrap();
+    assert_eq!(email.group, RuleGroup::Schema);
+    assert_eq!(email.examples[0].value, "not-an-email");
+    // `%d/%m/%Y`: 03/01/2021 is 3 January; an ISO date is a type error; the bound is read in
+    // the same layout (31/12/2020 < 01/01/2021).
+    assert_eq!(failing_rows(r, "born.type"), [3]);
+    assert_eq!(failing_rows(r, "born.minimum"), [2]);
+    // `any`: ISO, month-first and named-month layouts all read; 25:00 is not a time.
+    assert_eq!(failing_rows(r, "seen.type"), Vec::<u64>::new());
+    assert_eq!(failing_rows(r, "at.type"), [3]);
+    assert_eq!(r.quarantined_rows, 2);
+    // A cross-field check reads the custom layout too (born 03/01/2021 < seen 2021-01-03 10:00).
+    let mut s2 = s.clone();
+    s2.strata = Some(serde_json::from_value(json!({"crossField": [{"check": "born <= seen"}]})).unwrap());
+    let v = validate(&data["formats"], &s2, &data, ("v", "q"), 10).unwrap();
+    assert_eq!(failing_rows(&v.report, "crossField1"), Vec::<u64>::new());
+
+    // Bad formats are refused with the field's name.
+    for (field, want) in [
+        (json!({"name": "born", "type": "date", "format": "dd/mm/yyyy"}), "field born: format \"dd/mm/yyyy\""),
+        (json!({"name": "email", "type": "string", "format": "phone"}), "unknown string format \"phone\""),
+    ] {
+        let bad: TableSchema = serde_json::from_value(json!({"fields": [field]})).unwrap();
+        let e = validate(&data["formats"], &bad, &data, ("v", "q"), 5).err().expect("refused").to_string();
+        assert!(e.contains(want), "{e}");
+    }
+}
+
+#[test]
+fn key_and_missing_column_rules_take_a_severity_and_a_description() {
+    let data = fixtures();
+    let mut j: Value = serde_json::to_value(schema()).unwrap();
+    j["strata"] = json!({"primaryKey": {"severity": "warning", "description": "order numbers repeat after a merge"}});
+    j["foreignKeys"][0]["strata"] = json!({"severity": "warning", "description": "late customer sync"});
+    j["fields"].as_array_mut().unwrap().push(json!({"name": "coupon", "type": "string",
+        "strata": {"severity": {"present": "warning"}, "description": "added in v2"}}));
+    let s: TableSchema = serde_json::from_value(j.clone()).unwrap();
+    // The extensions round-trip.
+    assert_eq!(serde_json::to_value(&s).unwrap(), j);
+    let v = validate(&data["orders"], &s, &data, ("v", "q"), 1000).unwrap();
+    let rule = |id: &str| v.report.rules.iter().find(|r| r.id.starts_with(id)).unwrap().clone();
+    for (id, text) in [
+        ("primaryKey", "order numbers repeat after a merge"),
+        ("foreignKey:customer_id", "late customer sync"),
+        ("coupon.present", "added in v2"),
+    ] {
+        let r = rule(id);
+        assert!(!r.passed, "{id} fails on the fixture");
+        assert_eq!(r.severity, Severity::Warning, "{id}");
+        assert!(r.description.ends_with(&format!(" — {text}")), "{id}: {}", r.description);
+    }
+    // Warnings move no row: the quarantine is what it is without those three rules.
+    let mut without = j.clone();
+    without.as_object_mut().unwrap().remove("foreignKeys");
+    without.as_object_mut().unwrap().remove("primaryKey");
+    let s2: TableSchema = serde_json::from_value(without).unwrap();
+    let v2 = validate(&data["orders"], &s2, &data, ("v", "q"), 1000).unwrap();
+    assert_eq!(v.report.quarantined_rows, v2.report.quarantined_rows);
+    // Unset, they stay errors.
+    let v3 = validate(&data["orders"], &schema(), &data, ("v", "q"), 1000).unwrap();
+    assert!(v3
+        .report
+        .rules
+        .iter()
+        .filter(|r| r.id == "primaryKey" || r.id.starts_with("foreignKey"))
+        .all(|r| r.severity == Severity::Error));
+}
+
+#[test]
+fn foreign_keys_match_across_text_and_integer_columns() {
+    let mut data = fixtures();
+    let o = frictionless_options();
+    // customer_id is text here ("01", …, "guest"): 1 is "01", 999 and 888 are still orphans.
+    let text = load_with("validate/customers_text.csv", "customers", &o);
+    assert_eq!(text.schema.field_with_name("customer_id").unwrap().data_type(), &arrow_schema::DataType::Utf8);
+    data.insert("customers".to_string(), text);
+    let fk = |data: &BTreeMap<String, Dataset>, s: &TableSchema| {
+        let v = validate(&data["orders"], s, data, ("v", "q"), 1000).unwrap();
+        let r = v.report.rules.iter().find(|r| r.id.starts_with("foreignKey")).unwrap().clone();
+        r.examples.iter().map(|e| (e.row, e.value.clone())).collect::<Vec<_>>()
+    };
+    let orphans = [(9, "customer_id=999".to_string()), (22, "customer_id=888".to_string())];
+    // Integer (the schema types it) against text.
+    assert_eq!(fk(&data, &schema()), orphans);
+    // Text against integer: the original customers table.
+    data.insert("customers".to_string(), fixtures().remove("customers").unwrap());
+    let mut j: Value = serde_json::to_value(schema()).unwrap();
+    j["fields"][1]["type"] = json!("string");
+    assert_eq!(fk(&data, &serde_json::from_value(j).unwrap()), orphans);
+}

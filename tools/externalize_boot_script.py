@@ -24,3 +24,9 @@ html = re.sub(r' nonce="[^"]*"', "", html)
 if "<script>" in html or re.search(r"<script(?![^>]*\bsrc=)[^>]*>\s*\S", html):
     sys.exit("an inline script is left in index.html; the CSP would block it")
 open(index, "w", encoding="utf-8").write(html)
+
+# Then the service worker for offline use, which registers itself from boot.js (one hook, so
+# the order is certain).
+import runpy  # noqa: E402
+
+runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)), "service_worker.py"))

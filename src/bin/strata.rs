@@ -91,6 +91,10 @@ mod cli {
             /// How many changed, added and removed rows the report lists.
             #[arg(long, default_value_t = 100)]
             max_listed: usize,
+            /// Drift thresholds as JSON (inline, or a path to a .json file); missing fields keep
+            /// their defaults, e.g. '{"psi_drift": 0.5, "psi_bins": 20}'.
+            #[arg(long, value_name = "JSON")]
+            thresholds: Option<String>,
             #[command(flatten)]
             load: LoadArgs,
         },
@@ -179,6 +183,17 @@ mod cli {
         // into an error); say so in one line instead of a backtrace.
         std::panic::set_hook(Box::new(|info| eprintln!("strata: internal error (please report it): {info}")));
         let cli = Cli::parse();
+        // `validate` has three outcomes: 0 passed (or only warnings), 1 an error rule failed or
+        // the loader set rows aside, 2 the file, a reference or the schema could not be used.
+        if let Command::Validate { file, schema, references, max_examples, load } = cli.command {
+            return match validate(&file, &schema, &references, max_examples, &load) {
+                Ok(code) => code,
+                Err(msg) => {
+                    eprintln!("strata: {msg}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         match run(cli) {
             Ok(()) => ExitCode::SUCCESS,
             Err(msg) => {
@@ -249,12 +264,10 @@ mod cli {
                 }
                 Ok(())
             }
-            Command::Compare { left, right, keys, json, max_listed, load } => {
-                compare(&left, &right, &keys, json, max_listed, &load)
+            Command::Compare { left, right, keys, json, max_listed, thresholds, load } => {
+                compare(&left, &right, &keys, json, max_listed, thresholds.as_deref(), &load)
             }
-            Command::Validate { file, schema, references, max_examples, load } => {
-                validate(&file, &schema, &references, max_examples, &load)
-            }
+            Command::Validate { .. } => unreachable!("handled in main"),
             Command::Synth { rows, seed, out, codec } => {
                 synth(rows, seed, &out, &codec).map_err(|e| format!("{}: {e}", out.display()))
             }
@@ -267,9 +280,21 @@ mod cli {
         keys: &[String],
         json: bool,
         max_listed: usize,
+        thresholds: Option<&str>,
         load: &LoadArgs,
     ) -> Result<(), String> {
         use strata::core::compare;
+        let thresholds: strata::core::stats::DriftThresholds = match thresholds {
+            None => Default::default(),
+            Some(t) => {
+                let text = if t.trim_start().starts_with('{') {
+                    t.to_string()
+                } else {
+                    std::fs::read_to_string(t).map_err(|e| format!("--thresholds {t}: {e}"))?
+                };
+                serde_json::from_str(&text).map_err(|e| format!("--thresholds: {e}"))?
+            }
+        };
         let options = load.options()?;
         let dataset = |path: &Path| -> Result<strata::core::Dataset, String> {
             let loaded = load_path(path, &options).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
@@ -281,7 +306,7 @@ mod cli {
         if r.name == l.name {
             r.name = format!("{}_2", r.name);
         }
-        let report = compare::compare(&l, &r, keys, &Default::default(), max_listed).map_err(|e| chain(&e))?;
+        let report = compare::compare(&l, &r, keys, &thresholds, max_listed).map_err(|e| chain(&e))?;
         if json {
             println!("{}", serde_json::to_string_pretty(&report).expect("json"));
             return Ok(());
@@ -290,6 +315,9 @@ mod cli {
         println!("Schema: {:?}", report.schema.compatibility);
         for reason in &report.schema.reasons {
             println!("- {reason}");
+        }
+        if let Some(note) = &report.schema.rename_note {
+            println!("- note: {note}");
         }
         println!("\nDrift:");
         for d in &report.drift {
@@ -300,6 +328,9 @@ mod cli {
             "\nRows: {} matched, {} changed, {} added, {} removed",
             rows.matched, rows.changed, rows.added, rows.removed
         );
+        if let Some(note) = &rows.note {
+            println!("({note})");
+        }
         for c in rows.changed_rows.iter().take(10) {
             let key: Vec<String> = c.key.iter().map(|k| k.clone().unwrap_or_default()).collect();
             let fields: Vec<String> = c
@@ -320,25 +351,40 @@ mod cli {
         references: &[String],
         max_examples: usize,
         load: &LoadArgs,
-    ) -> Result<(), String> {
+    ) -> Result<ExitCode, String> {
         use strata::core::validate::{validate, Severity, TableSchema};
         let text = std::fs::read_to_string(schema).map_err(|e| format!("{}: {e}", schema.display()))?;
         let rules = TableSchema::from_json(&text).map_err(|e| format!("{}: {}", schema.display(), chain(&e)))?;
         // The schema says which cell texts are missing values (Table Schema's default: only "").
         let mut options = load.options()?;
         options.null_tokens = rules.missing_values.clone().unwrap_or_else(|| vec![String::new()]);
-        let read = |name: &str, path: &Path| -> Result<strata::core::Dataset, String> {
+        // Each dataset with what its load set aside (rows that did not parse: ragged, bad bytes…).
+        let read = |name: &str, path: &Path| -> Result<(strata::core::Dataset, serde_json::Value, u64), String> {
             let loaded = load_path(path, &options).map_err(|e| format!("{}: {}", path.display(), chain(&e)))?;
+            let r = &loaded.report;
+            let set_aside = r.rows_set_aside;
+            let report = json!({
+                "file": path.display().to_string(),
+                "rows_loaded": r.rows_loaded,
+                "rows_set_aside": set_aside,
+                "issue_counts": r.issue_counts,
+                "issues": r.issues,
+                "warnings": r.warnings,
+            });
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Ok(strata::core::Dataset::from_loaded(name, &file_name, loaded))
+            Ok((strata::core::Dataset::from_loaded(name, &file_name, loaded), report, set_aside))
         };
         let stem = file.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "data".into());
         let mut datasets = std::collections::BTreeMap::new();
+        let mut load_reports = serde_json::Map::new();
         for r in references {
             let (name, path) = r.split_once('=').ok_or_else(|| format!("--reference takes NAME=FILE, not {r:?}"))?;
-            datasets.insert(name.to_string(), read(name, Path::new(path))?);
+            let (d, report, _) = read(name, Path::new(path))?;
+            datasets.insert(name.to_string(), d);
+            load_reports.insert(name.to_string(), report);
         }
-        let data = read(&stem, file)?;
+        let (data, report, set_aside) = read(&stem, file)?;
+        load_reports.insert(stem.clone(), report);
         let (valid_name, invalid_name) = (format!("{stem}.valid"), format!("{stem}.invalid"));
         let v =
             validate(&data, &rules, &datasets, (&valid_name, &invalid_name), max_examples).map_err(|e| chain(&e))?;
@@ -349,16 +395,37 @@ mod cli {
             let out = dir.join(format!("{}.csv", d.name));
             std::fs::write(&out, bytes).map_err(|e| format!("{}: {e}", out.display()))?;
         }
-        println!("{}", serde_json::to_string_pretty(&v.report.to_json()).expect("json"));
-        match v.report.failed(Severity::Error) {
-            0 => Ok(()),
-            n => Err(format!(
-                "{n} error rule{} failed; {} of {} rows quarantined in {invalid_name}.csv",
-                if n == 1 { "" } else { "s" },
-                v.report.quarantined_rows,
-                v.report.rows
-            )),
+        let mut out = v.report.to_json();
+        // Rows the loader set aside are counted, not lost: the file's rows are the validated ones
+        // plus those, and any makes the verdict fail (as frictionless' extra/missing-cell errors).
+        out["rows_set_aside_by_loader"] = json!(set_aside);
+        out["rows_in_file"] = json!(v.report.rows + set_aside);
+        out["load"] = serde_json::Value::Object(load_reports);
+        if set_aside > 0 {
+            out["verdict"] = json!("fail");
         }
+        println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+        let failed = v.report.failed(Severity::Error);
+        if failed == 0 && set_aside == 0 {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let mut why = Vec::new();
+        if failed > 0 {
+            why.push(format!("{failed} error rule{} failed", if failed == 1 { "" } else { "s" }));
+        }
+        if set_aside > 0 {
+            why.push(format!(
+                "{set_aside} row{} set aside by the loader (see load.{stem}.issues)",
+                if set_aside == 1 { "" } else { "s" }
+            ));
+        }
+        eprintln!(
+            "strata: {}; {} of {} rows quarantined in {invalid_name}.csv",
+            why.join("; "),
+            v.report.quarantined_rows,
+            v.report.rows
+        );
+        Ok(ExitCode::from(1))
     }
 
     fn synth(rows: u64, seed: u64, out: &Path, codec: &str) -> Result<(), Box<dyn std::error::Error>> {
@@ -470,8 +537,9 @@ mod cli {
             .unwrap_or_default();
         let ctx = lineage::RunContext { event_time, job_name: None, engine: "cli".into() };
         let recipe_now = session.recipe().clone();
-        let event = lineage::run_event(&recipe_now, &session.datasets, &recipe_now.exports, &Default::default(), &ctx)
-            .map_err(|e| chain(&e))?;
+        let event =
+            lineage::run_event(&recipe_now, &session.datasets, &recipe_now.exports, &session.assertions(), &ctx)
+                .map_err(|e| chain(&e))?;
         let lineage_path = out.join("lineage.json");
         std::fs::write(&lineage_path, serde_json::to_string_pretty(&event).expect("json"))
             .map_err(|e| format!("{}: {e}", lineage_path.display()))?;

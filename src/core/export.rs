@@ -280,11 +280,26 @@ pub fn write_parquet(
     codec: ParquetCodec,
     out: impl std::io::Write + Send,
 ) -> Result<()> {
-    use parquet::arrow::ArrowWriter;
+    let mut w = parquet_writer(schema, codec, out)?;
+    for b in batches {
+        w.write(b).map_err(parquet_failed)?;
+    }
+    w.close().map_err(parquet_failed)?;
+    Ok(())
+}
+
+fn parquet_failed(e: parquet::errors::ParquetError) -> CoreError {
+    CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default())
+}
+
+/// The Parquet writer with Strata's fixed settings (the same settings give the same bytes).
+fn parquet_writer<W: std::io::Write + Send>(
+    schema: &Schema,
+    codec: ParquetCodec,
+    out: W,
+) -> Result<parquet::arrow::ArrowWriter<W>> {
     use parquet::basic::{Compression, ZstdLevel};
     use parquet::file::properties::WriterProperties;
-    let failed =
-        |e: parquet::errors::ParquetError| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default());
     let compression = match codec {
         ParquetCodec::Zstd => Compression::ZSTD(ZstdLevel::default()),
         ParquetCodec::Snappy => Compression::SNAPPY,
@@ -295,12 +310,7 @@ pub fn write_parquet(
         .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP))
         .set_created_by(concat!("strata ", env!("CARGO_PKG_VERSION")).to_string())
         .build();
-    let mut w = ArrowWriter::try_new(out, Arc::new(schema.clone()), Some(props)).map_err(failed)?;
-    for b in batches {
-        w.write(b).map_err(failed)?;
-    }
-    w.close().map_err(failed)?;
-    Ok(())
+    parquet::arrow::ArrowWriter::try_new(out, Arc::new(schema.clone()), Some(props)).map_err(parquet_failed)
 }
 
 /// Writes JSON Lines: one object per row, keys in column order, nulls written as `null`.
@@ -326,11 +336,111 @@ pub fn write_to(dataset: &Dataset, format: FileFormat, mut out: impl std::io::Wr
     }
 }
 
-/// A dataset written in `format`, in memory (the browser hands the bytes to a download).
+/// A dataset written in `format`, in memory.
 pub fn write_dataset(dataset: &Dataset, format: FileFormat) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    write_to(dataset, format, &mut out)?;
+    write_chunked(dataset, format, usize::MAX, &mut |c| out.extend_from_slice(&c))?;
     Ok(out)
+}
+
+/// Size of the parts the browser's export hands to the page: the worker never holds more of the
+/// written file than this (plus one Parquet row group being encoded).
+pub const EXPORT_CHUNK: usize = 8 << 20;
+
+/// What [`write_chunked`] wrote: the file's SHA-256 and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Writes a dataset in `format` as a stream of parts of about `chunk` bytes, in order, hashing
+/// them on the way, so no second full copy of the table is ever in memory: the browser sends each
+/// part to the page (which builds the download from the parts), the command line could write them
+/// to disk. The parts joined are exactly the bytes [`write_to`] writes.
+pub fn write_chunked(
+    dataset: &Dataset,
+    format: FileFormat,
+    chunk: usize,
+    on_chunk: &mut dyn FnMut(Vec<u8>),
+) -> Result<Written> {
+    let mut sink = ChunkSink { buf: Vec::new(), chunk: chunk.max(1), on_chunk, hasher: Sha256::new(), bytes: 0 };
+    match format {
+        FileFormat::Csv => write_csv(&dataset.schema, &dataset.batches, &mut sink)
+            .map_err(|e| CoreError::invalid(format!("cannot write CSV: {e}"), Default::default()))?,
+        FileFormat::Jsonl => write_jsonl(&dataset.batches, &mut sink)?,
+        FileFormat::Parquet { codec } => {
+            // The Parquet writer wants a `Send` sink: it writes into a shared buffer that is
+            // drained into the parts after every batch (bytes appear as row groups complete).
+            let shared = SharedBuf::default();
+            let mut w = parquet_writer(&dataset.schema, codec, shared.clone())?;
+            for b in &dataset.batches {
+                w.write(b).map_err(parquet_failed)?;
+                shared.drain_into(&mut sink)?;
+            }
+            w.close().map_err(parquet_failed)?;
+            shared.drain_into(&mut sink)?;
+        }
+    }
+    Ok(sink.finish())
+}
+
+struct ChunkSink<'a> {
+    buf: Vec<u8>,
+    chunk: usize,
+    on_chunk: &'a mut dyn FnMut(Vec<u8>),
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl ChunkSink<'_> {
+    fn finish(mut self) -> Written {
+        if !self.buf.is_empty() {
+            (self.on_chunk)(std::mem::take(&mut self.buf));
+        }
+        Written { sha256: hex(&self.hasher.finalize()), bytes: self.bytes }
+    }
+}
+
+impl std::io::Write for ChunkSink<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.hasher.update(data);
+        self.bytes += data.len() as u64;
+        let mut rest = data;
+        while self.buf.len() + rest.len() >= self.chunk {
+            let (head, tail) = rest.split_at(self.chunk - self.buf.len());
+            self.buf.extend_from_slice(head);
+            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(self.chunk.min(EXPORT_CHUNK)));
+            (self.on_chunk)(full);
+            rest = tail;
+        }
+        self.buf.extend_from_slice(rest);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A `Send` buffer the Parquet writer writes into and the caller drains.
+#[derive(Clone, Default)]
+struct SharedBuf(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl SharedBuf {
+    fn drain_into(&self, out: &mut impl std::io::Write) -> Result<()> {
+        let bytes = std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        out.write_all(&bytes).map_err(|e| CoreError::invalid(format!("cannot write Parquet: {e}"), Default::default()))
+    }
+}
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A zip archive of `entries` (name, bytes), deterministic: entries in the given order, every
@@ -356,6 +466,43 @@ pub fn zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Parts of any size join into exactly the bytes of a whole write, with the same hash, in
+    /// every format; no part is larger than asked.
+    #[test]
+    fn chunked_writes_join_into_the_whole_file() {
+        let n = 5_000;
+        let schema = Arc::new(Schema::new(vec![
+            arrow_schema::Field::new("id", DataType::Int64, false),
+            arrow_schema::Field::new("s", DataType::Utf8, true),
+        ]));
+        let batches: Vec<RecordBatch> = (0..5)
+            .map(|k| {
+                RecordBatch::try_new(
+                    schema.clone(),
+                    vec![
+                        Arc::new(arrow_array::Int64Array::from_iter_values((0..n).map(|i| k * n + i))),
+                        Arc::new(arrow_array::StringArray::from_iter(
+                            (0..n).map(|i| (i % 7 != 0).then(|| format!("v{i}"))),
+                        )),
+                    ],
+                )
+                .unwrap()
+            })
+            .collect();
+        let d = Dataset::new("t", schema, batches);
+        for format in [FileFormat::Csv, FileFormat::Jsonl, FileFormat::PARQUET] {
+            let mut whole = Vec::new();
+            write_to(&d, format, &mut whole).unwrap();
+            let mut parts: Vec<Vec<u8>> = Vec::new();
+            let written = write_chunked(&d, format, 4096, &mut |p| parts.push(p)).unwrap();
+            assert!(parts.len() > 1, "{format:?} came in {} parts", parts.len());
+            assert!(parts.iter().all(|p| p.len() <= 4096), "{format:?}");
+            assert_eq!(parts.concat(), whole, "{format:?}");
+            assert_eq!(written.bytes, whole.len() as u64);
+            assert_eq!(written.sha256, hex(&Sha256::digest(&whole)));
+        }
+    }
 
     #[test]
     fn csv_quotes_only_where_needed() {

@@ -149,7 +149,45 @@ fn trace(recipe: &Recipe, dataset: &str, column: &str, depth: usize) -> Vec<Orig
     }
 }
 
+/// Source columns that influence `dataset` without being copied into it (INDIRECT lineage),
+/// from every step upstream of it: (file, column, subtype).
+fn indirect(
+    recipe: &Recipe,
+    dataset: &str,
+    depth: usize,
+    out: &mut std::collections::BTreeSet<(String, String, String)>,
+) {
+    if depth > 256 {
+        return;
+    }
+    let Some(step) = recipe.steps.iter().rev().find(|s| s.step.outputs().iter().any(|o| o == dataset)) else {
+        return;
+    };
+    let Some(derive) = step.step.derive() else { return };
+    for s in derive.indirect_sources() {
+        for o in trace(recipe, &s.dataset, &s.column, 0) {
+            out.insert((o.file, o.column, s.subtype.to_string()));
+        }
+    }
+    for input in derive.inputs() {
+        indirect(recipe, &input, depth + 1, out);
+    }
+}
+
 fn column_lineage(recipe: &Recipe, d: &Dataset) -> Value {
+    let mut indirect_inputs = std::collections::BTreeSet::new();
+    indirect(recipe, &d.name, 0, &mut indirect_inputs);
+    let dataset: Vec<Value> = indirect_inputs
+        .into_iter()
+        .map(|(file, column, subtype)| {
+            json!({
+                "namespace": "file",
+                "name": file,
+                "field": column,
+                "transformations": [{ "type": "INDIRECT", "subtype": subtype, "description": "", "masking": false }],
+            })
+        })
+        .collect();
     let mut fields = Map::new();
     for f in d.schema.fields() {
         let inputs: Vec<Value> = trace(recipe, &d.name, f.name(), 0)
@@ -170,13 +208,19 @@ fn column_lineage(recipe: &Recipe, d: &Dataset) -> Value {
             .collect();
         fields.insert(f.name().clone(), json!({ "inputFields": inputs }));
     }
-    facet("1-2-0", "ColumnLineageDatasetFacet", json!({ "fields": fields }))
+    let mut body = json!({ "fields": fields });
+    if !dataset.is_empty() {
+        body["dataset"] = Value::Array(dataset);
+    }
+    facet("1-2-0", "ColumnLineageDatasetFacet", body)
 }
 
 /// The lineage of a session's exports as one OpenLineage COMPLETE `RunEvent`.
 ///
-/// `assertions` maps an input file name to a `dataQualityAssertions` facet body (the validation
-/// report's assertions), when validation ran on it.
+/// `assertions` maps a dataset of the session to a `dataQualityAssertions` facet body (the
+/// validation report's assertions, see [`Session::assertions`](crate::core::recipe::Session::assertions)):
+/// an input carries it when its loaded dataset was validated, an output when the exported dataset
+/// was.
 pub fn run_event(
     recipe: &Recipe,
     datasets: &BTreeMap<String, Dataset>,
@@ -212,7 +256,7 @@ pub fn run_event(
         if let Some(d) = datasets.get(&load.output) {
             input_facets.insert("dataQualityMetrics".into(), quality_metrics(d));
         }
-        if let Some(a) = assertions.get(&load.source.name) {
+        if let Some(a) = assertions.get(&load.output) {
             input_facets
                 .insert("dataQualityAssertions".into(), facet("1-0-1", "DataQualityAssertionsDatasetFacet", a.clone()));
         }
@@ -226,6 +270,19 @@ pub fn run_event(
     let mut outputs = Vec::new();
     for e in exported {
         let d = datasets.get(&e.dataset).ok_or_else(|| CoreError::UnknownDataset(e.dataset.clone()))?;
+        let mut output_facets = Map::new();
+        output_facets.insert(
+            "outputStatistics".into(),
+            facet(
+                "1-0-2",
+                "OutputStatisticsOutputDatasetFacet",
+                json!({ "rowCount": e.rows, "size": e.bytes, "fileCount": 1 }),
+            ),
+        );
+        if let Some(a) = assertions.get(&e.dataset) {
+            output_facets
+                .insert("dataQualityAssertions".into(), facet("1-0-1", "DataQualityAssertionsDatasetFacet", a.clone()));
+        }
         outputs.push(json!({
             "namespace": "file",
             "name": e.file_name,
@@ -234,9 +291,7 @@ pub fn run_event(
                 "version": facet("1-0-1", "DatasetVersionDatasetFacet", json!({ "datasetVersion": format!("sha256:{}", e.sha256) })),
                 "columnLineage": column_lineage(recipe, d),
             },
-            "outputFacets": {
-                "outputStatistics": facet("1-0-2", "OutputStatisticsOutputDatasetFacet", json!({ "rowCount": e.rows, "size": e.bytes, "fileCount": 1 })),
-            },
+            "outputFacets": output_facets,
         }));
     }
     let job_name = ctx.job_name.clone().unwrap_or_else(|| {
@@ -570,6 +625,20 @@ pub fn graph(recipe: &Recipe) -> LineageGraph {
 }
 
 impl crate::core::recipe::Session {
+    /// The `dataQualityAssertions` facet body of every validated dataset (by dataset name), from
+    /// the validation reports of the session; when a dataset was validated twice, the later run.
+    pub fn assertions(&self) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for s in &self.recipe.steps {
+            let Step::Validate(v) = &s.step else { continue };
+            let key = crate::core::recipe::Derive::outputs(v.as_ref()).first().cloned();
+            if let Some(crate::core::recipe::StepReport::Validation(r)) = key.and_then(|k| self.reports.get(&k)) {
+                out.insert(r.dataset.clone(), r.assertions_facet());
+            }
+        }
+        out
+    }
+
     /// The bundle a user takes home, as zip bytes and their SHA-256: `data/` with each chosen
     /// dataset written as `format` (exports recorded in the recipe), `reports/` with every
     /// step's report, `profile.json` when given, `recipe.json`, and `lineage.json` last (so it
@@ -602,7 +671,7 @@ impl crate::core::recipe::Session {
         let recipe = self.recipe().clone();
         entries.push(("recipe.json".into(), recipe.to_json().into_bytes()));
         let ctx = RunContext { event_time: event_time.to_string(), job_name: None, engine: "browser".into() };
-        let event = run_event(&recipe, &self.datasets, &recipe.exports, &Default::default(), &ctx)?;
+        let event = run_event(&recipe, &self.datasets, &recipe.exports, &self.assertions(), &ctx)?;
         entries.push(("lineage.json".into(), serde_json::to_vec_pretty(&event).expect("json values serialize")));
         let bytes = crate::core::export::zip(&entries)?;
         let sha = hex(&Sha256::digest(&bytes));

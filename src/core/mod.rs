@@ -10,6 +10,7 @@ pub mod lineage;
 pub mod profile;
 pub mod recipe;
 pub mod sample;
+pub mod share;
 pub mod stats;
 pub mod synth;
 pub mod transform;

@@ -104,6 +104,30 @@ pub trait Derive {
             .into_iter()
             .collect()
     }
+    /// Columns whose values decide which rows the outputs keep or in which order they come
+    /// (OpenLineage's INDIRECT lineage: FILTER, SORT, GROUP_BY). None by default.
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        Vec::new()
+    }
+}
+
+/// A column that influences an output without its values being copied into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndirectSource {
+    pub dataset: String,
+    pub column: String,
+    /// OpenLineage's subtype: "FILTER", "SORT" or "GROUP_BY".
+    pub subtype: &'static str,
+}
+
+impl IndirectSource {
+    /// FILTER by each of `columns` of `dataset`.
+    pub fn filters<'a>(dataset: &str, columns: impl IntoIterator<Item = &'a String>) -> Vec<IndirectSource> {
+        columns
+            .into_iter()
+            .map(|c| IndirectSource { dataset: dataset.to_string(), column: c.clone(), subtype: "FILTER" })
+            .collect()
+    }
 }
 
 /// An input column an output column is made from.
@@ -424,9 +448,25 @@ impl Session {
         format: FileFormat,
         file_name: Option<String>,
     ) -> Result<(Vec<u8>, ExportRecord)> {
+        let mut bytes = Vec::new();
+        let record =
+            self.export_chunked(dataset, format, file_name, usize::MAX, &mut |c| bytes.extend_from_slice(&c))?;
+        Ok((bytes, record))
+    }
+
+    /// [`Session::export`] as a stream of parts of about `chunk` bytes handed to `on_chunk` in
+    /// order (the browser's export: no second full copy of the table in the worker).
+    pub fn export_chunked(
+        &mut self,
+        dataset: &str,
+        format: FileFormat,
+        file_name: Option<String>,
+        chunk: usize,
+        on_chunk: &mut dyn FnMut(Vec<u8>),
+    ) -> Result<ExportRecord> {
         let d = self.dataset(dataset)?;
-        let bytes = crate::core::export::write_dataset(d, format)?;
-        let sha256 = crate::core::ingest::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let written = crate::core::export::write_chunked(d, format, chunk, on_chunk)?;
+        let sha256 = written.sha256;
         // A versioned name is made before the bytes exist: `{sha12}` stands for the hash's start.
         let file_name = file_name
             .unwrap_or_else(|| crate::core::export::file_name(dataset, format))
@@ -436,12 +476,12 @@ impl Session {
             file_name,
             format,
             sha256,
-            bytes: bytes.len() as u64,
+            bytes: written.bytes,
             rows: d.num_rows(),
         };
         self.recipe.exports.retain(|e| e.file_name != record.file_name);
         self.recipe.exports.push(record.clone());
-        Ok((bytes, record))
+        Ok(record)
     }
 
     /// Applies a step: the one place where steps take effect and are recorded.

@@ -22,6 +22,8 @@ pub fn App() -> impl IntoView {
                 </svg>
                 " "
                 "Your data stays on this device: nothing is uploaded."
+                // Shown by CSS once the service worker holds the app (boot.js sets the attribute).
+                <span class="offline-ready" data-testid="offline-ready">" Works offline."</span>
             </p>
         </header>
         <div class="layout">

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::File;
 
 use super::worker_client::WorkerClient;
@@ -118,6 +119,8 @@ pub struct AppState {
     /// A replay in flight (its id), and the last replay's checks with its worker milliseconds.
     pub replaying: RwSignal<Option<u64>>,
     pub replay_checks: RwSignal<Option<(Vec<ReplayCheck>, f64)>>,
+    /// A recipe that came with the page's address (a shared link), ready to run on loaded data.
+    pub shared: RwSignal<Option<crate::core::recipe::Recipe>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -176,7 +179,13 @@ impl AppState {
             pending_versions: RwSignal::new(Vec::new()),
             replaying: RwSignal::new(None),
             replay_checks: RwSignal::new(None),
+            shared: RwSignal::new(None),
         };
+        match super::panels::recipe_in_address() {
+            Some(Ok(recipe)) => state.shared.set(Some(recipe)),
+            Some(Err(e)) => state.notice.set(Some(format!("The link's recipe could not be read: {e}"))),
+            None => {}
+        }
         let client = WorkerClient::spawn(Rc::new(move |r| state.on_response(r)));
         CLIENT.with(|c| *c.borrow_mut() = Some(client));
         state
@@ -442,8 +451,11 @@ impl AppState {
                     self.page.set(None);
                 }
             }
-            Response::Exported { request_id, file_name, mime, sha256, bytes, .. } => {
-                let size = bytes.len() as u64;
+            // The client keeps a file's parts until its Exported message.
+            Response::ExportChunk { .. } => {}
+            Response::Exported { request_id, file_name, mime, sha256, .. } => {
+                let parts = client().take_file(request_id);
+                let size = parts.iter().map(|p| p.unchecked_into::<js_sys::Uint8Array>().length() as u64).sum::<u64>();
                 let draft =
                     self.pending_versions.with_untracked(|p| p.iter().find(|(id, _)| *id == request_id).cloned());
                 if let Some((_, mut record)) = draft {
@@ -462,7 +474,7 @@ impl AppState {
                 if self.step.get_untracked() == StepId::Export {
                     self.request_lineage(false);
                 }
-                match save_file(&file_name, &mime, &bytes) {
+                match save_parts(&file_name, &mime, &parts) {
                     Ok(()) => self.downloads.update(|d| d.push((file_name, sha256, size))),
                     Err(message) => self.error.set(Some(ShownError {
                         title: format!("{file_name} could not be saved"),
@@ -553,12 +565,17 @@ impl AppState {
 /// Hands bytes to the browser as a download (a blob: URL clicked through a temporary link; no
 /// network is involved).
 pub fn save_file(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    save_parts(file_name, mime, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
+}
+
+/// Saves a file given as parts (JavaScript `Uint8Array`s): the browser joins them into one Blob,
+/// which it may keep on disk, so a large export is never one more copy in the page's memory.
+pub fn save_parts(file_name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).map_err(js)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js)?.unchecked_into();

@@ -23,6 +23,9 @@ pub struct WorkerClient {
     next_id: Cell<u64>,
     /// Kept alive as long as the worker they are attached to.
     handlers: RefCell<Vec<EventHandler>>,
+    /// Parts of files being written, by request: JavaScript buffers, never copied into this
+    /// module's memory, until the page saves them.
+    files: RefCell<std::collections::HashMap<u64, js_sys::Array>>,
 }
 
 impl WorkerClient {
@@ -34,9 +37,15 @@ impl WorkerClient {
             on_response,
             next_id: Cell::new(1),
             handlers: RefCell::new(Vec::new()),
+            files: RefCell::new(std::collections::HashMap::new()),
         });
         client.start();
         client
+    }
+
+    /// The parts of the file written for `request_id` (taken: a second call gets none).
+    pub fn take_file(&self, request_id: u64) -> js_sys::Array {
+        self.files.borrow_mut().remove(&request_id).unwrap_or_default()
     }
 
     fn start(self: &Rc<Self>) {
@@ -53,17 +62,26 @@ impl WorkerClient {
             let Some(me) = me.upgrade() else { return };
             let ev: MessageEvent = ev.unchecked_into();
             let data = ev.data();
-            // A written file arrives as [json, bytes]; everything else as a JSON string.
+            // A written file arrives in parts as [json, bytes]; everything else as a JSON string.
             let (text, bytes) = if data.is_array() {
                 let arr: js_sys::Array = data.unchecked_into();
-                (arr.get(0).as_string(), arr.get(1).dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec()))
+                (arr.get(0).as_string(), arr.get(1).dyn_into::<js_sys::Uint8Array>().ok())
             } else {
                 (data.as_string(), None)
             };
             let Some(text) = text else {
                 return;
             };
-            match Response::from_json(&text).map(|r| with_bytes(r, bytes)) {
+            let response = Response::from_json(&text);
+            if let (Ok(Response::ExportChunk { request_id, .. } | Response::Exported { request_id, .. }), Some(part)) =
+                (&response, bytes)
+            {
+                if part.length() > 0 {
+                    me.files.borrow_mut().entry(*request_id).or_insert_with(js_sys::Array::new).push(&part);
+                }
+            }
+            match response {
+                Ok(Response::ExportChunk { .. }) => {}
                 Ok(Response::Ready) => {
                     me.ready.set(true);
                     me.flush();
@@ -135,15 +153,5 @@ impl WorkerClient {
                 (self.on_response)(Response::Panic { message: format!("cannot reach the worker: {e:?}") });
             }
         }
-    }
-}
-
-/// Puts a file's bytes, which travel beside the JSON, back into their response.
-fn with_bytes(r: Response, bytes: Option<Vec<u8>>) -> Response {
-    match (r, bytes) {
-        (Response::Exported { request_id, dataset, file_name, mime, sha256, .. }, Some(bytes)) => {
-            Response::Exported { request_id, dataset, file_name, mime, sha256, bytes }
-        }
-        (r, _) => r,
     }
 }

@@ -16,8 +16,8 @@ use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
 
 use crate::core::error::{CoreError, Result};
 use crate::core::ingest::{self, IngestOptions, SourceFormat, SourceHasher};
-use crate::core::lineage;
 use crate::core::recipe::{LoadStep, ReplayCheck, Session, SourceRef, Step, StepInput};
+use crate::core::{export, lineage};
 use crate::protocol::{DatasetSummary, Phase, Progress, Request, Response, WireError};
 
 pub use file::{read_range, BlobChunkReader};
@@ -152,15 +152,23 @@ impl Engine {
                 }
             }
             Request::Export { request_id, dataset, format, file_name } => {
-                let exported = self.session.borrow_mut().export(&dataset, format, file_name);
+                // The file goes to the page in parts as it is written: the worker never holds a
+                // second full copy of the table.
+                let exported = self.session.borrow_mut().export_chunked(
+                    &dataset,
+                    format,
+                    file_name,
+                    export::EXPORT_CHUNK,
+                    &mut |bytes| self.send(Response::ExportChunk { request_id, bytes }),
+                );
                 match exported {
-                    Ok((bytes, record)) => self.send(Response::Exported {
+                    Ok(record) => self.send(Response::Exported {
                         request_id,
                         dataset,
                         file_name: record.file_name,
                         mime: format.mime().to_string(),
                         sha256: record.sha256,
-                        bytes,
+                        bytes: Vec::new(),
                     }),
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
@@ -181,7 +189,7 @@ impl Engine {
                 let mut session = self.session.borrow_mut();
                 let recipe = session.recipe().clone();
                 let ctx = lineage::RunContext { event_time, job_name: None, engine: "browser".into() };
-                match lineage::run_event(&recipe, &session.datasets, &recipe.exports, &Default::default(), &ctx) {
+                match lineage::run_event(&recipe, &session.datasets, &recipe.exports, &session.assertions(), &ctx) {
                     Ok(event) => self.send(Response::Lineage {
                         request_id,
                         json: serde_json::to_string_pretty(&event).expect("json values serialize"),
@@ -495,7 +503,7 @@ pub async fn yield_to_events() {
 fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {
     let json = JsValue::from_str(&r.to_json());
     // A file's bytes travel beside the JSON, their buffer transferred rather than copied.
-    if let Response::Exported { bytes, .. } = r {
+    if let Response::Exported { bytes, .. } | Response::ExportChunk { bytes, .. } = r {
         let array = js_sys::Uint8Array::from(bytes.as_slice());
         let message = js_sys::Array::of2(&json, &array);
         let _ = scope.post_message_with_transfer(&message, &js_sys::Array::of1(&array.buffer()));

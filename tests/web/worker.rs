@@ -177,12 +177,25 @@ async fn export_lineage_and_replay_in_the_worker() {
         },
         None,
     );
-    let Response::Exported { file_name, sha256, bytes, .. } =
+    let Response::Exported { file_name, sha256, bytes: last, .. } =
         wait_for(&got, |r| matches!(r, Response::Exported { .. })).await
     else {
         unreachable!()
     };
+    // The file came in parts before the Exported message; joined, they hash to the recorded SHA.
+    let mut bytes: Vec<u8> = got
+        .borrow()
+        .iter()
+        .filter_map(|r| match r {
+            Response::ExportChunk { request_id: 2, bytes } => Some(bytes.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    bytes.extend(last);
     assert_eq!(&bytes[..4], b"PAR1");
+    use sha2::Digest;
+    assert_eq!(strata::core::ingest::hex(&sha2::Sha256::digest(&bytes)), sha256);
     assert_eq!(file_name, format!("p_{}.parquet", &sha256[..12]));
     engine.handle(Request::Lineage { request_id: 3, event_time: "2026-11-23T12:00:00Z".into() }, None);
     let Response::Lineage { json, graph, .. } = wait_for(&got, |r| matches!(r, Response::Lineage { .. })).await else {
@@ -291,6 +304,7 @@ async fn sample_and_split_in_the_worker_match_native_rows() {
         method: SplitMethod::Group { column: "customer_id".into() },
         seed: 5,
         label: Some("churn".into()),
+        group_check: None,
     });
     got.borrow_mut().clear();
     engine.handle(Request::Apply { request_id: 3, step }, None);
@@ -398,4 +412,25 @@ async fn clean_scale_fitted_on_train_is_applied_and_recorded() {
     assert_eq!(r.fitted_on.as_deref(), Some("train"));
     assert!(!r.leakage.is_empty(), "fitted on train vs all rows is compared");
     assert!(datasets.iter().any(|d| d.id == "test.scaled"));
+}
+
+/// Browser and native give the same bytes: the worker replays the lineage the native engine wrote
+/// (tests/lineage.rs commits it) for a recipe with a quarantine split, a seeded split, a scaler
+/// fitted on the training rows and a seeded sample, and every dataset and file it writes has the
+/// SHA-256 the native run recorded.
+#[wasm_bindgen_test]
+async fn the_browser_replays_a_native_lineage_with_identical_hashes() {
+    let (engine, got) = engine();
+    let lineage: &[u8] = include_bytes!("../data/lineage/mixed.lineage.json");
+    let input: &[u8] = include_bytes!("../data/clean/train.csv");
+    engine.handle_with_files(
+        Request::Replay { request_id: 1 },
+        vec![file(lineage, "mixed.lineage.json"), file(input, "train.csv")],
+    );
+    let r = wait_for(&got, |r| matches!(r, Response::Replayed { .. } | Response::Error { .. })).await;
+    let Response::Replayed { checks, .. } = r else { panic!("{r:?}") };
+    let files: Vec<_> = checks.iter().filter(|c| c.kind == "file").collect();
+    assert_eq!(files.len(), 5, "{checks:?}");
+    assert!(files.iter().any(|c| c.name == "train.invalid.csv"), "{checks:?}");
+    assert!(checks.iter().all(|c| c.recorded.is_some() && c.matches()), "{checks:?}");
 }

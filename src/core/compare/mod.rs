@@ -15,6 +15,7 @@ use crate::core::error::{CoreError, Result};
 use crate::core::recipe::{Derive, Derived, StepReport};
 use crate::core::stats::drift::{
     categorical_drift, category_counts, fmt_num, is_numeric_type, numeric_drift_sorted, numeric_values,
+    psi_numeric_sorted,
 };
 use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
 
@@ -62,6 +63,10 @@ pub struct ColumnDriftView {
     pub right_column: String,
     pub drift: ColumnDrift,
     pub bars: DriftBars,
+    /// Numeric PSI's interior cut points (the reference's i/`psi_bins` quantiles, ties
+    /// removed): bins are (−∞, c₁], (c₁, c₂], …, (c_k, +∞). Empty for categories.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub psi_cuts: Vec<f64>,
 }
 
 /// Null rate and mean of a column on both sides.
@@ -72,6 +77,12 @@ pub struct ColumnSummary {
     pub right_null_rate: f64,
     pub left_mean: Option<f64>,
     pub right_mean: Option<f64>,
+    /// The means as dates (or date-times) for date and timestamp columns, whose means are day
+    /// or tick counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_mean_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right_mean_text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,6 +158,9 @@ fn gather(d: &Dataset, col: usize, numeric: bool) -> Result<Gathered> {
     }
 }
 
+/// Drift, chart bars, both means (numbers only) and the numeric PSI cut points.
+type Between = (ColumnDrift, DriftBars, Option<f64>, Option<f64>, Vec<f64>);
+
 fn drift_between(
     left: &Dataset,
     li: usize,
@@ -154,7 +168,7 @@ fn drift_between(
     ri: usize,
     name: &str,
     t: &DriftThresholds,
-) -> Result<(ColumnDrift, DriftBars, Option<f64>, Option<f64>)> {
+) -> Result<Between> {
     let numeric =
         is_numeric_type(left.schema.field(li).data_type()) && is_numeric_type(right.schema.field(ri).data_type());
     let (l, r) = (gather(left, li, numeric)?, gather(right, ri, numeric)?);
@@ -163,11 +177,12 @@ fn drift_between(
             let mean = |v: &[f64]| if v.is_empty() { None } else { Some(v.iter().sum::<f64>() / v.len() as f64) };
             let (ma, mb) = (mean(&a), mean(&b));
             let (d, bars) = numeric_drift_sorted(name, &a, &b, t);
-            (d, bars, ma, mb)
+            let cuts = if d.psi.is_some() { psi_numeric_sorted(&a, &b, t.psi_bins).cuts } else { Vec::new() };
+            (d, bars, ma, mb, cuts)
         }
         (Gathered::Categorical(a), Gathered::Categorical(b)) => {
             let (d, bars) = categorical_drift(name, &a, &b, t);
-            (d, bars, None, None)
+            (d, bars, None, None, Vec::new())
         }
         _ => unreachable!("both sides are gathered the same way"),
     })
@@ -237,10 +252,11 @@ pub fn compare_full(
 
     let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
     let (lr, rr) = (left.num_rows(), right.num_rows());
+    let renames: Vec<(String, String)> = schema.renames.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
     let (rows, diff_rows) = if keys.is_empty() {
-        rows::multiset_diff_full(left, right, max_listed)?
+        rows::multiset_diff_full(left, right, &renames, max_listed)?
     } else {
-        rows::keyed_diff_full(left, right, keys, max_listed)?
+        rows::keyed_diff_full(left, right, keys, &renames, max_listed)?
     };
     let mut report = CompareReport {
         left: left.name.clone(),
@@ -282,19 +298,44 @@ pub fn drift_columns(
         let ri = right.column_index(&right_name)?;
         let label =
             if &right_name == f.name() { right_name.clone() } else { format!("{} → {}", f.name(), right_name) };
-        let (d, bars, lm, rm) = drift_between(left, li, right, ri, &label, t)?;
+        let (d, bars, lm, rm, psi_cuts) = drift_between(left, li, right, ri, &label, t)?;
         columns.push(ColumnSummary {
             column: label,
             left_null_rate: rate(ln[li], lr),
             right_null_rate: rate(rn[ri], rr),
             left_mean: lm,
             right_mean: rm,
+            left_mean_text: lm.and_then(|v| date_text(v, f.data_type())),
+            right_mean_text: rm.and_then(|v| date_text(v, right.schema.field(ri).data_type())),
         });
         let bars = date_labels(bars, f.data_type());
-        drift.push(ColumnDriftView { left_column: f.name().clone(), right_column: right_name, drift: d, bars });
+        drift.push(ColumnDriftView {
+            left_column: f.name().clone(),
+            right_column: right_name,
+            drift: d,
+            bars,
+            psi_cuts,
+        });
     }
 
     Ok((drift, columns))
+}
+
+/// A mean of a date column as a date, of a timestamp column as a date and time (UTC); `None`
+/// for other types.
+pub fn date_text(v: f64, dt: &arrow_schema::DataType) -> Option<String> {
+    use arrow_schema::{DataType, TimeUnit};
+    let (per_second, date_only) = match dt {
+        DataType::Date32 => (1.0 / 86_400.0, true),
+        DataType::Date64 => (1e3, true),
+        DataType::Timestamp(TimeUnit::Second, _) => (1.0, false),
+        DataType::Timestamp(TimeUnit::Millisecond, _) => (1e3, false),
+        DataType::Timestamp(TimeUnit::Microsecond, _) => (1e6, false),
+        DataType::Timestamp(TimeUnit::Nanosecond, _) => (1e9, false),
+        _ => return None,
+    };
+    let t = chrono::DateTime::from_timestamp((v / per_second).round() as i64, 0)?;
+    Some(if date_only { t.date_naive().to_string() } else { t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string() })
 }
 
 /// Bin labels of a date or timestamp column as dates rather than day or tick counts.
@@ -412,7 +453,9 @@ pub fn verdict(r: &CompareReport) -> String {
         parts.push(s);
     }
     let d = &r.rows;
-    if d.keys.is_empty() {
+    if let Some(note) = &d.note {
+        parts.push(format!("{}.", capitalize(note)));
+    } else if d.keys.is_empty() {
         parts.push(format!(
             "Comparing whole rows: {} in both, {} only in {}, {} only in {}.",
             group_thousands(d.matched),
@@ -425,7 +468,13 @@ pub fn verdict(r: &CompareReport) -> String {
         let top: Vec<String> = {
             let mut c: Vec<_> = d.changes_per_column.iter().filter(|c| c.changed > 0).collect();
             c.sort_by(|a, b| b.changed.cmp(&a.changed).then(a.column.cmp(&b.column)));
-            c.iter().take(3).map(|c| format!("{} in \"{}\"", group_thousands(c.changed), c.column)).collect()
+            c.iter()
+                .take(3)
+                .map(|c| match &c.renamed_from {
+                    Some(from) => format!("{} in \"{}\" (was \"{from}\")", group_thousands(c.changed), c.column),
+                    None => format!("{} in \"{}\"", group_thousands(c.changed), c.column),
+                })
+                .collect()
         };
         let mut s = format!(
             "By {}: {} changed, {} added, {} removed, {} unchanged",

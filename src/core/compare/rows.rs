@@ -19,7 +19,11 @@ use crate::core::error::{CoreError, Result};
 /// One changed field of a matched row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
+    /// Column name on the right (the new name of a renamed column).
     pub column: String,
+    /// The left's name when the column looks renamed (schema `renames`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     pub old: Option<String>,
     pub new: Option<String>,
 }
@@ -46,7 +50,11 @@ pub struct RowRef {
 /// How many changed values each shared column has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnChangeCount {
+    /// Column name on the right (the new name of a renamed column).
     pub column: String,
+    /// The left's name when the column looks renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     pub changed: u64,
 }
 
@@ -54,8 +62,11 @@ pub struct ColumnChangeCount {
 pub struct RowDiff {
     /// Key columns used; empty for the multiset diff.
     pub keys: Vec<String>,
-    /// Columns compared (shared, non-key).
+    /// Columns compared (shared, non-key, plus likely renames under their new name).
     pub compared_columns: Vec<String>,
+    /// Likely renames (left name, right name) whose values were compared as one column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_columns: Vec<(String, String)>,
     /// Column names shown in `added`/`removed` values.
     pub shown_columns: Vec<String>,
     pub matched: u64,
@@ -72,6 +83,13 @@ pub struct RowDiff {
     pub added_rows: Vec<RowRef>,
     pub removed_rows: Vec<RowRef>,
     pub max_listed: usize,
+    /// Distinct keys that shared a 64-bit hash with a different key; they were told apart by
+    /// comparing the key values.
+    #[serde(default)]
+    pub key_hash_collisions: u64,
+    /// Why the rows could not be compared, when they could not (e.g. no shared column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -226,7 +244,7 @@ impl<'a> CellText<'a> {
 
 /// Keyed diff: `keys` must exist on both sides.
 pub fn keyed_diff(left: &Dataset, right: &Dataset, keys: &[String], max_listed: usize) -> Result<RowDiff> {
-    Ok(keyed_diff_full(left, right, keys, max_listed)?.0)
+    Ok(keyed_diff_full(left, right, keys, &[], max_listed)?.0)
 }
 
 /// Every row the diff found, by 0-based row number, for making datasets of them.
@@ -240,11 +258,195 @@ pub struct DiffRows {
     pub changed: Vec<(u32, String)>,
 }
 
-/// [`keyed_diff`] plus every added, removed and changed row.
+/// Which dataset a row number refers to, for [`match_by_hash`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// The outcome of [`match_by_hash`]. Row numbers are in the order they were matched.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HashMatch {
+    /// (left row, right row) with equal keys.
+    pub pairs: Vec<(u32, u32)>,
+    /// Left rows whose key is not on the right (or has fewer copies there).
+    pub removed: Vec<u32>,
+    /// Right rows whose key is not on the left (or has fewer copies there).
+    pub added: Vec<u32>,
+    /// Rows whose key repeats an earlier row's key on the same side.
+    pub duplicates_left: u64,
+    pub duplicates_right: u64,
+    /// Distinct keys that shared a hash with another distinct key.
+    pub collisions: u64,
+}
+
+/// Sort-merge of two sides' `(key hash, row)` lists, each sorted ascending. Rows with equal
+/// hashes are only matched when `eq` says their key values are equal, so a hash collision
+/// cannot merge two different keys; copies of one key pair up in order of appearance.
+pub fn match_by_hash(sl: &[(u64, u32)], sr: &[(u64, u32)], eq: impl Fn((Side, u32), (Side, u32)) -> bool) -> HashMatch {
+    let mut m = HashMatch { pairs: Vec::with_capacity(sl.len().min(sr.len())), ..HashMatch::default() };
+    // Rows of one run split into classes of equal keys (almost always one class).
+    let classes = |side: Side, run: &[(u64, u32)], dups: &mut u64| -> Vec<Vec<u32>> {
+        let mut cls: Vec<Vec<u32>> = Vec::new();
+        for &(_, row) in run {
+            match cls.iter_mut().find(|c| eq((side, c[0]), (side, row))) {
+                Some(c) => {
+                    c.push(row);
+                    *dups += 1;
+                }
+                None => cls.push(vec![row]),
+            }
+        }
+        cls
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < sl.len() || j < sr.len() {
+        let h = match (sl.get(i), sr.get(j)) {
+            (Some(a), Some(b)) => a.0.min(b.0),
+            (Some(a), None) => a.0,
+            (None, Some(b)) => b.0,
+            (None, None) => break,
+        };
+        let i2 = i + sl[i..].iter().take_while(|p| p.0 == h).count();
+        let j2 = j + sr[j..].iter().take_while(|p| p.0 == h).count();
+        let (lr, rr) = (&sl[i..i2], &sr[j..j2]);
+        match (lr.len(), rr.len()) {
+            (1, 1) => {
+                let (a, b) = (lr[0].1, rr[0].1);
+                if eq((Side::Left, a), (Side::Right, b)) {
+                    m.pairs.push((a, b));
+                } else {
+                    m.removed.push(a);
+                    m.added.push(b);
+                    m.collisions += 2;
+                }
+            }
+            (1, 0) => m.removed.push(lr[0].1),
+            (0, 1) => m.added.push(rr[0].1),
+            _ => {
+                let cl = classes(Side::Left, lr, &mut m.duplicates_left);
+                let cr = classes(Side::Right, rr, &mut m.duplicates_right);
+                let mut used = vec![false; cr.len()];
+                let mut matched = 0usize;
+                for c in &cl {
+                    let found = (0..cr.len()).find(|&k| !used[k] && eq((Side::Left, c[0]), (Side::Right, cr[k][0])));
+                    match found {
+                        Some(k) => {
+                            used[k] = true;
+                            matched += 1;
+                            let n = c.len().min(cr[k].len());
+                            m.pairs.extend(c[..n].iter().copied().zip(cr[k][..n].iter().copied()));
+                            m.removed.extend_from_slice(&c[n..]);
+                            m.added.extend_from_slice(&cr[k][n..]);
+                        }
+                        None => m.removed.extend_from_slice(c),
+                    }
+                }
+                for (k, c) in cr.iter().enumerate() {
+                    if !used[k] {
+                        m.added.extend_from_slice(c);
+                    }
+                }
+                let distinct = cl.len() + cr.len() - matched;
+                if distinct > 1 {
+                    m.collisions += distinct as u64;
+                }
+            }
+        }
+        i = i2;
+        j = j2;
+    }
+    m
+}
+
+/// One column's values over all batches, typed as they are hashed, for exact comparison.
+enum Values {
+    Int(arrow_array::Int64Array),
+    Float(arrow_array::Float64Array),
+    Text(arrow_array::StringArray),
+}
+
+impl Values {
+    fn of(d: &Dataset, col: usize, how: HashAs) -> Result<Values> {
+        let parts: Vec<&dyn Array> = d.batches.iter().map(|b| b.column(col).as_ref()).collect();
+        let all: ArrayRef = if parts.is_empty() {
+            arrow_array::new_empty_array(d.schema.field(col).data_type())
+        } else {
+            arrow_select::concat::concat(&parts)?
+        };
+        Ok(match how {
+            HashAs::Int => {
+                let a = if all.data_type() == &DataType::Date32 {
+                    arrow_cast::cast(&arrow_cast::cast(&all, &DataType::Int32)?, &DataType::Int64)?
+                } else {
+                    arrow_cast::cast(&all, &DataType::Int64)?
+                };
+                Values::Int(a.as_primitive::<Int64Type>().clone())
+            }
+            HashAs::Float => {
+                Values::Float(arrow_cast::cast(&all, &DataType::Float64)?.as_primitive::<Float64Type>().clone())
+            }
+            HashAs::Text => Values::Text(arrow_cast::cast(&all, &DataType::Utf8)?.as_string::<i32>().clone()),
+        })
+    }
+
+    /// Equal as the hash means them: nulls equal nulls, NaN equals NaN, 0.0 equals −0.0.
+    fn same(&self, i: usize, other: &Values, j: usize) -> bool {
+        macro_rules! cmp {
+            ($x:expr, $y:expr, $eq:expr) => {
+                match ($x.is_null(i), $y.is_null(j)) {
+                    (true, true) => true,
+                    (false, false) => $eq($x.value(i), $y.value(j)),
+                    _ => false,
+                }
+            };
+        }
+        match (self, other) {
+            (Values::Int(x), Values::Int(y)) => cmp!(x, y, |a: i64, b: i64| a == b),
+            (Values::Float(x), Values::Float(y)) => cmp!(x, y, |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan())),
+            (Values::Text(x), Values::Text(y)) => cmp!(x, y, |a: &str, b: &str| a == b),
+            _ => false,
+        }
+    }
+}
+
+/// (name on the right, left index, right index, how hashed, left name if renamed)
+type Compared = (String, usize, usize, HashAs, Option<String>);
+
+/// Left columns not in `skip` that the right has under the same name or, for a likely
+/// rename (left name, right name), under its new name; in left column order.
+fn compared_columns(left: &Dataset, right: &Dataset, skip: &[String], renames: &[(String, String)]) -> Vec<Compared> {
+    left.schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !skip.contains(f.name()))
+        .filter_map(|(i, f)| {
+            let (name, from) = match right.schema.index_of(f.name()) {
+                Ok(_) => (f.name().clone(), None),
+                Err(_) => {
+                    let (_, to) = renames.iter().find(|(from, _)| from == f.name())?;
+                    (to.clone(), Some(f.name().clone()))
+                }
+            };
+            let j = right.schema.index_of(&name).ok()?;
+            Some((name, i, j, hash_as(f.data_type(), right.schema.field(j).data_type()), from))
+        })
+        .collect()
+}
+
+fn renamed_pairs(compared: &[Compared]) -> Vec<(String, String)> {
+    compared.iter().filter_map(|c| c.4.as_ref().map(|from| (from.clone(), c.0.clone()))).collect()
+}
+
+/// [`keyed_diff`] plus every added, removed and changed row. `renames` (left name, right
+/// name) are compared as one column, reported under the right's name.
 pub fn keyed_diff_full(
     left: &Dataset,
     right: &Dataset,
     keys: &[String],
+    renames: &[(String, String)],
     max_listed: usize,
 ) -> Result<(RowDiff, DiffRows)> {
     let mut key_cols_l = Vec::new();
@@ -262,56 +464,38 @@ pub fn keyed_diff_full(
     let kr = row_hashes(right, &key_cols_r)?;
     let mut sl: Vec<(u64, u32)> = kl.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
     let mut sr: Vec<(u64, u32)> = kr.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
+    drop((kl, kr));
     sl.sort_unstable();
     sr.sort_unstable();
-    let dups = |s: &[(u64, u32)]| s.windows(2).filter(|w| w[0].0 == w[1].0).count() as u64;
-    let (duplicate_keys_left, duplicate_keys_right) = (dups(&sl), dups(&sr));
 
-    // Merge: equal hashes pair up in order of appearance.
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(sl.len().min(sr.len()));
-    let mut removed_idx: Vec<u32> = Vec::new();
-    let mut added_idx: Vec<u32> = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < sl.len() && j < sr.len() {
-        match sl[i].0.cmp(&sr[j].0) {
-            std::cmp::Ordering::Less => {
-                removed_idx.push(sl[i].1);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                added_idx.push(sr[j].1);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                pairs.push((sl[i].1, sr[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    removed_idx.extend(sl[i..].iter().map(|p| p.1));
-    added_idx.extend(sr[j..].iter().map(|p| p.1));
+    // Merge on the hash, confirming every equal hash with the key values.
+    let m = {
+        let vl = key_cols_l.iter().map(|&(c, how)| Values::of(left, c, how)).collect::<Result<Vec<_>>>()?;
+        let vr = key_cols_r.iter().map(|&(c, how)| Values::of(right, c, how)).collect::<Result<Vec<_>>>()?;
+        let side = |s: Side| if s == Side::Left { &vl } else { &vr };
+        match_by_hash(&sl, &sr, |(sa, a), (sb, b)| {
+            side(sa).iter().zip(side(sb)).all(|(x, y)| x.same(a as usize, y, b as usize))
+        })
+    };
     drop((sl, sr));
+    let HashMatch {
+        mut pairs,
+        removed: mut removed_idx,
+        added: mut added_idx,
+        duplicates_left: duplicate_keys_left,
+        duplicates_right: duplicate_keys_right,
+        collisions,
+    } = m;
     pairs.sort_unstable();
     removed_idx.sort_unstable();
     added_idx.sort_unstable();
 
-    // Shared non-key columns, compared one at a time.
-    let compared: Vec<(String, usize, usize, HashAs)> = left
-        .schema
-        .fields()
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !keys.contains(f.name()))
-        .filter_map(|(i, f)| {
-            let j = right.schema.index_of(f.name()).ok()?;
-            Some((f.name().clone(), i, j, hash_as(f.data_type(), right.schema.field(j).data_type())))
-        })
-        .collect();
+    // Shared non-key columns (and likely renames), compared one at a time.
+    let compared = compared_columns(left, right, keys, renames);
     let mut changed_mask: Vec<u64> = vec![0; pairs.len() * compared.len().div_ceil(64).max(1)];
     let words = compared.len().div_ceil(64).max(1);
     let mut changes_per_column = Vec::with_capacity(compared.len());
-    for (ci, (name, li, ri, how)) in compared.iter().enumerate() {
+    for (ci, (name, li, ri, how, from)) in compared.iter().enumerate() {
         let hl = row_hashes(left, &[(*li, *how)])?;
         let hr = row_hashes(right, &[(*ri, *how)])?;
         let mut n = 0u64;
@@ -321,7 +505,7 @@ pub fn keyed_diff_full(
                 n += 1;
             }
         }
-        changes_per_column.push(ColumnChangeCount { column: name.clone(), changed: n });
+        changes_per_column.push(ColumnChangeCount { column: name.clone(), renamed_from: from.clone(), changed: n });
     }
     let is_changed = |p: usize| changed_mask[p * words..(p + 1) * words].iter().any(|&w| w != 0);
     let changed = (0..pairs.len()).filter(|&p| is_changed(p)).count() as u64;
@@ -356,8 +540,9 @@ pub fn keyed_diff_full(
             .iter()
             .enumerate()
             .filter(|(ci, _)| changed_mask[p * words + ci / 64] & (1 << (ci % 64)) != 0)
-            .map(|(_, (name, li, ri, _))| FieldChange {
+            .map(|(_, (name, li, ri, _, from))| FieldChange {
                 column: name.clone(),
+                renamed_from: from.clone(),
                 old: lt.get(a as usize, *li),
                 new: rt.get(b as usize, *ri),
             })
@@ -382,6 +567,7 @@ pub fn keyed_diff_full(
     let diff = RowDiff {
         keys: keys.to_vec(),
         compared_columns: compared.iter().map(|c| c.0.clone()).collect(),
+        renamed_columns: renamed_pairs(&compared),
         shown_columns: keys.to_vec(),
         matched: pairs.len() as u64,
         unchanged: pairs.len() as u64 - changed,
@@ -395,6 +581,8 @@ pub fn keyed_diff_full(
         added_rows,
         removed_rows,
         max_listed,
+        key_hash_collisions: collisions,
+        note: None,
     };
     Ok((diff, DiffRows { added: added_idx, removed: removed_idx, changed: changed_all }))
 }
@@ -402,21 +590,45 @@ pub fn keyed_diff_full(
 /// Multiset diff of whole rows over the shared columns: a row counts as removed once for each
 /// copy the left has beyond the right, and as added the other way round.
 pub fn multiset_diff(left: &Dataset, right: &Dataset, max_listed: usize) -> Result<RowDiff> {
-    Ok(multiset_diff_full(left, right, max_listed)?.0)
+    Ok(multiset_diff_full(left, right, &[], max_listed)?.0)
 }
 
-/// [`multiset_diff`] plus every added and removed row.
-pub fn multiset_diff_full(left: &Dataset, right: &Dataset, max_listed: usize) -> Result<(RowDiff, DiffRows)> {
-    let shared: Vec<(String, usize, usize, HashAs)> = left
-        .schema
-        .fields()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| {
-            let j = right.schema.index_of(f.name()).ok()?;
-            Some((f.name().clone(), i, j, hash_as(f.data_type(), right.schema.field(j).data_type())))
-        })
-        .collect();
+/// [`multiset_diff`] plus every added and removed row. Likely renames (left name, right name)
+/// count as shared columns. With no shared column at all, rows cannot be compared: the diff
+/// then has a `note` and counts nothing.
+pub fn multiset_diff_full(
+    left: &Dataset,
+    right: &Dataset,
+    renames: &[(String, String)],
+    max_listed: usize,
+) -> Result<(RowDiff, DiffRows)> {
+    let shared = compared_columns(left, right, &[], renames);
+    if shared.is_empty() {
+        let diff = RowDiff {
+            keys: Vec::new(),
+            compared_columns: Vec::new(),
+            renamed_columns: Vec::new(),
+            shown_columns: Vec::new(),
+            matched: 0,
+            unchanged: 0,
+            changed: 0,
+            added: 0,
+            removed: 0,
+            duplicate_keys_left: 0,
+            duplicate_keys_right: 0,
+            changes_per_column: Vec::new(),
+            changed_rows: Vec::new(),
+            added_rows: Vec::new(),
+            removed_rows: Vec::new(),
+            max_listed,
+            key_hash_collisions: 0,
+            note: Some(format!(
+                "{} and {} share no column (and no likely rename), so their rows cannot be compared",
+                left.name, right.name
+            )),
+        };
+        return Ok((diff, DiffRows::default()));
+    }
     let cols_l: Vec<(usize, HashAs)> = shared.iter().map(|c| (c.1, c.3)).collect();
     let cols_r: Vec<(usize, HashAs)> = shared.iter().map(|c| (c.2, c.3)).collect();
     let mut sl: Vec<(u64, u32)> =
@@ -450,12 +662,13 @@ pub fn multiset_diff_full(left: &Dataset, right: &Dataset, max_listed: usize) ->
     added_idx.extend(sr[j..].iter().map(|p| p.1));
     removed_idx.sort_unstable();
     added_idx.sort_unstable();
-    let shown: Vec<&(String, usize, usize, HashAs)> = shared.iter().take(6).collect();
+    let shown: Vec<&Compared> = shared.iter().take(6).collect();
     let lt = CellText::new(left);
     let rt = CellText::new(right);
     let diff = RowDiff {
         keys: Vec::new(),
         compared_columns: shared.iter().map(|c| c.0.clone()).collect(),
+        renamed_columns: renamed_pairs(&shared),
         shown_columns: shown.iter().map(|c| c.0.clone()).collect(),
         matched,
         unchanged: matched,
@@ -477,6 +690,8 @@ pub fn multiset_diff_full(left: &Dataset, right: &Dataset, max_listed: usize) ->
             .map(|&r| RowRef { row: r as u64, values: shown.iter().map(|c| lt.get(r as usize, c.1)).collect() })
             .collect(),
         max_listed,
+        key_hash_collisions: 0,
+        note: None,
     };
     Ok((diff, DiffRows { added: added_idx, removed: removed_idx, changed: Vec::new() }))
 }

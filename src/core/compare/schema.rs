@@ -77,6 +77,10 @@ pub struct SchemaDiff {
     pub type_changes: Vec<TypeChange>,
     pub nullability_changes: Vec<NullabilityChange>,
     pub renames: Vec<LikelyRename>,
+    /// Set when there were too many removed × added pairs to score each one: which pairs were
+    /// scored instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename_note: Option<String>,
     pub compatibility: Compatibility,
     /// One sentence per reason behind the verdict.
     pub reasons: Vec<String>,
@@ -166,6 +170,23 @@ pub fn widening(from: &DataType, to: &DataType) -> (bool, String) {
         }
         (Boolean, _) if bits(to).is_some() => (true, "true/false become 1/0".into()),
         _ => (false, format!("values of {from} may not convert to {to}")),
+    }
+}
+
+/// Most removed × added column pairs whose values are measured for likely renames; beyond
+/// this, only the most alike pairs are (see [`SchemaDiff::rename_note`]).
+pub const MAX_RENAME_PAIRS: usize = 64;
+
+/// Broad kind of a type, for choosing which removed × added pairs to score as renames.
+fn type_family(dt: &DataType) -> u8 {
+    use DataType::*;
+    match dt {
+        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32 | Float64
+        | Decimal128(..) | Decimal256(..) => 0,
+        Date32 | Date64 | Timestamp(..) | Time32(_) | Time64(_) | Duration(_) => 1,
+        Utf8 | LargeUtf8 | Utf8View => 2,
+        Boolean => 3,
+        _ => 4,
     }
 }
 
@@ -281,48 +302,74 @@ pub fn diff_schemas(
 
     // Likely renames: score every removed × added pair, then match greedily, best first.
     let mut candidates: Vec<LikelyRename> = Vec::new();
-    if removed_all.len() * added_all.len() <= 64 {
-        for r in &removed_all {
-            for a in &added_all {
+    let all_pairs = removed_all.len() * added_all.len();
+    let mut rename_note = None;
+    let pairs: Vec<(&ColumnInfo, &ColumnInfo)> = if all_pairs <= MAX_RENAME_PAIRS {
+        removed_all.iter().flat_map(|r| added_all.iter().map(move |a| (r, a))).collect()
+    } else {
+        // Too many pairs to measure each one's values: keep the pairs of one type family or
+        // with similar names, the most alike first.
+        let family = |s: &Schema, c: &ColumnInfo| type_family(s.field(c.position).data_type());
+        let mut ranked: Vec<(f64, &ColumnInfo, &ColumnInfo)> = removed_all
+            .iter()
+            .flat_map(|r| added_all.iter().map(move |a| (r, a)))
+            .filter_map(|(r, a)| {
+                let same = family(left, r) == family(right, a);
                 let sim = name_similarity(&r.name, &a.name);
-                let same_type = r.data_type == a.data_type;
-                let dist = distance(&r.name, &a.name);
-                let dist_score = dist.map(|d| (1.0 - d / 0.2).clamp(0.0, 1.0)).unwrap_or(0.0);
-                let score = 0.45 * sim + 0.45 * dist_score + if same_type { 0.1 } else { 0.0 };
-                if score < 0.5 || (dist_score == 0.0 && sim < 0.7) {
-                    continue;
-                }
-                let mut evidence = vec![format!("names {:.0}% similar", sim * 100.0)];
-                evidence.push(if same_type {
-                    format!("same type {}", r.data_type)
-                } else {
-                    format!("types {} → {}", r.data_type, a.data_type)
-                });
-                if let Some(d) = dist {
-                    evidence.push(format!(
-                        "values {} (distance {})",
-                        if d < 0.05 {
-                            "match"
-                        } else if d < 0.2 {
-                            "are close"
-                        } else {
-                            "differ"
-                        },
-                        crate::core::stats::drift::fmt_num(d)
-                    ));
-                }
-                evidence.push(format!("position {} → {}", r.position, a.position));
-                candidates.push(LikelyRename {
-                    from: r.name.clone(),
-                    to: a.name.clone(),
-                    name_similarity: sim,
-                    distribution_distance: dist,
-                    same_type,
-                    score,
-                    evidence: evidence.join("; "),
-                });
-            }
+                (same || sim >= 0.5).then_some((sim + if same { 0.5 } else { 0.0 }, r, a))
+            })
+            .collect();
+        ranked.sort_by(|x, y| {
+            y.0.total_cmp(&x.0).then(x.1.position.cmp(&y.1.position)).then(x.2.position.cmp(&y.2.position))
+        });
+        ranked.truncate(MAX_RENAME_PAIRS);
+        rename_note = Some(format!(
+            "{} removed × {} added columns make {all_pairs} possible renames, too many to measure each; \
+             only the {} most alike pairs (same type family, then similar names) were scored",
+            removed_all.len(),
+            added_all.len(),
+            ranked.len()
+        ));
+        ranked.into_iter().map(|(_, r, a)| (r, a)).collect()
+    };
+    for (r, a) in pairs {
+        let sim = name_similarity(&r.name, &a.name);
+        let same_type = r.data_type == a.data_type;
+        let dist = distance(&r.name, &a.name);
+        let dist_score = dist.map(|d| (1.0 - d / 0.2).clamp(0.0, 1.0)).unwrap_or(0.0);
+        let score = 0.45 * sim + 0.45 * dist_score + if same_type { 0.1 } else { 0.0 };
+        if score < 0.5 || (dist_score == 0.0 && sim < 0.7) {
+            continue;
         }
+        let mut evidence = vec![format!("names {:.0}% similar", sim * 100.0)];
+        evidence.push(if same_type {
+            format!("same type {}", r.data_type)
+        } else {
+            format!("types {} → {}", r.data_type, a.data_type)
+        });
+        if let Some(d) = dist {
+            evidence.push(format!(
+                "values {} (distance {})",
+                if d < 0.05 {
+                    "match"
+                } else if d < 0.2 {
+                    "are close"
+                } else {
+                    "differ"
+                },
+                crate::core::stats::drift::fmt_num(d)
+            ));
+        }
+        evidence.push(format!("position {} → {}", r.position, a.position));
+        candidates.push(LikelyRename {
+            from: r.name.clone(),
+            to: a.name.clone(),
+            name_similarity: sim,
+            distribution_distance: dist,
+            same_type,
+            score,
+            evidence: evidence.join("; "),
+        });
     }
     candidates.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.from.cmp(&y.from)).then(x.to.cmp(&y.to)));
     let mut renames: Vec<LikelyRename> = Vec::new();
@@ -379,7 +426,17 @@ pub fn diff_schemas(
     };
     let mut reasons = breaking;
     reasons.extend(compatible);
-    SchemaDiff { added, removed, moved, type_changes, nullability_changes, renames, compatibility, reasons }
+    SchemaDiff {
+        added,
+        removed,
+        moved,
+        type_changes,
+        nullability_changes,
+        renames,
+        rename_note,
+        compatibility,
+        reasons,
+    }
 }
 
 #[cfg(test)]

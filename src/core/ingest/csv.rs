@@ -17,7 +17,7 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 use super::infer::{self, Cell, ColumnEvidence, ColumnType};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
 use super::{
-    ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, RaggedPolicy, SourceFormat,
+    BatchSink, ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, RaggedPolicy, SourceFormat,
     SourceHasher, TypeErrorPolicy,
 };
 use crate::core::error::{CoreError, Result};
@@ -189,7 +189,7 @@ struct TableState {
     builders: Vec<ColumnBuilder>,
     cells: Vec<Cell>,
     rows_in_batch: usize,
-    batches: Vec<RecordBatch>,
+    batches: BatchSink,
     schema: Option<SchemaRef>,
     report: LoadReport,
     /// Columns whose inferred type broke under the fall-back policy (the pass will re-run).
@@ -208,6 +208,7 @@ impl TableState {
         let null_lengths = null_tokens.iter().filter(|t| t.len() < 64).fold(0u64, |m, t| m | (1 << t.len()));
         let long_tokens = null_tokens.iter().any(|t| t.len() >= 64);
         let null_lengths = if long_tokens { u64::MAX } else { null_lengths };
+        let batches = BatchSink::new(&options);
         Self {
             null_lengths,
             sample_limit: options.sample_rows.max(1),
@@ -219,7 +220,7 @@ impl TableState {
             builders: Vec::new(),
             cells: Vec::new(),
             rows_in_batch: 0,
-            batches: Vec::new(),
+            batches,
             schema: None,
             report: LoadReport::new(SourceFormat::Csv),
             demoted: Vec::new(),
@@ -472,7 +473,7 @@ impl TableState {
         }
         let columns: Vec<ArrayRef> = self.builders.iter_mut().map(ColumnBuilder::finish).collect();
         let schema = self.schema.clone().expect("schema set before rows");
-        self.batches.push(RecordBatch::try_new(schema, columns)?);
+        self.batches.push(RecordBatch::try_new(schema, columns)?)?;
         self.rows_in_batch = 0;
         Ok(())
     }
@@ -629,9 +630,10 @@ impl CsvLoader {
         }
         let schema = table.schema.clone().expect("schema set");
         let (sha, bytes) = self.hasher.finish();
+        let batches = table.batches.finish(&mut table.report);
         Ok(Pass::Done(Box::new(Loaded {
             schema,
-            batches: std::mem::take(&mut table.batches),
+            batches,
             report: std::mem::replace(&mut table.report, LoadReport::new(SourceFormat::Csv)),
             source_sha256: sha,
             source_bytes: bytes,

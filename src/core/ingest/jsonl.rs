@@ -13,7 +13,9 @@ use arrow_json::reader::{infer_json_schema, Decoder, ReaderBuilder};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::infer::{self, ColumnEvidence, ColumnType};
-use super::{ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, SourceFormat, SourceHasher};
+use super::{
+    BatchSink, ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, SourceFormat, SourceHasher,
+};
 use crate::core::error::{CoreError, Result};
 
 const INFER_BYTES: usize = 1 << 20;
@@ -33,7 +35,7 @@ struct State {
     raw_schema: SchemaRef,
     conversions: Vec<(usize, ColumnType)>,
     decoder: Decoder,
-    batches: Vec<RecordBatch>,
+    batches: BatchSink,
     report: LoadReport,
     next_line: u64,
     demoted: Vec<String>,
@@ -166,7 +168,7 @@ impl JsonlLoader {
             raw_schema,
             conversions,
             decoder,
-            batches: Vec::new(),
+            batches: BatchSink::new(&self.options),
             report,
             next_line: 1,
             demoted: Vec::new(),
@@ -212,10 +214,11 @@ impl JsonlLoader {
                 .push(format!("{} lines were set aside and are listed under load errors", state.report.rows_set_aside));
         }
         let (sha, bytes) = self.hasher.finish();
-        let state = self.state.take().expect("started");
+        let mut state = self.state.take().expect("started");
+        let batches = state.batches.finish(&mut state.report);
         Ok(Pass::Done(Box::new(Loaded {
             schema: state.schema,
-            batches: state.batches,
+            batches,
             report: state.report,
             source_sha256: sha,
             source_bytes: bytes,
@@ -335,7 +338,7 @@ impl State {
             return Ok(()); // this pass is only finding the columns to read as text
         }
         self.report.rows_loaded += batch.num_rows() as u64;
-        self.batches.push(RecordBatch::try_new(self.schema.clone(), columns)?);
+        self.batches.push(RecordBatch::try_new(self.schema.clone(), columns)?)?;
         Ok(())
     }
 }

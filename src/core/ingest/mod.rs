@@ -20,6 +20,8 @@ pub use infer::{ColumnType, DateOrder};
 pub use sniff::{Dialect, DialectOverrides, Escape, TextEncoding};
 
 use crate::core::error::{CoreError, Result};
+use crate::core::sample::methods::ReservoirAlgorithm;
+use crate::core::sample::stream::{LoadReservoir, ReservoirRows};
 
 /// The file formats Strata reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +87,10 @@ pub struct IngestOptions {
     pub batch_rows: usize,
     /// Rows looked at to infer types (capped so that rows × columns stays bounded).
     pub sample_rows: usize,
+    /// Keep only a uniform reservoir sample of this many rows while the file is parsed (for files
+    /// too large to hold); the seed is recorded, so a replay keeps the same rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reservoir: Option<LoadReservoir>,
 }
 
 impl Default for IngestOptions {
@@ -99,6 +105,7 @@ impl Default for IngestOptions {
             on_ragged: RaggedPolicy::default(),
             batch_rows: 65_536,
             sample_rows: 10_000,
+            reservoir: None,
         }
     }
 }
@@ -160,6 +167,9 @@ pub struct LoadReport {
     pub fell_back_to_string: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parquet: Option<parquet::ParquetMeta>,
+    /// With a load-time reservoir: the rows read from the file (`rows_loaded` is the rows kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_read: Option<u64>,
 }
 
 pub const MAX_KEPT_ISSUES: usize = 10_000;
@@ -177,6 +187,7 @@ impl LoadReport {
             warnings: Vec::new(),
             fell_back_to_string: Vec::new(),
             parquet: None,
+            rows_read: None,
         }
     }
 
@@ -185,6 +196,50 @@ impl LoadReport {
         *self.issue_counts.entry(issue.kind).or_default() += 1;
         if self.issues.len() < MAX_KEPT_ISSUES {
             self.issues.push(issue);
+        }
+    }
+}
+
+/// Where a loader's batches go: all of them, or with `IngestOptions.reservoir` only a reservoir
+/// sample of their rows, so that the table itself is never held.
+pub struct BatchSink {
+    all: Vec<RecordBatch>,
+    sample: Option<(LoadReservoir, ReservoirRows)>,
+}
+
+impl BatchSink {
+    pub fn new(options: &IngestOptions) -> Self {
+        BatchSink { all: Vec::new(), sample: options.reservoir.map(|r| (r, ReservoirRows::new(r))) }
+    }
+    pub fn push(&mut self, batch: RecordBatch) -> Result<()> {
+        match &mut self.sample {
+            Some((_, rows)) => rows.offer(&batch),
+            None => {
+                self.all.push(batch);
+                Ok(())
+            }
+        }
+    }
+    /// The kept batches. With a reservoir, `report` gets the rows read and the rows kept.
+    pub fn finish(&mut self, report: &mut LoadReport) -> Vec<RecordBatch> {
+        match self.sample.take() {
+            None => std::mem::take(&mut self.all),
+            Some((r, rows)) => {
+                let read = rows.seen();
+                let kept = rows.held();
+                report.rows_read = Some(read);
+                report.rows_loaded = kept;
+                report.warnings.push(format!(
+                    "kept a uniform random sample of {kept} of the {read} rows read (reservoir, algorithm {}, seed {}); \
+                     the other rows were never held in memory",
+                    match r.algorithm {
+                        ReservoirAlgorithm::R => "R",
+                        ReservoirAlgorithm::L => "L",
+                    },
+                    r.seed
+                ));
+                rows.finish()
+            }
         }
     }
 }

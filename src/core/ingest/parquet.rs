@@ -5,14 +5,13 @@
 
 use std::collections::BTreeSet;
 
-use arrow_array::RecordBatch;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::metadata::{ParquetMetaData, ParquetMetaDataReader};
 use parquet::file::reader::ChunkReader;
 use parquet::file::statistics::Statistics;
 use serde::{Deserialize, Serialize};
 
-use super::{ColumnReport, IngestOptions, LoadReport, Loaded, SourceFormat};
+use super::{BatchSink, ColumnReport, IngestOptions, LoadReport, Loaded, SourceFormat};
 use crate::core::error::{CoreError, Result};
 
 /// What the footer says, shown before any data is read.
@@ -217,7 +216,7 @@ pub struct OpenParquet {
     pub reader: parquet::arrow::arrow_reader::ParquetRecordBatchReader,
     rows_per_group: Vec<i64>,
     rows: u64,
-    batches: Vec<RecordBatch>,
+    batches: BatchSink,
 }
 
 /// Opens a Parquet file for reading batches of `options.batch_rows` rows.
@@ -234,7 +233,7 @@ fn open_unguarded<R: ChunkReader + 'static>(reader: R, options: &IngestOptions) 
     let schema = builder.schema().clone();
     let rows_per_group: Vec<i64> = meta.row_groups.iter().map(|g| g.rows).collect();
     let reader = builder.with_batch_size(options.batch_rows.max(1)).build()?;
-    Ok(OpenParquet { schema, meta, reader, rows_per_group, rows: 0, batches: Vec::new() })
+    Ok(OpenParquet { schema, meta, reader, rows_per_group, rows: 0, batches: BatchSink::new(options) })
 }
 
 impl OpenParquet {
@@ -249,7 +248,7 @@ impl OpenParquet {
             None => Ok(false),
             Some(Ok(b)) => {
                 self.rows += b.num_rows() as u64;
-                self.batches.push(b);
+                self.batches.push(b)?;
                 Ok(true)
             }
             Some(Err(e)) => {
@@ -267,7 +266,7 @@ impl OpenParquet {
     }
 
     /// The finished load, given the source's hash (computed by whoever holds the bytes).
-    pub fn finish(self, source_sha256: String) -> Loaded {
+    pub fn finish(mut self, source_sha256: String) -> Loaded {
         let mut report = LoadReport::new(SourceFormat::Parquet);
         report.rows_loaded = self.rows;
         report.columns = self
@@ -284,7 +283,8 @@ impl OpenParquet {
             .collect();
         let source_bytes = self.meta.file_bytes;
         report.parquet = Some(self.meta);
-        Loaded { schema: self.schema, batches: self.batches, report, source_sha256, source_bytes }
+        let batches = self.batches.finish(&mut report);
+        Loaded { schema: self.schema, batches, report, source_sha256, source_bytes }
     }
 }
 

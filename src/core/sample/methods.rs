@@ -309,7 +309,9 @@ fn counts_of(s: &Strata, taken: &[u64]) -> Vec<(String, u64, u64)> {
 /// Rows per stratum. Proportional: `total × size / population`, rounded down, and the rows left
 /// over go one each to the strata with the largest remainders (ties: the stratum seen first), so
 /// the counts add up to `total` exactly. Equal: `total / strata` each, the remainder one each to
-/// the first strata. Then each stratum is capped at its size and raised to `minimum` (or its size).
+/// the first strata; a stratum smaller than its share gives its leftover to the strata that still
+/// have rows (evenly, the remainder to the first ones), so the total is met whenever the
+/// population allows. Then each stratum is capped at its size and raised to `minimum` (or its size).
 pub fn allocate(sizes: &[u64], total: u64, allocation: Allocation, minimum: u64) -> Vec<u64> {
     let population: u64 = sizes.iter().sum();
     let total = total.min(population);
@@ -328,7 +330,24 @@ pub fn allocate(sizes: &[u64], total: u64, allocation: Allocation, minimum: u64)
             }
             q
         }
-        Allocation::Equal => (0..h).map(|i| total / h + u64::from(i < total % h)).collect(),
+        Allocation::Equal => {
+            let mut q = vec![0u64; sizes.len()];
+            let mut left = total;
+            while left > 0 {
+                let open: Vec<usize> = (0..sizes.len()).filter(|&i| q[i] < sizes[i]).collect();
+                if open.is_empty() {
+                    break;
+                }
+                let k = open.len() as u64;
+                let (each, extra) = (left / k, left % k);
+                for (j, &i) in open.iter().enumerate() {
+                    let give = (each + u64::from((j as u64) < extra)).min(sizes[i] - q[i]);
+                    q[i] += give;
+                    left -= give;
+                }
+            }
+            q
+        }
     };
     for (q, &s) in quotas.iter_mut().zip(sizes) {
         *q = (*q).max(minimum).min(s);
@@ -367,6 +386,17 @@ fn importance(q: &[f64], k: u64, rng: &mut SampleRng) -> Result<(Vec<u64>, Vec<f
     if total <= 0.0 {
         return Err(CoreError::step("the proposal weights are all zero; no row can be drawn"));
     }
+    // A row the proposal can never draw gets no importance weight either, so every weighted
+    // estimate would silently leave it out: unbiasedness needs q > 0 wherever the target is > 0.
+    let zero = q.iter().filter(|&&w| w <= 0.0).count();
+    if let Some(first) = q.iter().position(|&w| w <= 0.0) {
+        return Err(CoreError::step(format!(
+            "{zero} row(s) have a proposal weight of 0 or null (the first is row {}); importance sampling can never \
+             draw them, so its weighted mean would be silently biased. Give every row a positive proposal weight \
+             (e.g. add a small constant) or filter those rows out first",
+            first + 1
+        )));
+    }
     let n = q.len() as f64;
     let mut rows: Vec<u64> = (0..k)
         .map(|_| {
@@ -403,6 +433,11 @@ impl Reservoir {
             w: 1.0,
             next: 0,
         }
+    }
+
+    /// The stream indices of the rows held now (in slot order).
+    pub fn slots(&self) -> &[u64] {
+        &self.slots
     }
 
     /// Offers the next `rows` rows of the stream.
@@ -477,7 +512,17 @@ mod tests {
     #[test]
     fn equal_allocation_is_exact_and_capped() {
         assert_eq!(allocate(&[50, 30, 20], 10, Allocation::Equal, 0), [4, 3, 3]);
-        assert_eq!(allocate(&[50, 2, 20], 12, Allocation::Equal, 0), [4, 2, 4]);
+        // 12 over 3: 4 each, but the second stratum has 2 rows; its 2 left over go to the others.
+        assert_eq!(allocate(&[50, 2, 20], 12, Allocation::Equal, 0), [5, 2, 5]);
+        // Several rounds: 30 over [1, 3, 100, 8] → 7.5 each; 1 and 3 capped, 8 capped next.
+        assert_eq!(allocate(&[1, 3, 100, 8], 30, Allocation::Equal, 0), [1, 3, 18, 8]);
+        // More than the population: everything.
+        assert_eq!(allocate(&[1, 3], 10, Allocation::Equal, 0), [1, 3]);
+        for (sizes, total) in [(vec![5u64, 1, 9, 2, 40], 33u64), (vec![3, 3, 3], 7), (vec![0, 10, 1], 6)] {
+            let q = allocate(&sizes, total, Allocation::Equal, 0);
+            assert_eq!(q.iter().sum::<u64>(), total, "{sizes:?} {total}: {q:?}");
+            assert!(q.iter().zip(&sizes).all(|(q, s)| q <= s));
+        }
     }
 
     #[test]

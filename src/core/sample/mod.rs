@@ -9,6 +9,7 @@ pub mod represent;
 pub mod rng;
 pub mod split;
 pub mod step;
+pub mod stream;
 pub mod table;
 
 pub use methods::{Allocation, ReservoirAlgorithm, SampleMethod, SampleSize, Weights};
@@ -16,3 +17,4 @@ pub use represent::{ColumnCheck, Verdict};
 pub use rng::SampleRng;
 pub use split::{SplitMethod, SplitReport, SplitStep};
 pub use step::{SampleReport, SampleStep};
+pub use stream::{LoadReservoir, ReservoirRows};

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::rng::SampleRng;
-use super::table::{display, strata, take_rows, times};
+use super::table::{display, record_ids, strata, take_rows, times};
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{Derive, Derived, IndirectSource, StepReport};
 
 /// How rows are assigned to splits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,9 +38,19 @@ pub struct SplitStep {
     /// A label column to report the balance of (the stratified method's label by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// A group column (e.g. customer_id) to check for groups in more than one split, whatever the
+    /// method (a group split checks its own column by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_check: Option<String>,
 }
 
 impl SplitStep {
+    fn group_column(&self) -> Option<&str> {
+        self.group_check.as_deref().or(match &self.method {
+            SplitMethod::Group { column } => Some(column.as_str()),
+            _ => None,
+        })
+    }
     /// The conventional output names: `<input>.train`, `<input>.validation`, `<input>.test`.
     pub fn default_outputs(input: &str, with_validation: bool) -> Vec<String> {
         let parts: &[&str] = if with_validation { &["train", "validation", "test"] } else { &["train", "test"] };
@@ -93,7 +103,15 @@ pub struct SplitReport {
     pub balance: Vec<ClassCount>,
     /// Input rows found in more than one split (must be 0).
     pub overlapping_rows: u64,
-    /// For a group split: the group column and groups found in more than one split (must be 0).
+    /// Rows whose whole record (every column's value) also appears in another split: exact
+    /// duplicates across train and test, which let a model be tested on rows it trained on.
+    #[serde(default)]
+    pub duplicate_rows: u64,
+    /// The distinct records behind `duplicate_rows`.
+    #[serde(default)]
+    pub duplicate_records: u64,
+    /// For a group split or a requested group check: the group column, its number of groups and
+    /// the groups found in more than one split (must be 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<(String, u64, u64)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +122,7 @@ impl SplitReport {
     /// True when no leakage check failed.
     pub fn leak_free(&self) -> bool {
         self.overlapping_rows == 0
+            && self.duplicate_rows == 0
             && self.groups.as_ref().is_none_or(|g| g.2 == 0)
             && self.time.as_ref().is_none_or(|t| t.ordered)
     }
@@ -130,6 +149,15 @@ impl Derive for SplitStep {
     }
     fn outputs(&self) -> Vec<String> {
         self.outputs.clone()
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        let (column, subtype) = match &self.method {
+            SplitMethod::Stratified { label } => (label, "FILTER"),
+            SplitMethod::Time { column } => (column, "SORT"),
+            SplitMethod::Group { column } => (column, "GROUP_BY"),
+            _ => return Vec::new(),
+        };
+        vec![IndirectSource { dataset: self.input.clone(), column: column.clone(), subtype }]
     }
     fn label(&self) -> String {
         let ratios: Vec<String> = self.ratios.iter().map(|r| format!("{r}")).collect();
@@ -215,6 +243,21 @@ impl Derive for SplitStep {
     }
 }
 
+/// Rows whose record id occurs in more than one split, and how many distinct records that is.
+pub(crate) fn shared_records(record_of_row: &[u32], parts: &[Vec<u64>]) -> (u64, u64) {
+    let records = record_of_row.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut seen_in: Vec<u8> = vec![0; records];
+    for (i, p) in parts.iter().enumerate() {
+        for &r in p {
+            seen_in[record_of_row[r as usize] as usize] |= 1 << i;
+        }
+    }
+    let shared = |r: u32| seen_in[r as usize].count_ones() > 1;
+    let rows = parts.iter().flatten().filter(|&&r| shared(record_of_row[r as usize])).count() as u64;
+    let distinct = seen_in.iter().filter(|m| m.count_ones() > 1).count() as u64;
+    (rows, distinct)
+}
+
 fn cut(order: &[u64], counts: &[u64]) -> Vec<Vec<u64>> {
     let mut at = 0usize;
     counts
@@ -263,9 +306,10 @@ impl SplitStep {
                 }
             }
         }
-        let groups = match &self.method {
-            SplitMethod::Group { column } => {
-                let s = strata(input, std::slice::from_ref(column))?;
+        let (duplicate_rows, duplicate_records) = shared_records(&record_ids(input)?, parts);
+        let groups = match self.group_column() {
+            Some(column) => {
+                let s = strata(input, &[column.to_string()])?;
                 let mut seen_in: Vec<u8> = vec![0; s.count()];
                 for (i, p) in parts.iter().enumerate() {
                     for &r in p {
@@ -273,9 +317,9 @@ impl SplitStep {
                     }
                 }
                 let shared = seen_in.iter().filter(|m| m.count_ones() > 1).count() as u64;
-                Some((column.clone(), s.count() as u64, shared))
+                Some((column.to_string(), s.count() as u64, shared))
             }
-            _ => None,
+            None => None,
         };
         let time = match &self.method {
             SplitMethod::Time { column } => {
@@ -304,6 +348,8 @@ impl SplitStep {
             label: self.label_column().map(String::from),
             balance,
             overlapping_rows,
+            duplicate_rows,
+            duplicate_records,
             groups,
             time,
         })

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::methods::SampleMethod;
+use super::methods::{SampleMethod, Weights};
 use super::represent::{representativeness, ColumnCheck, Verdict};
 use super::table::{numbers, take_rows};
 use crate::core::dataset::Dataset;
 use crate::core::error::Result;
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, IndirectSource, StepReport};
 
 /// The column importance sampling adds: target / proposal probability of the row.
 pub const IMPORTANCE_WEIGHT: &str = "_importance_weight";
@@ -117,6 +117,39 @@ impl Derive for SampleStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone()]
+    }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        if column == IMPORTANCE_WEIGHT {
+            // Computed from the proposal weights, not from a column of the same name.
+            return match &self.method {
+                SampleMethod::Importance {
+                    proposal: Weights::Column { column: c } | Weights::InverseFrequency { column: c },
+                    ..
+                } => {
+                    vec![ColumnSource { dataset: self.input.clone(), column: c.clone(), identity: false }]
+                }
+                _ => Vec::new(),
+            };
+        }
+        vec![ColumnSource { dataset: self.input.clone(), column: column.to_string(), identity: true }]
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        let columns: Vec<String> = match &self.method {
+            SampleMethod::Stratified { columns, .. } | SampleMethod::Quota { columns, .. } => columns.clone(),
+            SampleMethod::OverSample { label } | SampleMethod::UnderSample { label } => vec![label.clone()],
+            SampleMethod::Weighted {
+                weights: Weights::Column { column } | Weights::InverseFrequency { column },
+                ..
+            }
+            | SampleMethod::Importance {
+                proposal: Weights::Column { column } | Weights::InverseFrequency { column },
+                ..
+            } => {
+                vec![column.clone()]
+            }
+            _ => Vec::new(),
+        };
+        IndirectSource::filters(&self.input, &columns)
     }
     fn label(&self) -> String {
         format!("{} of {} (seed {})", self.method.describe(), self.input, self.seed)

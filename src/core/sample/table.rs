@@ -80,6 +80,39 @@ pub fn strata(d: &Dataset, columns: &[String]) -> Result<Strata> {
     Ok(Strata { of_row, names })
 }
 
+/// Each row's whole-record id: rows with the same values in every column (nulls equal to nulls)
+/// share an id. Values are length-prefixed in the key, so no two different records collide.
+pub fn record_ids(d: &Dataset) -> Result<Vec<u32>> {
+    let options = FormatOptions::default();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut of_row = Vec::with_capacity(d.num_rows() as usize);
+    let mut key = String::new();
+    let mut value = String::new();
+    for b in &d.batches {
+        let fmts = b
+            .columns()
+            .iter()
+            .map(|c| ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        for r in 0..b.num_rows() {
+            key.clear();
+            for (c, f) in b.columns().iter().zip(&fmts) {
+                if c.is_null(r) {
+                    key.push('N');
+                } else {
+                    value.clear();
+                    let _ = write!(value, "{}", f.value(r));
+                    let _ = write!(key, "{}:{value}", value.len());
+                }
+            }
+            let next = ids.len() as u32;
+            let id = *ids.entry(key.clone()).or_insert(next);
+            of_row.push(id);
+        }
+    }
+    Ok(of_row)
+}
+
 /// A numeric column as f64 per row (`None` for nulls); an error names a non-numeric column.
 pub fn numbers(d: &Dataset, column: &str) -> Result<Vec<Option<f64>>> {
     let i = d.column_index(column)?;

@@ -692,6 +692,25 @@ pub fn categorical_drift(
     drift.new_categories = new.iter().take(MAX_LISTED_CATEGORIES).map(|(k, _)| (*k).clone()).collect();
     drift.vanished_categories = gone.iter().take(MAX_LISTED_CATEGORIES).map(|(k, _)| (*k).clone()).collect();
 
+    // An id-like column (nearly every value distinct on both sides: ids, emails) has one
+    // category per row; PSI over its categories grows with the number of rows that differ
+    // (each one-sided category costs ~ln(1/(n·ε))/n), so its severity would only say "the ids
+    // changed". Its statistics are reported but not used for severity.
+    if is_id_like(r.len(), rn) && is_id_like(c.len(), cn) {
+        let new_values: u64 = new.iter().map(|(_, v)| v).sum();
+        drift.reason = format!(
+            "id-like column ({} distinct of {} values in the reference, {} of {} in the current): PSI, L∞ and χ² \
+             are not used for severity; {:.1}% of current values are not in the reference",
+            r.len(),
+            rn,
+            c.len(),
+            cn,
+            100.0 * new_values as f64 / cn as f64
+        );
+        drift.severity = DriftSeverity::None;
+        return (drift, bars);
+    }
+
     let mut drift_reasons = Vec::new();
     let mut warn_reasons = Vec::new();
     if l >= t.linf_drift {
@@ -727,6 +746,15 @@ pub fn categorical_drift(
         format!("stable: L∞ {}, PSI {}, χ² p = {}", fmt_num(l), fmt_num(psi), fmt_p(chi2.p_value))
     });
     (drift, bars)
+}
+
+/// Smallest number of values for a categorical column to count as id-like.
+pub const ID_LIKE_MIN_VALUES: u64 = 50;
+
+/// Whether `distinct` categories among `values` make a column look like an identifier (at least
+/// 90% distinct, over at least [`ID_LIKE_MIN_VALUES`] values).
+pub fn is_id_like(distinct: usize, values: u64) -> bool {
+    values >= ID_LIKE_MIN_VALUES && distinct as f64 >= 0.9 * values as f64
 }
 
 fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: impl FnOnce() -> String) {

@@ -1,10 +1,13 @@
 //! Casting columns to another type, counting the values that do not convert. Those become nulls
 //! only when the step says so (`allow_nulls`); otherwise the step fails with the count and the
-//! first examples.
+//! first examples. A number with a fractional part cast to an integer counts as a failure too
+//! (Arrow's cast would silently truncate 2.7 to 2).
 
 use std::collections::BTreeMap;
 
-use arrow_array::Array;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::{Array, ArrayRef, Int64Array};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_cast::CastOptions;
 use arrow_schema::{DataType, Field};
@@ -13,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, StepReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +72,9 @@ impl Derive for CastStep {
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone()]
     }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(&self.input, column, self.columns.iter().map(|c| c.column.as_str()), |_| None)
+    }
     fn label(&self) -> String {
         let cols: Vec<String> = self.columns.iter().map(|c| format!("{} to {}", c.column, c.to.name())).collect();
         format!("cast {} of {}", cols.join(", "), self.input)
@@ -94,6 +100,7 @@ impl Derive for CastStep {
                 let out = arrow_cast::cast_with_options(src, &to, &safe).map_err(|e| {
                     CoreError::step(format!("column \"{}\" cannot be cast to {}: {e}", cc.column, cc.to.name()))
                 })?;
+                let out = if cc.to == CastType::Integer { drop_fractions(src, out)? } else { out };
                 let lost = out.null_count() - src.null_count();
                 if lost > 0 {
                     failed += lost as u64;
@@ -146,4 +153,27 @@ impl Derive for CastStep {
             recorded: None,
         })
     }
+}
+
+/// Nulls the integers cast from a float or decimal that had a fractional part, which Arrow's cast
+/// truncates; they then count as values that failed the cast.
+fn drop_fractions(src: &ArrayRef, out: ArrayRef) -> Result<ArrayRef> {
+    let dt = src.data_type();
+    let fractional_source = matches!(dt, DataType::Float16 | DataType::Float32 | DataType::Float64)
+        || matches!(
+            dt,
+            DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..)
+        );
+    if !fractional_source {
+        return Ok(out);
+    }
+    let as_f64 = arrow_cast::cast(src, &DataType::Float64)?;
+    let f = as_f64.as_primitive::<Float64Type>();
+    let ints = out.as_primitive::<Int64Type>();
+    if !(0..ints.len()).any(|r| ints.is_valid(r) && f.value(r).fract() != 0.0) {
+        return Ok(out);
+    }
+    let kept: Int64Array =
+        (0..ints.len()).map(|r| (ints.is_valid(r) && f.value(r).fract() == 0.0).then(|| ints.value(r))).collect();
+    Ok(std::sync::Arc::new(kept))
 }

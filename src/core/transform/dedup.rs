@@ -13,7 +13,7 @@ use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::profile::text::fingerprint;
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{Derive, Derived, IndirectSource, StepReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +55,14 @@ impl Derive for DedupStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone(), self.removed_name()]
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        match &self.mode {
+            DedupMode::Exact => Vec::new(),
+            DedupMode::Key { columns, .. } | DedupMode::Fuzzy { columns, .. } => {
+                IndirectSource::filters(&self.input, columns)
+            }
+        }
     }
     fn label(&self) -> String {
         match &self.mode {

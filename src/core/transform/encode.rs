@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, Step, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, Step, StepReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -110,6 +110,11 @@ impl Derive for EncodeStep {
     fn outputs(&self) -> Vec<String> {
         self.targets.output_names("encoded")
     }
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(self.targets.input_of(output), column, &self.columns, |c| {
+            self.columns.iter().find(|k| c.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('_'))).cloned()
+        })
+    }
     fn label(&self) -> String {
         format!("{} encode {} of {}", self.method.name(), self.columns.join(", "), self.targets.inputs.join(", "))
     }
@@ -130,6 +135,24 @@ impl Derive for EncodeStep {
         };
         let mut report =
             CleanReport { op: "encode".into(), fitted_on: Some(fit_name.clone()), replayed, ..Default::default() };
+        // The same fit on every row of every input, to show what fitting on all rows would leak
+        // (an explicit ordinal order is not fitted, so it has nothing to compare).
+        let fitted_on_all: Vec<FittedEncoding> =
+            if !replayed && self.targets.compares() && !matches!(self.method, EncodeMethod::Ordinal { .. }) {
+                let mut v = Vec::new();
+                for f in &fitted {
+                    let mut text = Vec::new();
+                    for d in &inputs {
+                        text.extend(text_column(d, &f.column)?);
+                    }
+                    let all = self.method.fit(&f.column, &text)?;
+                    report.leakage.extend(leakage_rows(f, &all));
+                    v.push(all);
+                }
+                v
+            } else {
+                Vec::new()
+            };
         let mut outputs = Vec::new();
         for (d, name) in inputs.iter().zip(self.outputs()) {
             let (fields0, cols0) = columns_of(d);
@@ -137,13 +160,14 @@ impl Derive for EncodeStep {
             let mut fields: Vec<Field> = Vec::new();
             let mut cols: Vec<Vec<ArrayRef>> = vec![Vec::new(); d.batches.len()];
             for (i, field) in fields0.iter().enumerate() {
-                let Some(f) = fitted.iter().find(|f| &f.column == field.name()) else {
+                let Some(k_fit) = fitted.iter().position(|f| &f.column == field.name()) else {
                     fields.push(field.clone());
                     for (b, c) in cols0.iter().enumerate() {
                         cols[b].push(Arc::clone(&c[i]));
                     }
                     continue;
                 };
+                let f = &fitted[k_fit];
                 let text = text_column(d, &f.column)?;
                 let index: HashMap<&str, usize> =
                     f.categories.iter().enumerate().map(|(k, c)| (c.as_str(), k)).collect();
@@ -207,6 +231,24 @@ impl Derive for EncodeStep {
                             fs.push(c.clone());
                             cols[b].push(Arc::new(c));
                         }
+                        if let Some(all) = fitted_on_all.get(k_fit) {
+                            let share: HashMap<&str, f64> = all
+                                .categories
+                                .iter()
+                                .map(String::as_str)
+                                .zip(all.frequencies.iter().copied())
+                                .collect();
+                            let other: Vec<Float64Array> = text
+                                .iter()
+                                .map(|a| a.iter().map(|v| v.map(|v| share.get(v).copied().unwrap_or(0.0))).collect())
+                                .collect();
+                            report.leakage_means.push(LeakageMean {
+                                dataset: d.name.clone(),
+                                column: f.column.clone(),
+                                mean_fitted_on_train: arrays_mean(&fs),
+                                mean_fitted_on_all: arrays_mean(&other),
+                            });
+                        }
                         after = numeric_hist(&fs);
                     }
                 }
@@ -253,4 +295,49 @@ impl Derive for EncodeStep {
             recorded: Some(Step::Encode(recorded)),
         })
     }
+}
+
+/// At most this many per-category rows in the leakage table, per column.
+const LEAKAGE_CATEGORIES: usize = 12;
+
+/// The fit on the chosen dataset against the fit on all rows: the number of categories; for
+/// one-hot, each category that has a column under one fit only (1 = has a column); for frequency
+/// encoding, the categories whose share differs most.
+fn leakage_rows(train: &FittedEncoding, all: &FittedEncoding) -> Vec<LeakageRow> {
+    let row = |parameter: String, on_train: f64, on_all: f64| LeakageRow {
+        column: train.column.clone(),
+        parameter,
+        fitted_on_train: on_train,
+        fitted_on_all: on_all,
+    };
+    let mut rows = vec![row("categories".into(), train.categories.len() as f64, all.categories.len() as f64)];
+    let share = |f: &FittedEncoding| -> BTreeMap<String, f64> {
+        f.categories.iter().cloned().zip(f.frequencies.iter().copied().chain(std::iter::repeat(1.0))).collect()
+    };
+    let (on_train, on_all) = (share(train), share(all));
+    let mut union: Vec<&String> = on_train.keys().chain(on_all.keys()).collect();
+    union.sort();
+    union.dedup();
+    if train.frequencies.is_empty() {
+        let differ: Vec<&String> =
+            union.into_iter().filter(|c| on_train.contains_key(*c) != on_all.contains_key(*c)).collect();
+        if differ.is_empty() {
+            return rows;
+        }
+        let only_all = differ.iter().filter(|c| !on_train.contains_key(**c)).count();
+        rows.push(row("categories with a column only in the all-rows fit".into(), 0.0, only_all as f64));
+        for c in differ.into_iter().take(LEAKAGE_CATEGORIES) {
+            let has = |m: &BTreeMap<String, f64>| f64::from(u8::from(m.contains_key(c)));
+            rows.push(row(format!("column for \"{c}\""), has(&on_train), has(&on_all)));
+        }
+    } else {
+        let get = |m: &BTreeMap<String, f64>, c: &str| m.get(c).copied().unwrap_or(0.0);
+        let mut diffs: Vec<(&String, f64, f64)> =
+            union.into_iter().map(|c| (c, get(&on_train, c), get(&on_all, c))).collect();
+        diffs.sort_by(|a, b| (b.2 - b.1).abs().total_cmp(&(a.2 - a.1).abs()).then(a.0.cmp(b.0)));
+        for (c, t, a) in diffs.into_iter().take(LEAKAGE_CATEGORIES) {
+            rows.push(row(format!("frequency of \"{c}\""), t, a));
+        }
+    }
+    rows
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, Step, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, Step, StepReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "strategy", rename_all = "snake_case")]
@@ -158,6 +158,14 @@ impl Derive for ImputeStep {
     }
     fn outputs(&self) -> Vec<String> {
         self.targets.output_names("imputed")
+    }
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        let input = self.targets.input_of(output);
+        rewritten_sources(input, column, &self.columns, |c| {
+            c.strip_suffix("_missing")
+                .filter(|k| self.indicator && self.columns.iter().any(|x| x == k))
+                .map(str::to_string)
+        })
     }
     fn label(&self) -> String {
         format!(

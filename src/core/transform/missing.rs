@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{Derive, Derived, IndirectSource, StepReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +39,9 @@ impl Derive for DropMissingStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone()]
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        IndirectSource::filters(&self.input, &self.columns)
     }
     fn label(&self) -> String {
         format!("drop missing in {}", self.input)

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, Step, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, IndirectSource, Step, StepReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
@@ -102,6 +102,21 @@ impl Derive for OutliersStep {
             main.extend(removed);
         }
         main
+    }
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        let input = self.targets.input_of(output % self.targets.inputs.len().max(1));
+        let changed: &[String] = if self.action == OutlierAction::Cap { &self.columns } else { &[] };
+        rewritten_sources(input, column, changed, |c| {
+            c.strip_suffix("_outlier")
+                .filter(|k| self.action == OutlierAction::Flag && self.columns.iter().any(|x| x == k))
+                .map(str::to_string)
+        })
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        if self.action != OutlierAction::Remove {
+            return Vec::new();
+        }
+        self.targets.inputs.iter().flat_map(|i| IndirectSource::filters(i, &self.columns)).collect()
     }
     fn label(&self) -> String {
         let verb = match self.action {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, Step, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, Step, StepReport};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -173,6 +173,9 @@ impl Derive for ScaleStep {
     }
     fn outputs(&self) -> Vec<String> {
         self.targets.output_names("scaled")
+    }
+    fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(self.targets.input_of(output), column, &self.columns, |_| None)
     }
     fn label(&self) -> String {
         format!("{} scale {} of {}", self.method.name(), self.columns.join(", "), self.targets.inputs.join(", "))

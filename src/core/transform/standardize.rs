@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::support::*;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, StepReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,6 +140,9 @@ impl Derive for StandardizeStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.output.clone()]
+    }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        rewritten_sources(&self.input, column, self.rules.iter().map(|r| r.column.as_str()), |_| None)
     }
     fn label(&self) -> String {
         let cols: Vec<&str> = self.rules.iter().map(|r| r.column.as_str()).collect();

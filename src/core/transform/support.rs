@@ -364,3 +364,30 @@ pub fn plural(n: u64) -> &'static str {
 pub fn as_refs(v: Vec<Float64Array>) -> Vec<ArrayRef> {
     v.into_iter().map(|a| Arc::new(a) as ArrayRef).collect()
 }
+
+/// Column lineage of a step that rewrites columns of `input` in place: a column of `changed`, or
+/// one `added` names a source column for (an indicator, a one-hot column), is computed from it
+/// (TRANSFORMATION); any other column is copied unchanged.
+pub fn rewritten_sources(
+    input: &str,
+    column: &str,
+    changed: impl IntoIterator<Item = impl AsRef<str>>,
+    added: impl Fn(&str) -> Option<String>,
+) -> Vec<crate::core::recipe::ColumnSource> {
+    use crate::core::recipe::ColumnSource;
+    let source = |c: &str, identity| vec![ColumnSource { dataset: input.to_string(), column: c.to_string(), identity }];
+    if changed.into_iter().any(|c| c.as_ref() == column) {
+        return source(column, false);
+    }
+    match added(column) {
+        Some(from) => source(&from, false),
+        None => source(column, true),
+    }
+}
+
+impl Targets {
+    /// The input output number `output` is made from.
+    pub fn input_of(&self, output: usize) -> &str {
+        self.inputs.get(output).or(self.inputs.first()).map_or("", String::as_str)
+    }
+}

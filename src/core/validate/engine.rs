@@ -15,7 +15,7 @@ use arrow_schema::{DataType, Field as ArrowField, Schema, TimeUnit};
 
 use super::expr::{self, Check, Cmp, Operand};
 use super::report::{Example, RuleGroup, RuleResult, ValidationReport, Verdict};
-use super::schema::{Field, Severity, TableSchema};
+use super::schema::{Field, RuleExtension, Severity, TableSchema};
 use super::stats;
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
@@ -36,13 +36,27 @@ pub struct Validation {
 enum Test {
     Type,
     Required,
-    Compare { bound: Scalar<ArrayRef>, cmp: Cmp },
-    Length { min: Option<u64>, max: Option<u64> },
+    Compare {
+        bound: Scalar<ArrayRef>,
+        cmp: Cmp,
+    },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     Pattern(Pattern),
     Enum(HashSet<String>),
+    /// A string `format` (email, uri, uuid, binary): the whole value must match.
+    Format(regex::Regex),
     Unique,
     PrimaryKey(Vec<usize>),
-    ForeignKey { local: Vec<usize>, keys: HashSet<Vec<Key>> },
+    /// `coerce[j]`: the j-th key column is text on one side and not on the other, so both
+    /// sides' values compare by their canonical number (see `Key::canonical`).
+    ForeignKey {
+        local: Vec<usize>,
+        keys: HashSet<Vec<Key>>,
+        coerce: Vec<bool>,
+    },
     Cross(Check, f64),
 }
 
@@ -121,6 +135,30 @@ pub(crate) enum Key {
     Text(String),
 }
 
+impl Key {
+    /// With `coerce`, text that reads as a number becomes that number (trimmed; whole numbers as
+    /// integers, as `keys` does for float columns), so text and number columns can be compared.
+    pub(crate) fn canonical(self, coerce: bool) -> Key {
+        match self {
+            Key::Text(s) if coerce => {
+                let t = s.trim();
+                if let Ok(i) = t.parse::<i64>() {
+                    Key::Int(i)
+                } else if let Some(v) = t.parse::<f64>().ok().filter(|v| v.is_finite()) {
+                    if v.fract() == 0.0 && v.abs() < 9e15 {
+                        Key::Int(v as i64)
+                    } else {
+                        Key::Float(v.to_bits())
+                    }
+                } else {
+                    Key::Text(s)
+                }
+            }
+            k => k,
+        }
+    }
+}
+
 /// Column `c` of a batch as keys.
 pub(crate) fn keys(a: &dyn Array) -> Vec<Key> {
     let n = a.len();
@@ -169,6 +207,7 @@ fn target_type(field: &Field, raw: &DataType) -> Option<DataType> {
         "number" => DataType::Float64,
         "boolean" => DataType::Boolean,
         "date" => DataType::Date32,
+        "time" => DataType::Time64(TimeUnit::Microsecond),
         "datetime" => match raw {
             DataType::Timestamp(_, _) => raw.clone(),
             _ => DataType::Timestamp(TimeUnit::Microsecond, None),
@@ -201,7 +240,13 @@ fn type_column(raw: &ArrayRef, field: &Field, missing: &[String]) -> Result<Type
         return Ok(Typed { typed: Arc::clone(&raw), raw });
     }
     let opts = CastOptions { safe: true, ..Default::default() };
+    let temporal = temporal_format(field)?;
     let mut typed = match (raw.data_type(), &target) {
+        (DataType::Utf8, DataType::Date32 | DataType::Time64(_) | DataType::Timestamp(_, _))
+            if temporal != TemporalFormat::Default =>
+        {
+            parse_temporal(raw.as_string::<i32>(), &target, &temporal)
+        }
         (DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, _), DataType::Int64 | DataType::Float64)
         | (DataType::Boolean, DataType::Date32 | DataType::Timestamp(_, _)) => {
             arrow_array::new_null_array(&target, raw.len())
@@ -219,6 +264,174 @@ fn type_column(raw: &ArrayRef, field: &Field, missing: &[String]) -> Result<Type
         typed = arrow_select::nullif::nullif(&typed, &not_whole)?;
     }
     Ok(Typed { raw, typed })
+}
+
+/// How a `date`, `datetime` or `time` field's text is read (Table Schema's `format`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TemporalFormat {
+    /// ISO 8601 (`default`, or no format).
+    Default,
+    /// ISO 8601 or any of a list of common layouts (month first when ambiguous, as dateutil).
+    Any,
+    /// A strptime-style pattern such as `%d/%m/%Y` (the older `fmt:%d/%m/%Y` is read too).
+    Pattern(String),
+}
+
+/// The temporal format of a `date`/`datetime`/`time` field; other fields read as `Default`.
+pub(crate) fn temporal_format(field: &Field) -> Result<TemporalFormat> {
+    if !matches!(field.type_name(), "date" | "datetime" | "time") {
+        return Ok(TemporalFormat::Default);
+    }
+    Ok(match field.format.as_deref() {
+        None | Some("default") | Some("") => TemporalFormat::Default,
+        Some("any") => TemporalFormat::Any,
+        Some(f) => {
+            let p = f.strip_prefix("fmt:").unwrap_or(f);
+            let bad = chrono::format::StrftimeItems::new(p).any(|i| matches!(i, chrono::format::Item::Error));
+            if bad || !p.contains('%') {
+                return Err(CoreError::step(format!(
+                    "field {}: format {f:?} is not a {} format (default, any, or a pattern such as %d/%m/%Y)",
+                    field.name,
+                    field.type_name()
+                )));
+            }
+            TemporalFormat::Pattern(p.to_string())
+        }
+    })
+}
+
+const ANY_DATES: [&str; 14] = [
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%m/%d/%y",
+];
+const ANY_TIMES: [&str; 6] = ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I%p"];
+
+fn parse_date(s: &str, p: &str) -> Option<i32> {
+    let d = chrono::NaiveDate::parse_from_str(s, p).ok()?;
+    Some(d.signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+fn parse_time(s: &str, p: &str) -> Option<i64> {
+    use chrono::Timelike;
+    let t = chrono::NaiveTime::parse_from_str(s, p).ok()?;
+    Some(t.num_seconds_from_midnight() as i64 * 1_000_000 + (t.nanosecond() % 1_000_000_000) as i64 / 1000)
+}
+
+fn parse_datetime(s: &str, p: &str) -> Option<i64> {
+    if let Ok(t) = chrono::DateTime::parse_from_str(s, p) {
+        return Some(t.timestamp_micros());
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, p) {
+        return Some(t.and_utc().timestamp_micros());
+    }
+    // A pattern with a date only reads as midnight.
+    parse_date(s, p).map(|d| d as i64 * 86_400_000_000)
+}
+
+/// Text read as a date/time/datetime with a `format` (`Any` or a pattern); null where a value
+/// does not parse.
+fn parse_temporal(s: &StringArray, target: &DataType, format: &TemporalFormat) -> ArrayRef {
+    use arrow_array::{Date32Array, Time64MicrosecondArray, TimestampMicrosecondArray};
+    let opts = CastOptions { safe: true, ..Default::default() };
+    let text: ArrayRef = Arc::new(s.clone());
+    // `any` first tries what the default reads (ISO 8601).
+    let iso: Option<ArrayRef> = (format == &TemporalFormat::Any)
+        .then(|| {
+            cast_with_options(&text, target, &opts).and_then(|a| cast_with_options(&a, &DataType::Int64, &opts)).ok()
+        })
+        .flatten();
+    let patterns: Vec<String> = match format {
+        TemporalFormat::Pattern(p) => vec![p.clone()],
+        _ => match target {
+            DataType::Date32 => ANY_DATES.iter().map(|d| d.to_string()).collect(),
+            DataType::Time64(_) => ANY_TIMES.iter().map(|d| d.to_string()).collect(),
+            _ => ANY_DATES
+                .iter()
+                .flat_map(|d| ANY_TIMES.iter().flat_map(move |t| [format!("{d} {t}"), format!("{d}T{t}")]))
+                .chain(ANY_DATES.iter().map(|d| d.to_string()))
+                .collect(),
+        },
+    };
+    let first = |f: &dyn Fn(&str, &str) -> Option<i64>, i: usize| -> Option<i64> {
+        if s.is_null(i) {
+            return None;
+        }
+        let v = s.value(i).trim();
+        patterns.iter().find_map(|p| f(v, p))
+    };
+    let iso_i64 = |i: usize| -> Option<i64> {
+        iso.as_ref().filter(|a| a.is_valid(i)).map(|a| a.as_primitive::<Int64Type>().value(i))
+    };
+    let n = s.len();
+    match target {
+        DataType::Date32 => Arc::new(Date32Array::from_iter((0..n).map(|i| {
+            iso_i64(i).map(|v| v as i32).or_else(|| first(&|v, p| parse_date(v, p).map(i64::from), i).map(|v| v as i32))
+        }))),
+        DataType::Time64(_) => {
+            Arc::new(Time64MicrosecondArray::from_iter((0..n).map(|i| iso_i64(i).or_else(|| first(&parse_time, i)))))
+        }
+        _ => Arc::new(TimestampMicrosecondArray::from_iter(
+            (0..n).map(|i| iso_i64(i).or_else(|| first(&parse_datetime, i))),
+        )),
+    }
+}
+
+/// A string `format` as a regular expression over the whole value (`None`: any text).
+fn string_format(field: &Field) -> Result<Option<regex::Regex>> {
+    if field.type_name() != "string" {
+        return Ok(None);
+    }
+    let atom = r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+";
+    let re = match field.format.as_deref() {
+        None | Some("default") | Some("") => return Ok(None),
+        // A dot-atom local part and a host name with a letter TLD (as the validators package).
+        Some("email") => {
+            format!(r"^{atom}(?:\.{atom})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}$")
+        }
+        // RFC 3986 absolute URI: a scheme, a colon, and no spaces.
+        Some("uri") => r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$".to_string(),
+        Some("uuid") => r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$".to_string(),
+        Some("binary") => r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$".to_string(),
+        Some(other) => {
+            return Err(CoreError::step(format!(
+                "field {}: unknown string format {other:?} (default, email, uri, uuid, binary)",
+                field.name
+            )))
+        }
+    };
+    Ok(Some(regex::Regex::new(&re).expect("the format patterns compile")))
+}
+
+/// Constraint values (bounds, enums) as the column's type, read with the field's `format` first
+/// and as ISO 8601 otherwise.
+fn cast_text(field: &Field, text: &ArrayRef, ty: &DataType) -> Result<ArrayRef> {
+    let opts = CastOptions { safe: true, ..Default::default() };
+    let iso = cast_with_options(text, ty, &opts)?;
+    let format = temporal_format(field)?;
+    if format == TemporalFormat::Default
+        || text.data_type() != &DataType::Utf8
+        || !matches!(ty, DataType::Date32 | DataType::Time64(_) | DataType::Timestamp(_, _))
+    {
+        return Ok(iso);
+    }
+    let mut parsed = parse_temporal(text.as_string::<i32>(), ty, &format);
+    if parsed.data_type() != ty {
+        parsed = cast_with_options(&parsed, ty, &opts)?;
+    }
+    let use_parsed = BooleanArray::from((0..parsed.len()).map(|i| parsed.is_valid(i)).collect::<Vec<_>>());
+    Ok(arrow_select::zip::zip(&use_parsed, &parsed, &iso)?)
 }
 
 fn arrow_arith_not(a: &BooleanArray) -> BooleanArray {
@@ -243,8 +456,7 @@ fn value_text(v: &serde_json::Value) -> String {
 /// A bound from the schema as a one-value array of the column's type.
 fn bound(field: &Field, name: &str, v: &serde_json::Value, ty: &DataType) -> Result<Scalar<ArrayRef>> {
     let text: ArrayRef = Arc::new(StringArray::from(vec![value_text(v)]));
-    let opts = CastOptions { safe: true, ..Default::default() };
-    let cast = cast_with_options(&text, ty, &opts)?;
+    let cast = cast_text(field, &text, ty)?;
     if cast.is_null(0) {
         return Err(CoreError::step(format!(
             "field {}: {name} {} is not a {} value",
@@ -299,8 +511,8 @@ fn compile(
                 format!("{name}.present"),
                 RuleGroup::Schema,
                 Some(name),
-                Severity::Error,
-                format!("the data has a column \"{name}\""),
+                f.severity("present"),
+                describe(format!("the data has a column \"{name}\"")),
             );
             r.row_level = false;
             r.passed = false;
@@ -318,6 +530,10 @@ fn compile(
         };
         if target_type(f, &DataType::Null).is_some() {
             push("type", RuleGroup::Schema, format!("{name} is of type {}", f.type_name()), Test::Type);
+        }
+        if let Some(re) = string_format(f)? {
+            let fmt = f.format.as_deref().unwrap_or_default();
+            push("format", RuleGroup::Schema, format!("{name} is a valid {fmt}"), Test::Format(re));
         }
         let c = &f.constraints;
         let in_pk = schema.primary_key.as_ref().is_some_and(|k| k.names().iter().any(|n| n == name));
@@ -364,12 +580,7 @@ fn compile(
         }
         if let Some(vals) = &c.enum_values {
             let text: ArrayRef = Arc::new(StringArray::from(vals.iter().map(value_text).collect::<Vec<_>>()));
-            let canon = if ty == DataType::Utf8 {
-                text
-            } else {
-                let opts = CastOptions { safe: true, ..Default::default() };
-                to_text(cast_with_options(&text, &ty, &opts)?.as_ref())
-            };
+            let canon = if ty == DataType::Utf8 { text } else { to_text(cast_text(f, &text, &ty)?.as_ref()) };
             let set: HashSet<String> = canon.as_string::<i32>().iter().flatten().map(String::from).collect();
             let shown: Vec<String> = vals.iter().map(value_text).collect();
             push("enum", RuleGroup::Content, format!("{name} is one of {}", shown.join(", ")), Test::Enum(set));
@@ -388,13 +599,14 @@ fn compile(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let ext = schema.strata.as_ref().and_then(|s| s.primary_key.clone());
         rules.push(RowRule {
             result: rule(
                 "primaryKey".into(),
                 RuleGroup::Content,
                 Some(&names.join(",")),
-                Severity::Error,
-                format!("{} identifies each row (no repeats)", names.join(" + ")),
+                RuleExtension::severity_of(&ext),
+                RuleExtension::describe(&ext, format!("{} identifies each row (no repeats)", names.join(" + "))),
             ),
             field: None,
             test: Test::PrimaryKey(idx),
@@ -427,11 +639,22 @@ fn compile(
             })?
         };
         let tcols = target_names.iter().map(|n| target.column_index(n)).collect::<Result<Vec<_>>>()?;
+        // Text on one side and numbers (or another type) on the other: compare canonical values,
+        // so "7" matches 7 instead of every row being an orphan.
+        let is_text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+        let coerce: Vec<bool> = local
+            .iter()
+            .zip(&tcols)
+            .map(|(&f, &c)| {
+                let lt = sample[f].as_ref().map(|t| t.typed.data_type().clone()).unwrap_or(DataType::Utf8);
+                is_text(&lt) != is_text(target.schema.field(c).data_type())
+            })
+            .collect();
         let mut set = HashSet::new();
         for b in &target.batches {
             let cols: Vec<Vec<Key>> = tcols.iter().map(|&c| keys(b.column(c).as_ref())).collect();
             for i in 0..b.num_rows() {
-                set.insert(cols.iter().map(|c| c[i].clone()).collect::<Vec<_>>());
+                set.insert(cols.iter().zip(&coerce).map(|(c, &k)| c[i].clone().canonical(k)).collect::<Vec<_>>());
             }
         }
         let label = format!("{target_name}.{}", target_names.join(","));
@@ -440,11 +663,11 @@ fn compile(
                 format!("foreignKey:{}->{label}", local_names.join(",")),
                 RuleGroup::CrossDataset,
                 Some(&local_names.join(",")),
-                Severity::Error,
-                format!("every {} exists in {label}", local_names.join(" + ")),
+                RuleExtension::severity_of(&fk.strata),
+                RuleExtension::describe(&fk.strata, format!("every {} exists in {label}", local_names.join(" + "))),
             ),
             field: None,
-            test: Test::ForeignKey { local, keys: set },
+            test: Test::ForeignKey { local, keys: set, coerce },
         });
     }
     if let Some(ext) = &schema.strata {
@@ -678,6 +901,12 @@ pub fn validate(
                             .collect()
                     }
                 }
+                (Test::Format(re), Some(t)) => {
+                    let text =
+                        if t.typed.data_type() == &DataType::Utf8 { Arc::clone(&t.typed) } else { to_text(&t.typed) };
+                    let s = text.as_string::<i32>();
+                    (0..n as u32).filter(|&i| !s.is_null(i as usize) && !re.is_match(s.value(i as usize))).collect()
+                }
                 (Test::Unique, Some(t)) => {
                     let seen = &mut seen_unique[ri];
                     keys(t.typed.as_ref())
@@ -698,12 +927,13 @@ pub fn validate(
                         .map(|i| i as u32)
                         .collect()
                 }
-                (Test::ForeignKey { local, keys: set, .. }, _) => {
+                (Test::ForeignKey { local, keys: set, coerce }, _) => {
                     let cols: Vec<Vec<Key>> =
                         local.iter().filter_map(|&f| typed[f].as_ref()).map(|t| keys(t.typed.as_ref())).collect();
                     (0..n)
                         .filter(|&i| {
-                            let k: Vec<Key> = cols.iter().map(|c| c[i].clone()).collect();
+                            let k: Vec<Key> =
+                                cols.iter().zip(coerce).map(|(c, &k)| c[i].clone().canonical(k)).collect();
                             !k.contains(&Key::Null) && !set.contains(&k)
                         })
                         .map(|i| i as u32)

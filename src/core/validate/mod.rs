@@ -20,7 +20,7 @@ pub use suggest::suggest;
 
 use crate::core::dataset::Dataset;
 use crate::core::error::Result;
-use crate::core::recipe::{Derive, Derived, StepReport};
+use crate::core::recipe::{ColumnSource, Derive, Derived, IndirectSource, StepReport};
 
 /// Example rows kept per rule unless the step says otherwise.
 pub const DEFAULT_MAX_EXAMPLES: usize = 5;
@@ -79,6 +79,16 @@ impl Derive for ValidateStep {
     }
     fn outputs(&self) -> Vec<String> {
         vec![self.valid_name(), self.quarantine_name()]
+    }
+    fn column_sources(&self, _output: usize, column: &str) -> Vec<ColumnSource> {
+        if column == engine::ROW_COLUMN || column == engine::VIOLATIONS_COLUMN {
+            // Made by the validation itself (row numbers, names of broken rules).
+            return Vec::new();
+        }
+        vec![ColumnSource { dataset: self.input.clone(), column: column.to_string(), identity: true }]
+    }
+    fn indirect_sources(&self) -> Vec<IndirectSource> {
+        IndirectSource::filters(&self.input, self.schema.fields.iter().map(|f| &f.name))
     }
     fn label(&self) -> String {
         let n = self.schema.fields.len();

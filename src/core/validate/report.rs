@@ -96,7 +96,7 @@ pub struct ValidationReport {
 }
 
 /// `_producer` of the lineage facet.
-pub const PRODUCER: &str = concat!("https://github.com/strata/strata/tree/v", env!("CARGO_PKG_VERSION"));
+pub use crate::core::lineage::PRODUCER;
 /// `_schemaURL` of OpenLineage's data-quality assertions facet.
 pub const ASSERTIONS_SCHEMA_URL: &str =
     "https://openlineage.io/spec/facets/1-0-1/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet";

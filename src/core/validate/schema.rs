@@ -117,6 +117,9 @@ impl KeyFields {
 pub struct ForeignKey {
     pub fields: KeyFields,
     pub reference: Reference,
+    /// Strata extension: the key check's severity and description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strata: Option<RuleExtension>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -140,10 +143,39 @@ pub enum Severity {
     Warning,
 }
 
+/// Strata extension on a rule Table Schema states without one (a foreign key, the primary key):
+/// `{"severity": "warning", "description": "…"}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleExtension {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl RuleExtension {
+    pub fn severity_of(ext: &Option<RuleExtension>) -> Severity {
+        ext.as_ref().and_then(|e| e.severity).unwrap_or_default()
+    }
+    /// `text`, followed by the description when there is one.
+    pub fn describe(ext: &Option<RuleExtension>, text: String) -> String {
+        match ext.as_ref().and_then(|e| e.description.as_deref()) {
+            Some(d) => format!("{text} — {d}"),
+            None => text,
+        }
+    }
+}
+
 /// The extensions under the schema's `"strata"` key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StrataRules {
+    /// Severity and description of the `primaryKey` check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<RuleExtension>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cross_field: Vec<CrossFieldRule>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

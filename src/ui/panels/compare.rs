@@ -130,11 +130,31 @@ pub fn ComparePanel() -> impl IntoView {
                     "so a column only counts as drifted when the difference is also large (D). L∞ is the "
                     "largest change in any category's share, the measure TensorFlow Data Validation uses."
                 </p>
+                {number(
+                    |t| t.psi_bins as f64,
+                    |t, v| t.psi_bins = (v.round() as usize).max(1),
+                    "compare-psi-bins",
+                    "PSI bins (reference quantiles)",
+                )}
                 {number(|t| t.psi_warning, |t, v| t.psi_warning = v, "compare-psi-warning", "PSI warning")}
                 {number(|t| t.psi_drift, |t, v| t.psi_drift = v, "compare-psi-drift", "PSI drift")}
                 {number(|t| t.ks_p_value, |t, v| t.ks_p_value = v, "compare-ks-p", "KS p-value below")}
-                {number(|t| t.ks_drift_statistic, |t, v| t.ks_drift_statistic = v, "compare-ks-d", "with KS D at least")}
+                {number(
+                    |t| t.ks_warning_statistic,
+                    |t, v| t.ks_warning_statistic = v,
+                    "compare-ks-d-warning",
+                    "KS warning with D at least",
+                )}
+                {number(|t| t.ks_drift_statistic, |t, v| t.ks_drift_statistic = v, "compare-ks-d", "KS drift with D at least")}
+                {number(|t| t.linf_warning, |t, v| t.linf_warning = v, "compare-linf-warning", "L∞ warning")}
                 {number(|t| t.linf_drift, |t, v| t.linf_drift = v, "compare-linf", "L∞ drift")}
+                {number(|t| t.chi2_p_value, |t, v| t.chi2_p_value = v, "compare-chi2-p", "χ² p-value below")}
+                {number(
+                    |t| t.new_category_share,
+                    |t, v| t.new_category_share = v,
+                    "compare-new-category-share",
+                    "New or vanished category share at least",
+                )}
             </details>
             <label class="compare-write-diff">
                 <input
@@ -192,7 +212,7 @@ fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
                 )}
             </p>
             <SchemaSection schema=r.schema.clone()/>
-            <DriftSection drift=r.drift.clone()/>
+            <DriftSection drift=r.drift.clone() psi_bins=r.thresholds.psi_bins/>
             <RowsSection rows=r.rows.clone() left=r.left.clone() right=r.right.clone()/>
             <SummarySection report=r/>
         </section>
@@ -223,6 +243,7 @@ fn SchemaSection(schema: SchemaDiff) -> impl IntoView {
             <ul class="compare-reasons">
                 {s.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
             </ul>
+            {s.rename_note.clone().map(|n| view! { <p class="notice" data-testid="compare-rename-note">{n}</p> })}
             {(!s.renames.is_empty())
                 .then(|| {
                     view! {
@@ -306,21 +327,25 @@ fn severity_word(s: DriftSeverity) -> (&'static str, &'static str) {
 }
 
 #[component]
-fn DriftSection(drift: Vec<ColumnDriftView>) -> impl IntoView {
+fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
     let opt = |v: Option<f64>| v.map(fmt_num).unwrap_or_else(|| "—".into());
+    let binning = format!(
+        "the change of share in {psi_bins} bins cut at the reference's 1/{psi_bins} quantiles (fewer where \
+         quantiles tie; hover a PSI value for its cut points)"
+    );
     view! {
         <section class="compare-section" data-testid="compare-drift">
             <h3>"Drift per column"</h3>
             <p class="explain">
                 "Numbers: the KS test asks whether both samples could come from one distribution (D is "
-                "the largest gap between their cumulative curves); PSI sums the change of share in ten "
-                "bins cut at the reference's deciles; Wasserstein is how far, in the column's units, "
+                "the largest gap between their cumulative curves); PSI sums " {binning}
+                "; Wasserstein is how far, in the column's units, "
                 "values had to move; Jensen–Shannon (base 2, 0 = same, 1 = disjoint) compares the binned "
                 "shares. Categories: χ² tests whether shares differ, L∞ is the largest change of one "
                 "category's share, and new or vanished categories are listed. Nulls are left out here "
                 "and counted in the summary below."
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Drift per column">
                 <table class="plain compare-drift-table">
                     <thead>
                         <tr>
@@ -349,7 +374,20 @@ fn DriftSection(drift: Vec<ColumnDriftView>) -> impl IntoView {
                                     >
                                         <th scope="row"><code>{c.column.clone()}</code></th>
                                         <td><span class=format!("sev sev-{class}")>{word}</span></td>
-                                        <td>{opt(c.psi)}</td>
+                                        <td
+                                            data-testid=format!("compare-psi-{}", d.left_column)
+                                            data-bins=(d.psi_cuts.len() + 1).to_string()
+                                            title=(!d.psi_cuts.is_empty())
+                                                .then(|| {
+                                                    format!(
+                                                        "{} bins, cut at {}",
+                                                        d.psi_cuts.len() + 1,
+                                                        d.psi_cuts.iter().map(|&v| fmt_num(v)).collect::<Vec<_>>().join(", ")
+                                                    )
+                                                })
+                                        >
+                                            {opt(c.psi)}
+                                        </td>
                                         <td>
                                             {c
                                                 .ks
@@ -406,7 +444,7 @@ fn OverlaidBars(bars: DriftBars, caption: String) -> impl IntoView {
     let aria = format!("{caption}: reference (filled) and compared (outlined) shares");
     view! {
         <figure class="chart compare-chart" data-testid=format!("compare-chart-{caption}")>
-            <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" aria-label=aria>
+            <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="group" aria-label=aria>
                 {bars
                     .labels
                     .iter()
@@ -423,7 +461,7 @@ fn OverlaidBars(bars: DriftBars, caption: String) -> impl IntoView {
                         );
                         let aria = tip.clone();
                         view! {
-                            <g tabindex="0" aria-label=aria>
+                            <g tabindex="0" role="img" aria-label=aria>
                                 <title>{tip}</title>
                                 <rect class="bar ref" x=i as f64 * bw + 1.0 y=h - ha width=(bw - 2.0).max(0.5) height=ha></rect>
                                 <rect class="bar cur" x=i as f64 * bw + 2.0 y=h - hb width=(bw - 4.0).max(0.5) height=hb></rect>
@@ -472,6 +510,20 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
             thousands(d.removed)
         )
     };
+    let intro = match &d.note {
+        Some(note) => format!("{note}."),
+        None => intro,
+    };
+    let rename_note = (!d.renamed_columns.is_empty()).then(|| {
+        let pairs: Vec<String> = d.renamed_columns.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+        format!("Likely renames compared as one column, under the new name: {}.", pairs.join(", "))
+    });
+    let collision_note = (d.key_hash_collisions > 0).then(|| {
+        format!(
+            "{} keys shared a hash with another key; their key values told them apart.",
+            thousands(d.key_hash_collisions)
+        )
+    });
     let dup_note = (d.duplicate_keys_left + d.duplicate_keys_right > 0).then(|| {
         format!(
             "The key is not unique: {} repeated on the left, {} on the right (matched in order of appearance).",
@@ -487,7 +539,7 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
             (total > 0).then(|| {
                 view! {
                     <h4>{format!("{title} ({})", thousands(total))}</h4>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label=title>
                         <table class="plain" data-testid=testid>
                             <thead>
                                 <tr>
@@ -530,6 +582,8 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
         >
             <h3>"Rows"</h3>
             <p>{intro}</p>
+            {rename_note.map(|n| view! { <p class="muted" data-testid="compare-renamed-columns">{n}</p> })}
+            {collision_note.map(|n| view! { <p class="muted">{n}</p> })}
             {dup_note.map(|n| view! { <p class="notice">{n}</p> })}
             {(!per_column.is_empty())
                 .then(|| {
@@ -538,7 +592,10 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
                             "Changed values per column: "
                             {per_column
                                 .iter()
-                                .map(|c| format!("{} {}", c.column, thousands(c.changed)))
+                                .map(|c| match &c.renamed_from {
+                                    Some(from) => format!("{} (was {from}) {}", c.column, thousands(c.changed)),
+                                    None => format!("{} {}", c.column, thousands(c.changed)),
+                                })
                                 .collect::<Vec<_>>()
                                 .join(", ")}
                         </p>
@@ -584,7 +641,13 @@ fn RowsSection(rows: RowDiff, left: String, right: String) -> impl IntoView {
                                                             <tr data-column=c.column.clone()>
                                                                 {(i == 0)
                                                                     .then(|| view! { <th scope="rowgroup" rowspan=n>{key.clone()}</th> })}
-                                                                <td><code>{c.column.clone()}</code></td>
+                                                                <td>
+                                                                    <code>{c.column.clone()}</code>
+                                                                    {c
+                                                                        .renamed_from
+                                                                        .clone()
+                                                                        .map(|f| view! { <span class="muted">{format!(" (was {f})")}</span> })}
+                                                                </td>
                                                                 <td class="old">{c.old.clone().unwrap_or_else(|| "∅".into())}</td>
                                                                 <td class="new">{c.new.clone().unwrap_or_else(|| "∅".into())}</td>
                                                             </tr>
@@ -642,7 +705,10 @@ fn SummarySection(report: CompareReport) -> impl IntoView {
                         .iter()
                         .map(|c| {
                             let mean = match (c.left_mean, c.right_mean) {
-                                (Some(a), Some(b)) => format!("{} → {}", stat(a), stat(b)),
+                                (Some(a), Some(b)) => {
+                                    let show = |v: f64, text: &Option<String>| text.clone().unwrap_or_else(|| stat(v));
+                                    format!("{} → {}", show(a, &c.left_mean_text), show(b, &c.right_mean_text))
+                                }
                                 _ => "—".into(),
                             };
                             view! {

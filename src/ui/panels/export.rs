@@ -107,6 +107,7 @@ pub fn ExportPanel() -> impl IntoView {
             </p>
             {move || state.lineage.get().map(|(_, g)| view! { <GraphSvg graph=g/> })}
             <History/>
+            <super::ShareLink/>
             <Replay/>
         </section>
     }

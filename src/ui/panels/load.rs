@@ -9,10 +9,13 @@ use crate::core::ingest::infer::ColumnType;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::sniff::{delimiter_name, Escape, TextEncoding};
 use crate::core::ingest::{DateOrder, IssueKind, LoadReport, RaggedPolicy, TypeErrorPolicy};
+use crate::core::sample::{LoadReservoir, ReservoirAlgorithm};
 use crate::protocol::DatasetSummary;
 use crate::ui::components::DataGrid;
 use crate::ui::state::AppState;
 use crate::view_model::{bytes, thousands, throughput};
+
+use super::sample::fresh_seed;
 
 #[component]
 pub fn LoadPanel() -> impl IntoView {
@@ -25,6 +28,7 @@ pub fn LoadPanel() -> impl IntoView {
                 "and column types, shows each guess with its evidence, and lets you change any of them. "
                 "Rows it cannot read are set aside and listed — never silently dropped."
             </p>
+            <super::SharedRecipe/>
             <DropZone/>
             <ReadingOptions/>
             {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=*meta/> })}
@@ -291,6 +295,71 @@ fn ReadingOptions() -> impl IntoView {
                         />
                         "is padded with missing values"
                     </label>
+                </fieldset>
+                <fieldset data-testid="opt-reservoir">
+                    <legend>"Files too large to hold"</legend>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            data-testid="opt-reservoir-on"
+                            prop:checked=move || opts.with(|o| o.reservoir.is_some())
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                opts.update(|o| {
+                                    o.reservoir = on.then(|| LoadReservoir {
+                                        size: 100_000,
+                                        seed: fresh_seed(),
+                                        algorithm: ReservoirAlgorithm::L,
+                                    });
+                                });
+                            }
+                        />
+                        "sample N rows while loading, for files too large to hold"
+                    </label>
+                    <label>
+                        "Rows "
+                        <input
+                            type="number"
+                            min="1"
+                            size="9"
+                            data-testid="opt-reservoir-size"
+                            disabled=move || opts.with(|o| o.reservoir.is_none())
+                            prop:value=move || opts.with(|o| o.reservoir.map(|r| r.size.to_string()).unwrap_or_default())
+                            on:change=move |ev| {
+                                if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+                                    opts.update(|o| {
+                                        if let Some(r) = &mut o.reservoir {
+                                            r.size = n.max(1);
+                                        }
+                                    });
+                                }
+                            }
+                        />
+                    </label>
+                    <label>
+                        "Seed "
+                        <input
+                            type="text"
+                            size="18"
+                            data-testid="opt-reservoir-seed"
+                            disabled=move || opts.with(|o| o.reservoir.is_none())
+                            prop:value=move || opts.with(|o| o.reservoir.map(|r| r.seed.to_string()).unwrap_or_default())
+                            on:change=move |ev| {
+                                if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+                                    opts.update(|o| {
+                                        if let Some(r) = &mut o.reservoir {
+                                            r.seed = n;
+                                        }
+                                    });
+                                }
+                            }
+                        />
+                    </label>
+                    <p class="explain">
+                        "Reservoir sampling keeps a uniform random sample of this many rows in one pass while the "
+                        "file is parsed; every other row is read and dropped, so the whole table is never held in "
+                        "memory. The seed is recorded with the load, so replaying the recipe keeps the same rows."
+                    </p>
                 </fieldset>
             </div>
             <button
@@ -559,7 +628,7 @@ fn ReportDetails(report: LoadReport) -> impl IntoView {
                         {counts.iter().map(|(k, v)| format!("{} {}", thousands(*v), issue_kind_label(*k))).collect::<Vec<_>>().join(" · ")}
                         {((issues.len() as u64) < set_aside).then(|| format!(" (the first {} are listed)", issues.len()))}
                     </p>
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Rows set aside">
                         <table class="plain">
                             <thead>
                                 <tr>
@@ -611,7 +680,7 @@ fn ParquetFooter(name: String, meta: ParquetMeta) -> impl IntoView {
                 <strong data-testid="parquet-codec">{codecs.into_iter().collect::<Vec<_>>().join(", ")}</strong>
                 {meta.created_by.clone().map(|c| format!(" · written by {c}"))}
             </p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Parquet columns">
                 <table class="plain">
                     <thead>
                         <tr>

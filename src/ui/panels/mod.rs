@@ -7,6 +7,7 @@ mod load;
 mod profile;
 mod sample;
 mod sample_report;
+mod share;
 mod validate;
 
 pub use clean::CleanPanel;
@@ -15,4 +16,5 @@ pub use export::ExportPanel;
 pub use load::LoadPanel;
 pub use profile::ProfilePanel;
 pub use sample::SamplePanel;
+pub use share::{recipe_in_address, ShareLink, SharedRecipe};
 pub use validate::ValidatePanel;

@@ -39,7 +39,7 @@ pub fn SamplePanel() -> impl IntoView {
 
 /// A fresh seed from the browser's random source (recorded with the step and shown). 53 bits, so
 /// that the recipe JSON reads back exactly in JavaScript too (its numbers are doubles).
-fn fresh_seed() -> u64 {
+pub(crate) fn fresh_seed() -> u64 {
     getrandom::u64().map(|s| s >> 11).unwrap_or_else(|_| (js_sys::Math::random() * 9.007_199_254_740_991e15) as u64)
 }
 
@@ -121,9 +121,22 @@ fn SampleTool() -> impl IntoView {
     let seed = RwSignal::new(String::new());
     let form = RwSignal::new(SampleForm::default());
     let picked = RwSignal::new(BTreeSet::<u64>::new());
+    // A new input resets what belongs to the old one: the output name and the hand-picked rows.
+    // Only `input` is tracked here, so a custom output name survives each draw (which changes
+    // `state.datasets`, read by the effect below).
+    Effect::new(move |prev: Option<String>| {
+        let name = input.get();
+        if prev.as_ref() != Some(&name) {
+            output.set(format!("{name}.sample"));
+            if prev.is_some() {
+                picked.set(BTreeSet::new());
+                form.update(|f| f.rows.clear());
+            }
+        }
+        name
+    });
     Effect::new(move |_| {
         let name = input.get();
-        output.set(format!("{name}.sample"));
         form.update(|f| {
             let cols: Vec<String> = columns_of(state, &name).into_iter().map(|c| c.0).collect();
             f.columns.retain(|c| cols.contains(c));
@@ -434,12 +447,19 @@ fn LabelBalance(input: RwSignal<String>, label: Signal<String>) -> impl IntoView
 #[component]
 fn ManualPicker(input: RwSignal<String>, form: RwSignal<SampleForm>, picked: RwSignal<BTreeSet<u64>>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Ticks in the grid write the row list; typing it replaces the ticks.
-    Effect::new(move |_| {
+    // Ticks in the grid write the row list (unticking the last box empties it); typing the list
+    // clears the ticks without the cleared ticks then erasing what was typed.
+    let typed = StoredValue::new(false);
+    Effect::new(move |prev: Option<()>| {
         let rows: Vec<String> = picked.get().iter().map(u64::to_string).collect();
-        if !rows.is_empty() {
-            form.update(|f| f.rows = rows.join(", "));
+        if typed.get_value() {
+            typed.set_value(false);
+            return;
         }
+        if prev.is_none() {
+            return;
+        }
+        form.update(|f| f.rows = rows.join(", "));
     });
     let dataset = move || -> Option<DatasetSummary> {
         let name = input.get();
@@ -457,7 +477,10 @@ fn ManualPicker(input: RwSignal<String>, form: RwSignal<SampleForm>, picked: RwS
                     prop:value=move || form.with(|f| f.rows.clone())
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
-                        picked.set(Default::default());
+                        if picked.with_untracked(|p| !p.is_empty()) {
+                            typed.set_value(true);
+                            picked.set(Default::default());
+                        }
                         form.update(|f| f.rows = v);
                     }
                 />
@@ -475,6 +498,7 @@ fn SplitTool() -> impl IntoView {
     let method = RwSignal::new("random".to_string());
     let column = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());
+    let group_check = RwSignal::new(String::new());
     let ratios = RwSignal::new("70/15/15".to_string());
     let seed = RwSignal::new(String::new());
     let outputs = move || {
@@ -497,6 +521,7 @@ fn SplitTool() -> impl IntoView {
         let Some(seed) = take_seed(state, seed) else { return };
         let name = input.get_untracked();
         let l = label.get_untracked();
+        let g = group_check.get_untracked();
         let step = SplitStep {
             outputs: SplitStep::default_outputs(&name, r.len() == 3),
             input: name,
@@ -504,6 +529,7 @@ fn SplitTool() -> impl IntoView {
             method: m,
             seed,
             label: (!l.is_empty()).then_some(l),
+            group_check: (!g.is_empty() && method.get_untracked() != "group").then_some(g),
         };
         state.apply(Step::Split(step));
     };
@@ -555,6 +581,16 @@ fn SplitTool() -> impl IntoView {
                 label="Report label balance of"
                 optional=true
             />
+            <Show when=move || method.get() != "group">
+                <ColumnSelect
+                    input=input
+                    value=group_check.into()
+                    on_pick=Callback::new(move |v| group_check.set(v))
+                    testid="split-group-check"
+                    label="Check groups of (e.g. a customer id)"
+                    optional=true
+                />
+            </Show>
             <label class="picker">
                 "Seed "
                 <input

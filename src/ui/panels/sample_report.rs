@@ -104,8 +104,9 @@ pub fn SampleReportView(report: SampleReport) -> impl IntoView {
             <table class="representativeness" data-testid="representativeness">
                 <caption>
                     "Representativeness: each column of the sample against the table (KS for numbers and dates, "
-                    "L∞ — the largest gap in a category's share — for categories). Biased: a large difference "
-                    "that chance gives less than 1% of the time."
+                    "L∞ — the largest gap in a category's share — for categories; PSI for both, where 0.1 is "
+                    "some shift and 0.25 a major one; χ² for categories, with its degrees of freedom). Biased: "
+                    "a large difference that chance gives less than 1% of the time."
                 </caption>
                 <thead>
                     <tr>
@@ -113,6 +114,8 @@ pub fn SampleReportView(report: SampleReport) -> impl IntoView {
                         <th scope="col">"Table"</th>
                         <th scope="col">"Sample"</th>
                         <th scope="col">"Distance"</th>
+                        <th scope="col">"PSI"</th>
+                        <th scope="col">"χ² (dof)"</th>
                         <th scope="col">"p-value"</th>
                         <th scope="col">"Verdict"</th>
                     </tr>
@@ -128,12 +131,22 @@ pub fn SampleReportView(report: SampleReport) -> impl IntoView {
                                 Verdict::Biased => "verdict bad",
                                 Verdict::NotCompared => "verdict none",
                             };
+                            let psi = c.drift.as_ref().and_then(|d| d.psi);
+                            let chi2 = c.drift.as_ref().and_then(|d| d.chi2);
+                            let chi2_text = chi2.as_ref().map(|x| format!("{} ({})", stat(x.statistic), x.dof));
                             view! {
-                                <tr data-column=c.column.clone() data-verdict=c.verdict.label()>
+                                <tr
+                                    data-column=c.column.clone()
+                                    data-verdict=c.verdict.label()
+                                    data-psi=psi.map(|v| v.to_string())
+                                    data-chi2=chi2.as_ref().map(|x| x.statistic.to_string())
+                                >
                                     <th scope="row">{c.column.clone()}</th>
                                     <td>{c.population.clone()}</td>
                                     <td>{c.sample.clone()}</td>
                                     <td title=c.note.clone()>{format!("{} {}", c.statistic, stat(c.value))}</td>
+                                    <td data-testid="rep-psi">{psi.map(stat).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-testid="rep-chi2">{chi2_text.unwrap_or_else(|| "—".into())}</td>
                                     <td>{c.p_value.map(stat).unwrap_or_default()}</td>
                                     <td class=class>{c.verdict.label()}</td>
                                 </tr>
@@ -159,6 +172,7 @@ pub fn SplitReportView(report: SplitReport) -> impl IntoView {
         c
     };
     let rows_check = report.overlapping_rows == 0;
+    let dup_check = report.duplicate_rows == 0;
     view! {
         <section class="split-report" data-testid="split-report" data-leak-free=ok.to_string()>
             <table class="split-sizes" data-testid="split-sizes">
@@ -204,6 +218,13 @@ pub fn SplitReportView(report: SplitReport) -> impl IntoView {
                 <li data-check="rows" data-ok=rows_check.to_string() data-value=report.overlapping_rows>
                     {check_mark(rows_check)} " Rows in more than one split: " {report.overlapping_rows}
                 </li>
+                <li data-check="duplicates" data-ok=dup_check.to_string() data-value=report.duplicate_rows>
+                    {check_mark(dup_check)} " Rows whose whole record also appears in another split: "
+                    {thousands(report.duplicate_rows)} " (" {thousands(report.duplicate_records)} " distinct records)"
+                    {(!dup_check).then_some(
+                        " — exact duplicates in train and test let a model be tested on rows it has seen; remove duplicates before splitting.",
+                    )}
+                </li>
                 {report
                     .groups
                     .clone()
@@ -228,7 +249,11 @@ pub fn SplitReportView(report: SplitReport) -> impl IntoView {
                         view! {
                             <li data-check="time" data-ok=t.ordered.to_string()>
                                 {check_mark(t.ordered)} " Time order by " <code>{t.column.clone()}</code>
-                                ": no training row is later than any test row (" {ranges} ")"
+                                {if t.ordered {
+                                    ": no training row is later than any test row ("
+                                } else {
+                                    ": some training rows are later than test rows ("
+                                }} {ranges} ")"
                             </li>
                         }
                     })}

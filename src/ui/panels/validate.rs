@@ -33,16 +33,26 @@ pub fn ValidatePanel() -> impl IntoView {
     });
     let problem = RwSignal::new(None::<String>);
     let wants_suggestion = RwSignal::new(false);
+    // A suggestion is shown for review; it replaces the rules only on "Use these rules".
+    let suggested = RwSignal::new(None::<TableSchema>);
 
-    // A suggestion waits for the input's profile, then replaces the rules.
+    // A suggestion waits for the input's profile.
     Effect::new(move |_| {
         let ready = state
             .profile
             .with(|p| p.as_ref().filter(|p| p.dataset == input.get_untracked()).map(|p| suggest(&p.profile)));
         if let Some(s) = ready.filter(|_| wants_suggestion.get_untracked()) {
             wants_suggestion.set(false);
-            schema.set(s);
+            suggested.set(Some(s));
             problem.set(None);
+        }
+    });
+    // Counts validation results (the newest applied step is a validation), so a page or test
+    // can wait for the next result even when two runs take the same time.
+    let runs = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        if state.applied.with(|a| a.last().is_some_and(|x| matches!(x.step, Step::Validate(_)))) {
+            runs.update(|r| *r += 1);
         }
     });
     let on_suggest = move |_| {
@@ -50,7 +60,7 @@ pub fn ValidatePanel() -> impl IntoView {
         let have =
             state.profile.with_untracked(|p| p.as_ref().filter(|p| p.dataset == name).map(|p| suggest(&p.profile)));
         match have {
-            Some(s) => schema.set(s),
+            Some(s) => suggested.set(Some(s)),
             None => {
                 wants_suggestion.set(true);
                 state.current.set(Some(name));
@@ -99,6 +109,7 @@ pub fn ValidatePanel() -> impl IntoView {
                 </button>
             </div>
             {move || problem.get().map(|p| view! { <p class="error" data-testid="validate-problem">{p}</p> })}
+            <Suggestion suggested=suggested schema=schema problem=problem/>
             <RulesForm schema=schema problem=problem input=input/>
             <SchemaJson schema=schema problem=problem/>
             <button
@@ -116,13 +127,67 @@ pub fn ValidatePanel() -> impl IntoView {
                             _ => None,
                         };
                         view! {
-                            <span data-testid="validate-elapsed" data-ms=a.elapsed_ms hidden=true></span>
+                            <span
+                                data-testid="validate-elapsed"
+                                data-ms=a.elapsed_ms
+                                data-run=move || runs.get()
+                                hidden=true
+                            ></span>
                             <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
                             {report.map(|r| view! { <ReportView report=r/> })}
                         }
                     })
             }}
         </section>
+    }
+}
+
+/// The suggested rules, for review: what they are, what they would replace, and the choice to
+/// use them or not. Nothing changes the user's rules until "Use these rules".
+#[component]
+fn Suggestion(
+    suggested: RwSignal<Option<TableSchema>>,
+    schema: RwSignal<TableSchema>,
+    problem: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let accept = move |_| {
+        if let Some(s) = suggested.get_untracked() {
+            schema.set(s);
+            suggested.set(None);
+            problem.set(None);
+        }
+    };
+    move || {
+        suggested.get().map(|s| {
+            let constrained = s.fields.iter().filter(|f| !f.constraints.is_empty()).count();
+            let pk = s.primary_key.as_ref().map(|k| k.names().join(" + "));
+            let current = schema.with_untracked(|c| c.fields.len());
+            let summary = format!(
+                "Suggested from the profile: {} field rules ({constrained} with constraints){}.",
+                s.fields.len(),
+                pk.map(|k| format!(", primary key {k}")).unwrap_or_default()
+            );
+            let replaces = if current == 0 {
+                "Review them, then use them as your rules.".to_string()
+            } else {
+                format!(
+                    "Using them replaces your current rules ({current} field rule{}), edits included.",
+                    if current == 1 { "" } else { "s" }
+                )
+            };
+            view! {
+                <section class="tool suggestion" data-testid="validate-suggestion">
+                    <p>{summary}" "{replaces}</p>
+                    <pre data-testid="validate-suggestion-json">{s.to_json()}</pre>
+                    <div class="validate-actions">
+                        <button data-testid="validate-accept" on:click=accept>"Use these rules"</button>
+                        <button class="secondary" data-testid="validate-dismiss" on:click=move |_| suggested.set(None)>
+                            "Dismiss"
+                        </button>
+                    </div>
+                </section>
+            }
+        })
     }
 }
 
@@ -188,6 +253,7 @@ fn RulesForm(
             s.foreign_keys.push(ForeignKey {
                 fields: KeyFields::One(c),
                 reference: Reference { resource: d, fields: KeyFields::One(t), extra: Default::default() },
+                strata: None,
                 extra: Default::default(),
             })
         });

@@ -62,12 +62,13 @@ export async function readSample(page, seed) {
 }
 
 /** Fills the split form and splits; waits for the report of this split (by its recorded seed). */
-export async function drawSplit(page, { method, column, ratios, label, seed }) {
+export async function drawSplit(page, { method, column, ratios, label, groupCheck, seed }) {
   const tool = page.locator('[data-testid=split-tool]');
   await tool.locator('[data-testid=split-method]').selectOption(method);
   if (column) await tool.locator('[data-testid=split-column]').selectOption(column);
   await tool.locator('[data-testid=split-ratios]').fill(ratios);
   await tool.locator('[data-testid=split-label]').selectOption(label ?? '');
+  if (method !== 'group') await tool.locator('[data-testid=split-group-check]').selectOption(groupCheck ?? '');
   await tool.locator('[data-testid=split-seed]').fill(String(seed));
   await tool.locator('[data-testid=split-apply]').click();
   await tool.locator('[data-testid=split-recorded-json]', { hasText: `"seed": ${seed}` }).waitFor({ state: 'attached', timeout: 60_000 });

@@ -81,6 +81,12 @@ test('impute, cap, scale, encode fitted on train; map categories; dedup; every s
   step = await recorded(r);
   assert.equal(step.op, 'encode');
   assert.deepEqual(step.fitted[0].categories, ['a', 'b', 'c']);
+  // Fitted on all rows, the test file's "d" would have had a column: the leakage table says so.
+  const encLeak = await leakageParams(r);
+  const cats = encLeak.find((l) => l.column === 'segment' && l.parameter === 'categories');
+  assert.deepEqual([Number(cats.onTrain), Number(cats.onAll)], [3, 4], JSON.stringify(encLeak));
+  const dCol = encLeak.find((l) => l.parameter === 'column for "d"');
+  assert.deepEqual([Number(dCol.onTrain), Number(dCol.onAll)], [0, 1], JSON.stringify(encLeak));
 
   // Map city spellings from the profile's suggestions.
   const st = tool(page, 'standardize');

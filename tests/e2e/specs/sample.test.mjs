@@ -26,6 +26,16 @@ test('convenience sampling biases the sample and stratified sampling does not', 
   assert.equal(first.verdicts.region, 'biased');
   assert.equal(first.verdicts.amount, 'biased');
   assert.ok(first.biased.includes('region'));
+  // PSI for every column, χ² for categories, shown in their own columns.
+  const rep = page.locator('[data-testid=sample-tool] [data-testid=representativeness]');
+  const region = rep.locator('tbody tr[data-column=region]');
+  assert.ok(await region.getAttribute('data-psi'), 'PSI shown for a category column');
+  assert.ok(Number(await region.getAttribute('data-chi2')) > 0);
+  assert.match(await region.locator('[data-testid=rep-chi2]').innerText(), /\d \(2\)$/);
+  const amount = rep.locator('tbody tr[data-column=amount]');
+  assert.match(await amount.locator('[data-testid=rep-psi]').innerText(), /\d/);
+  assert.equal(await amount.locator('[data-testid=rep-chi2]').innerText(), '—');
+  assert.deepEqual(await rep.locator('thead th').allInnerTexts(), ['Column', 'Table', 'Sample', 'Distance', 'PSI', 'χ² (dof)', 'p-value', 'Verdict']);
 
   const strat = await drawSample(page, { method: 'stratified', size: 20, unit: 'percent', columns: ['region'], allocation: 'proportional', seed: 102 });
   assert.equal(strat.rowsOut, 120);
@@ -93,6 +103,22 @@ test('every kind of sample draws through the page and the recipe records method,
   assert.equal(manual.rowsOut, 2);
   assert.deepEqual(manual.recorded.method.rows, [2, 5]);
   assert.equal(manual.probability, false);
+  // Unticking every box empties the row list: no stale rows are drawn.
+  await page.locator('[data-testid=pick-row-2]').uncheck();
+  assert.equal(await page.locator('[data-testid=sample-rows]').inputValue(), '5');
+  await page.locator('[data-testid=pick-row-5]').uncheck();
+  assert.equal(await page.locator('[data-testid=sample-rows]').inputValue(), '');
+  // Typed rows are kept when they replace ticks.
+  await page.locator('[data-testid=pick-row-3]').check();
+  await page.locator('[data-testid=sample-rows]').fill('1, 4');
+  assert.equal(await page.locator('[data-testid=sample-rows]').inputValue(), '1, 4');
+  assert.equal(await page.locator('[data-testid=pick-row-3]').isChecked(), false);
+  // A custom output name survives a draw.
+  const named = await drawSample(page, { method: 'manual', seed: 12, output: 'my_picks' });
+  assert.deepEqual(named.recorded.method.rows, [1, 4]);
+  assert.equal(named.recorded.output, 'my_picks');
+  assert.equal(await page.locator('[data-testid=sample-output]').inputValue(), 'my_picks');
+  await page.locator('[data-testid=sample-output]').fill('customers_ordered.sample');
 
   // No seed given: one is generated, shown and recorded.
   const fresh = await drawSample(page, { method: 'random', size: 5, unit: 'percent' });
@@ -101,7 +127,7 @@ test('every kind of sample draws through the page and the recipe records method,
   assert.equal(String(fresh.recorded.seed), fresh.seed);
 
   const recipe = await readRecipe(page);
-  const samples = recipe.steps.filter((s) => s.op === 'sample');
+  const samples = recipe.steps.filter((s) => s.op === 'sample' && s.output === 'customers_ordered.sample');
   assert.equal(samples.length, 1, 'each draw into the same output replaces the previous one');
   assert.equal(samples[0].method.kind, 'random');
   assert.deepEqual(samples[0].method.size, { fraction: 0.05 });
@@ -118,6 +144,8 @@ test('splits of every kind report sizes, label balance and leakage checks', asyn
   assert.deepEqual(random.sizes.map((s) => [s.split, s.rows]), [['customers_ordered.train', 420], ['customers_ordered.validation', 90], ['customers_ordered.test', 90]]);
   assert.equal(random.checks.rows.ok, true);
   assert.equal(random.checks.rows.value, '0');
+  assert.equal(random.checks.duplicates.ok, true, 'no duplicate records across splits');
+  assert.equal(random.checks.duplicates.value, '0');
   assert.ok(random.leakFree);
 
   const strat = await drawSplit(page, { method: 'stratified', column: 'churn', ratios: '80/20', seed: 22 });
@@ -139,7 +167,34 @@ test('splits of every kind report sizes, label balance and leakage checks', asyn
   assert.deepEqual(split.method, { kind: 'group', column: 'customer_id' });
   assert.deepEqual(split.ratios, [80, 20]);
   assert.equal(split.seed, 24);
+
+  // A random split checked for customers shared between splits: it leaks them.
+  const checked = await drawSplit(page, { method: 'random', ratios: '80/20', groupCheck: 'customer_id', seed: 25 });
+  assert.equal(checked.checks.groups.ok, false);
+  assert.ok(Number(checked.checks.groups.value) > 0);
+  assert.equal(checked.leakFree, false);
+  assert.equal(checked.recorded.group_check, 'customer_id');
   assert.deepEqual(split.outputs, ['customers_ordered.train', 'customers_ordered.test']);
+  assert.deepEqual(strata.consoleErrors, []);
+  await context.close();
+});
+
+test('a reservoir sample of N rows can be kept while loading, with its seed recorded', async () => {
+  const { context, page, strata } = await env.open();
+  await strata.openReadingOptions();
+  await page.locator('[data-testid=opt-reservoir-on]').check();
+  await page.locator('[data-testid=opt-reservoir-size]').fill('50');
+  await page.locator('[data-testid=opt-reservoir-size]').press('Tab');
+  await page.locator('[data-testid=opt-reservoir-seed]').fill('7');
+  await page.locator('[data-testid=opt-reservoir-seed]').press('Tab');
+  assert.match(await page.locator('[data-testid=opt-reservoir]').innerText(), /never held in memory/);
+  await strata.load(FILE);
+  assert.equal(await strata.rowCount(), 50);
+  assert.match(await page.locator('[data-testid=warnings]').innerText(), /50 of the 600 rows read .*seed 7/);
+  await strata.openStep('sample');
+  const recipe = await readRecipe(page);
+  const load = recipe.steps.find((s) => s.op === 'load');
+  assert.deepEqual(load.options.reservoir, { size: 50, seed: 7, algorithm: 'l' });
   assert.deepEqual(strata.consoleErrors, []);
   await context.close();
 });

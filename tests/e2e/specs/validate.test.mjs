@@ -16,8 +16,14 @@ test('suggested and edited rules find every kind of failure and split the rows',
   await strata.openStep('validate');
   const panel = page.locator('[data-testid=panel-validate]');
   await panel.locator('[data-testid=validate-suggest]').click();
-  // The suggestion arrives once the profile is done: one form row per column.
+  // The suggestion arrives once the profile is done, for review: nothing is applied until
+  // "Use these rules"; then one form row per column.
+  await panel.locator('[data-testid=validate-accept]').waitFor({ timeout: 120_000 });
+  assert.equal(await panel.locator('tr[data-field]').count(), 0);
+  assert.match(await panel.locator('[data-testid=validate-suggestion-json]').innerText(), /"quantity"/);
+  await panel.locator('[data-testid=validate-accept]').click();
   await panel.locator('[data-testid=rule-quantity-maximum]').waitFor({ timeout: 120_000 });
+  assert.equal(await panel.locator('[data-testid=validate-suggestion]').count(), 0);
   assert.equal(await panel.locator('tr[data-field]').count(), 11);
   assert.equal(await panel.locator('[data-testid=rule-order_id-required]').isChecked(), true);
 
@@ -31,6 +37,16 @@ test('suggested and edited rules find every kind of failure and split the rows',
   await panel.locator('[data-testid=cross-check]').fill('order_date >= signup_date');
   await panel.locator('[data-testid=cross-add]').click();
   await panel.locator('[data-testid=cross-list] li').first().waitFor();
+
+  // Suggesting again shows a new suggestion but keeps the edited rules until it is accepted.
+  await panel.locator('[data-testid=validate-suggest]').click();
+  await panel.locator('[data-testid=validate-dismiss]').waitFor();
+  assert.match(await panel.locator('[data-testid=validate-suggestion]').innerText(), /replaces your current rules \(11 field rules\)/);
+  assert.equal(await panel.locator('[data-testid=rule-quantity-maximum]').inputValue(), '100');
+  await panel.locator('[data-testid=validate-dismiss]').click();
+  assert.equal(await panel.locator('[data-testid=validate-suggestion]').count(), 0);
+  assert.equal(await panel.locator('[data-testid=rule-quantity-maximum]').inputValue(), '100');
+  assert.equal(await panel.locator('[data-testid=cross-list] li').count(), 1);
 
   // Load the customers file, come back: the rules are still there; add the foreign key.
   await strata.openStep('load');

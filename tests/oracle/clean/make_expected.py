@@ -1,5 +1,8 @@
 """Expected outputs of scikit-learn's scalers, imputer and one-hot encoder on the committed
-fixtures tests/data/clean/{train,test}.csv, fitted on train and applied to both.
+fixtures tests/data/clean/{train,test}.csv, fitted on train and applied to both; and edge cases
+("fixture": "edge") on tests/data/clean/edge_{train,test}.csv: a constant column (zero scale,
+which scikit-learn replaces by 1), SimpleImputer's constant strategy on numbers and text, and
+most_frequent on text with a tie (the smallest value wins).
 
 Run from the repository root with a venv holding scikit-learn and pandas:
     python tests/oracle/clean/make_expected.py
@@ -49,6 +52,39 @@ cases["onehot"] = {
     "train": clean(enc.transform(train[["segment", "city"]])),
     "test": clean(enc.transform(test[["segment", "city"]])),
 }
+
+edge_train = pd.read_csv("tests/data/clean/edge_train.csv", keep_default_na=False, na_values=[""])
+edge_test = pd.read_csv("tests/data/clean/edge_test.csv", keep_default_na=False, na_values=[""])
+EDGE_NUM = ["flat", "x"]
+EDGE_TEXT = ["color", "size"]
+
+
+def clean_text(a):
+    return [[None if (isinstance(v, float) and math.isnan(v)) else str(v) for v in row] for row in np.asarray(a).tolist()]
+
+
+for name, make in [
+    ("standard", lambda: StandardScaler()),
+    ("minmax", lambda: MinMaxScaler()),
+    ("robust", lambda: RobustScaler()),
+    ("maxabs", lambda: MaxAbsScaler()),
+]:
+    s = make().fit(edge_train[EDGE_NUM].astype(float))
+    cases["edge_" + name] = {"fixture": "edge", "columns": EDGE_NUM,
+                             "train": clean(s.transform(edge_train[EDGE_NUM].astype(float))),
+                             "test": clean(s.transform(edge_test[EDGE_NUM].astype(float)))}
+
+imp = SimpleImputer(strategy="constant", fill_value=0).fit(edge_train[EDGE_NUM].astype(float))
+cases["edge_impute_constant"] = {"fixture": "edge", "columns": EDGE_NUM, "fill_value": "0",
+                                 "statistics": [float(x) for x in imp.statistics_],
+                                 "train": clean(imp.transform(edge_train[EDGE_NUM].astype(float))),
+                                 "test": clean(imp.transform(edge_test[EDGE_NUM].astype(float)))}
+for strategy, extra in [("constant", {"fill_value": "missing"}), ("most_frequent", {})]:
+    imp = SimpleImputer(strategy=strategy, **extra).fit(edge_train[EDGE_TEXT].astype(object))
+    cases["edge_impute_text_" + strategy] = {"fixture": "edge", "columns": EDGE_TEXT, **extra,
+                                             "statistics": [str(x) for x in imp.statistics_],
+                                             "train": clean_text(imp.transform(edge_train[EDGE_TEXT].astype(object))),
+                                             "test": clean_text(imp.transform(edge_test[EDGE_TEXT].astype(object)))}
 
 with open("tests/oracle/clean/expected.json", "w") as f:
     json.dump({"sklearn": sklearn.__version__, "cases": cases}, f, indent=1)

@@ -187,8 +187,8 @@ pub fn OutliersTool() -> impl IntoView {
                     <option value="zscore">"z-score (z)"</option>
                 </select>
             </label>
-            <input type="text" size="5" data-testid="outliers-a" prop:value=a on:change=move |ev| a.set(event_target_value(&ev))/>
-            <input type="text" size="5" data-testid="outliers-b" prop:value=b on:change=move |ev| b.set(event_target_value(&ev))/>
+            <input type="text" size="5" data-testid="outliers-a" aria-label="First bound parameter (k, lower percentile or z)" prop:value=a on:change=move |ev| a.set(event_target_value(&ev))/>
+            <input type="text" size="5" data-testid="outliers-b" aria-label="Upper percentile" prop:value=b on:change=move |ev| b.set(event_target_value(&ev))/>
             <label>
                 " Action "
                 <select data-testid="outliers-action" on:change=move |ev| action.set(event_target_value(&ev))>
@@ -253,8 +253,8 @@ pub fn ScaleTool() -> impl IntoView {
                 </select>
             </label>
             " range "
-            <input type="text" size="4" data-testid="scale-min" prop:value=lo on:change=move |ev| lo.set(event_target_value(&ev))/>
-            <input type="text" size="4" data-testid="scale-max" prop:value=hi on:change=move |ev| hi.set(event_target_value(&ev))/>
+            <input type="text" size="4" data-testid="scale-min" aria-label="Lowest value of the range" prop:value=lo on:change=move |ev| lo.set(event_target_value(&ev))/>
+            <input type="text" size="4" data-testid="scale-max" aria-label="Highest value of the range" prop:value=hi on:change=move |ev| hi.set(event_target_value(&ev))/>
             <button data-testid="scale-apply" disabled=move || state.applying.get().is_some() on:click=apply>"Scale"</button>
             <LastResult pick=|s| matches!(s, Step::Scale(_)) testid="scale"/>
         </section>

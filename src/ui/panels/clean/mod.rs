@@ -6,6 +6,7 @@ mod shared;
 mod text;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use fitted::{EncodeTool, ImputeTool, LeakageLesson, OutliersTool, ScaleTool};
 use text::{CastTool, DedupTool, StandardizeTool};
@@ -67,12 +68,34 @@ fn ColumnsTool() -> impl IntoView {
         state.apply(Step::Columns(step));
     };
     let last = move || state.last_applied(|s| matches!(s, Step::Columns(_)));
+    // Moves row `i` by `by` (−1 up, +1 down) and keeps the keyboard focus on the moved row (its
+    // same arrow, or the other one once it reaches an end); the rows are drawn anew.
+    let shift = move |i: usize, by: isize, column: String| {
+        let moved = picks.try_update(|p| match i.checked_add_signed(by) {
+            Some(j) if j < p.len() => {
+                p.swap(i, j);
+                Some((j, p.len()))
+            }
+            _ => None,
+        });
+        if let Some(Some((j, n))) = moved {
+            let up = if by < 0 { j > 0 } else { j + 1 >= n };
+            let testid = format!("{}-{column}", if up { "up" } else { "down" });
+            request_animation_frame(move || {
+                let el = document().query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten();
+                if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = el.focus();
+                }
+            });
+        }
+    };
     view! {
         <section class="tool" data-testid="columns-tool">
-            <h3>"Choose and rename columns"</h3>
+            <h3>"Choose, order and rename columns"</h3>
             <p class="explain">
                 "Drop columns a model must not see (identifiers, leaked labels) or that say nothing "
-                "(constant), and give the rest clear names. Unticked columns are left out of the output."
+                "(constant), and give the rest clear names. Unticked columns are left out of the output; "
+                "the arrows move a column up or down in the output's order."
             </p>
             <DatasetPicker selected=input testid="columns-input" label="Input"/>
             <table class="columns-picks">
@@ -81,21 +104,24 @@ fn ColumnsTool() -> impl IntoView {
                         <th scope="col">"Keep"</th>
                         <th scope="col">"Column"</th>
                         <th scope="col">"Name in the output"</th>
+                        <th scope="col">"Order"</th>
                     </tr>
                 </thead>
                 <tbody>
                     {move || {
-                        picks
-                            .get()
-                            .into_iter()
+                        let all = picks.get();
+                        let n = all.len();
+                        all.into_iter()
                             .enumerate()
                             .map(|(i, (column, keep, new))| {
+                                let (c_up, c_down) = (column.clone(), column.clone());
                                 view! {
-                                    <tr>
+                                    <tr data-testid="columns-row" data-column=column.clone()>
                                         <td>
                                             <input
                                                 type="checkbox"
                                                 data-testid=format!("keep-{column}")
+                                                aria-label=format!("Keep {column}")
                                                 prop:checked=keep
                                                 on:change=move |ev| {
                                                     let on = event_target_checked(&ev);
@@ -110,12 +136,35 @@ fn ColumnsTool() -> impl IntoView {
                                             <input
                                                 type="text"
                                                 data-testid=format!("rename-{column}")
+                                                aria-label=format!("New name for {column}")
                                                 prop:value=new
                                                 on:change=move |ev| {
                                                     let v = event_target_value(&ev);
                                                     picks.update(|p| p[i].2 = v);
                                                 }
                                             />
+                                        </td>
+                                        <td class="order">
+                                            <button
+                                                type="button"
+                                                data-testid=format!("up-{column}")
+                                                aria-label=format!("Move {column} up")
+                                                title="Move up"
+                                                disabled={i == 0}
+                                                on:click=move |_| shift(i, -1, c_up.clone())
+                                            >
+                                                "↑"
+                                            </button>
+                                            <button
+                                                type="button"
+                                                data-testid=format!("down-{column}")
+                                                aria-label=format!("Move {column} down")
+                                                title="Move down"
+                                                disabled={i + 1 >= n}
+                                                on:click=move |_| shift(i, 1, c_down.clone())
+                                            >
+                                                "↓"
+                                            </button>
                                         </td>
                                     </tr>
                                 }

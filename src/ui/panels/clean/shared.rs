@@ -11,46 +11,7 @@ use crate::ui::components::step::StepSummary;
 use crate::ui::state::{AppState, AppliedShown};
 use crate::view_model::thousands;
 
-/// Whether a dataset looks like a training split or was derived from one (`x.train`,
-/// `x.train.imputed`, `train`, `x_train`).
-pub fn is_train(name: &str) -> bool {
-    name.split('.').any(|seg| seg == "train" || seg.ends_with("_train"))
-}
-
-/// The training dataset to fit on by default: the most derived one (most name segments), the
-/// latest among equals.
-pub fn default_train(names: &[String]) -> Option<String> {
-    names.iter().filter(|n| is_train(n)).max_by_key(|n| n.split('.').count()).cloned()
-}
-
-/// The datasets to transform by default: the training dataset and its siblings (the same name
-/// with `validation` or `test` in place of `train`), else the current dataset.
-pub fn default_inputs(names: &[String], current: Option<String>) -> Vec<String> {
-    if let Some(train) = default_train(names) {
-        let segs: Vec<&str> = train.split('.').collect();
-        let mut v = vec![train.clone()];
-        for other in ["validation", "test"] {
-            let sibling: Vec<String> = segs
-                .iter()
-                .map(|s| {
-                    if *s == "train" {
-                        other.to_string()
-                    } else if let Some(stem) = s.strip_suffix("_train") {
-                        format!("{stem}_{other}")
-                    } else {
-                        s.to_string()
-                    }
-                })
-                .collect();
-            let sibling = sibling.join(".");
-            if names.contains(&sibling) {
-                v.push(sibling);
-            }
-        }
-        return v;
-    }
-    current.filter(|c| names.contains(c)).or_else(|| names.first().cloned()).into_iter().collect()
-}
+use crate::view_model::{default_inputs, default_train};
 
 /// Checkboxes over the session's datasets (the inputs of a fitted step) and a select for the
 /// dataset to fit on, defaulting to a training split.
