@@ -19,22 +19,31 @@ fn manifest(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
 
+/// A session with `path` loaded as `output`, the way the page loads a file.
+fn session_with(path: &str, output: &str) -> Session {
+    let mut s = Session::default();
+    let (load, loaded) = load_step(path, output);
+    s.apply(load, StepInput::Loaded(Box::new(loaded))).unwrap();
+    s
+}
+
+/// The Load step for the file at `path` (a path under the crate) as dataset `output`, with what it loaded.
+fn load_step(path: &str, output: &str) -> (Step, strata::core::ingest::Loaded) {
+    let name = Path::new(path).file_name().unwrap().to_string_lossy().into_owned();
+    let bytes = std::fs::read(manifest(path)).unwrap();
+    let loaded = load_bytes(&name, &bytes, &IngestOptions::default()).unwrap();
+    let load = Step::Load(LoadStep {
+        source: SourceRef { name, bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
+        output: output.into(),
+        options: IngestOptions::default(),
+    });
+    (load, loaded)
+}
+
 /// A session like one made in the browser: load people.csv, keep and rename columns, export
 /// three files.
 fn session() -> Session {
-    let bytes = std::fs::read(manifest(PEOPLE)).unwrap();
-    let loaded = load_bytes("people.csv", &bytes, &IngestOptions::default()).unwrap();
-    let mut s = Session::default();
-    let load = Step::Load(LoadStep {
-        source: SourceRef {
-            name: "people.csv".into(),
-            bytes: loaded.source_bytes,
-            sha256: loaded.source_sha256.clone(),
-        },
-        output: "people".into(),
-        options: IngestOptions::default(),
-    });
-    s.apply(load, StepInput::Loaded(Box::new(loaded))).unwrap();
+    let mut s = session_with(PEOPLE, "people");
     let keep = ColumnsStep {
         input: "people".into(),
         output: "slim".into(),
@@ -238,19 +247,7 @@ fn mixed_session() -> Session {
     use strata::core::transform::Targets;
     use strata::core::transform::{ScaleMethod, ScaleStep};
     use strata::core::validate::{TableSchema, ValidateStep};
-    let bytes = std::fs::read(manifest(MIXED_INPUT)).unwrap();
-    let loaded = load_bytes("train.csv", &bytes, &IngestOptions::default()).unwrap();
-    let mut s = Session::default();
-    let load = Step::Load(LoadStep {
-        source: SourceRef {
-            name: "train.csv".into(),
-            bytes: loaded.source_bytes,
-            sha256: loaded.source_sha256.clone(),
-        },
-        output: "train".into(),
-        options: IngestOptions::default(),
-    });
-    s.apply(load, StepInput::Loaded(Box::new(loaded))).unwrap();
+    let mut s = session_with(MIXED_INPUT, "train");
     let schema = TableSchema::from_json(
         r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true, "unique": true}},
             {"name": "age", "type": "integer", "constraints": {"minimum": 18}}]}"#,
@@ -365,13 +362,7 @@ fn a_shared_recipe_link_runs_on_another_file() {
     assert!(share::from_fragment("#recipe=%%%").is_err());
 
     // The student loads another file under another name.
-    let bytes = std::fs::read(manifest("tests/data/clean/test.csv")).unwrap();
-    let loaded = load_bytes("test.csv", &bytes, &IngestOptions::default()).unwrap();
-    let student_load = Step::Load(LoadStep {
-        source: SourceRef { name: "test.csv".into(), bytes: loaded.source_bytes, sha256: loaded.source_sha256.clone() },
-        output: "mine".into(),
-        options: IngestOptions::default(),
-    });
+    let (student_load, loaded) = load_step("tests/data/clean/test.csv", "mine");
     let mapping = std::collections::BTreeMap::from([("train".to_string(), "mine".to_string())]);
     let fitted = |s: &Session| -> Value {
         let step = s.recipe.steps.iter().find(|x| matches!(x.step, Step::Scale(_))).unwrap();
