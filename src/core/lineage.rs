@@ -122,12 +122,17 @@ struct Origin {
     identity: bool,
 }
 
+/// The step that last made `dataset` (a later step may replace a name).
+fn producer<'a>(recipe: &'a Recipe, dataset: &str) -> Option<&'a crate::core::recipe::RecipeStep> {
+    recipe.steps.iter().rev().find(|s| s.step.outputs().iter().any(|o| o == dataset))
+}
+
 /// Traces a column of a dataset back to the source files through the recipe's steps.
 fn trace(recipe: &Recipe, dataset: &str, column: &str, depth: usize) -> Vec<Origin> {
     if depth > 256 {
         return Vec::new();
     }
-    let Some(step) = recipe.steps.iter().rev().find(|s| s.step.outputs().iter().any(|o| o == dataset)) else {
+    let Some(step) = producer(recipe, dataset) else {
         return Vec::new();
     };
     match &step.step {
@@ -160,7 +165,7 @@ fn indirect(
     if depth > 256 {
         return;
     }
-    let Some(step) = recipe.steps.iter().rev().find(|s| s.step.outputs().iter().any(|o| o == dataset)) else {
+    let Some(step) = producer(recipe, dataset) else {
         return;
     };
     let Some(derive) = step.step.derive() else { return };
