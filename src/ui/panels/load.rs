@@ -424,7 +424,10 @@ fn LoadSummary(dataset: DatasetSummary) -> impl IntoView {
                 </code>
             </p>
             {report.clone().map(|r| view! { <ReportDetails report=r/> })}
-            <p class="explain">"Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text."</p>
+            <p class="explain">
+                "Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text. "
+                "In CSV, an empty field is null and a quoted empty field (\"\") is empty text."
+            </p>
             <DataGrid dataset=dataset.clone()/>
         </section>
     }
