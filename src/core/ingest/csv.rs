@@ -181,6 +181,10 @@ fn has_empty_field(ends: &[usize]) -> bool {
 fn mark_quoted_empty(raw: &[u8], ends: &[usize], delimiter: u8, quote: u8, escape: Option<u8>, marks: &mut Vec<bool>) {
     marks.clear();
     marks.resize(ends.len(), false);
+    // Most records with an empty field have no quote at all (a fast memchr).
+    if !raw.contains(&quote) {
+        return;
+    }
     // Blank lines csv-core skipped before the record are part of the raw text.
     let mut i = raw.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(raw.len());
     let mut field = 0;
