@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::glossary::{GlossaryButton, GlossaryDialog};
 use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, ProfilePanel, SamplePanel, ValidatePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
                 // Shown by CSS once the service worker holds the app (boot.js sets the attribute).
                 <span class="offline-ready" data-testid="offline-ready">" Works offline."</span>
             </p>
+            <GlossaryButton/>
         </header>
         <div class="layout">
             <StepRail/>
@@ -43,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Diagnostics/>
             </main>
         </div>
+        <GlossaryDialog/>
     }
 }
 
