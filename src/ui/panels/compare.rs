@@ -177,12 +177,12 @@ pub fn ComparePanel() -> impl IntoView {
             {move || {
                 last()
                     .and_then(|a| match a.report {
-                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome)),
+                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome, a.step)),
                         _ => None,
                     })
-                    .map(|(r, ms, outcome)| {
+                    .map(|(r, ms, outcome, step)| {
                         let outputs = (!outcome.outputs.is_empty())
-                            .then(|| view! { <StepSummary outcome=outcome elapsed_ms=ms/> });
+                            .then(|| view! { <StepSummary outcome=outcome elapsed_ms=ms step=step/> });
                         view! {
                             <CompareResult report=*r elapsed_ms=ms/>
                             {outputs}

@@ -383,7 +383,7 @@ fn SampleTool() -> impl IntoView {
                             _ => None,
                         };
                         view! {
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step.clone()/>
                             {report.map(|r| view! { <SampleReportView report=r/> })}
                             <RecordedStep step=a.step testid="sample-recorded"/>
                         }
@@ -618,7 +618,7 @@ fn SplitTool() -> impl IntoView {
                             _ => None,
                         };
                         view! {
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step.clone()/>
                             {report.map(|r| view! { <SplitReportView report=r/> })}
                             <RecordedStep step=a.step testid="split-recorded"/>
                         }

@@ -133,7 +133,7 @@ pub fn ValidatePanel() -> impl IntoView {
                                 data-run=move || runs.get()
                                 hidden=true
                             ></span>
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step/>
                             {report.map(|r| view! { <ReportView report=r/> })}
                         }
                     })

@@ -182,7 +182,7 @@ fn ColumnsTool() -> impl IntoView {
                 "Apply"
             </button>
             {move || {
-                last().map(|a| view! { <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/> })
+                last().map(|a| view! { <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step/> })
             }}
         </section>
     }
