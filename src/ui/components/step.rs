@@ -55,8 +55,10 @@ pub fn DatasetPicker(
 #[component]
 pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64, #[prop(optional, into)] step: Option<Step>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let columns_of = move |name: &str| state.datasets.with(|ds| ds.iter().find(|d| d.id == name).map(|d| d.columns.len()));
-    let (input, output) = step.map(|s| (s.inputs().into_iter().next().unwrap_or_default(), s.output())).unwrap_or_default();
+    let columns_of =
+        move |name: &str| state.datasets.with(|ds| ds.iter().find(|d| d.id == name).map(|d| d.columns.len()));
+    let (input, output) =
+        step.map(|s| (s.inputs().into_iter().next().unwrap_or_default(), s.output())).unwrap_or_default();
     let columns = Memo::new(move |_| columns_of(&input).zip(columns_of(&output)));
     let outputs = outcome.outputs.clone();
     view! {
@@ -104,6 +106,31 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64, #[prop(optional, into)
                     </ul>
                 }
             })}
+    }
+}
+
+/// The "what changed" line of a panel that only reads: nothing, why, and the shape of each
+/// dataset it read (rows × columns, as the session has them).
+#[component]
+pub fn ReadOnlySummary(#[prop(into)] why: String, datasets: Vec<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shapes = move || {
+        state.datasets.with(|ds| {
+            datasets
+                .iter()
+                .filter_map(|n| ds.iter().find(|d| &d.id == n))
+                .map(|d| format!(" {} stays {} rows × {} columns.", d.id, thousands(d.rows), d.columns.len()))
+                .collect::<String>()
+        })
+    };
+    view! {
+        <p class="what-changed" data-testid="what-changed">
+            <strong>"What changed: "</strong>
+            "nothing — "
+            {why}
+            "."
+            {shapes}
+        </p>
     }
 }
 
