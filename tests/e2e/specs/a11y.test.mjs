@@ -1,6 +1,6 @@
 // Accessibility: axe-core finds no serious or critical violation on any panel, with data loaded
-// and results shown (profile report, a drawn sample, a comparison) and with the glossary open, in the light and the dark
-// theme, at 1280×720 and 1920×1080.
+// and results shown (profile report, a drawn sample, a comparison) and with the glossary open,
+// in the light and the dark theme, at 1280×720 and 1920×1080.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
