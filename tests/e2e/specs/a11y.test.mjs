@@ -43,9 +43,9 @@ for (const [width, height] of [[1280, 720], [1920, 1080]]) {
         const v = await violations(page);
         if (v.length) found[step] = v;
       }
-      // The glossary, opened at an entry from a term in the Compare panel's explanation.
-      await page.locator('[data-testid=panel-compare] .explain a.term[data-term=data-drift]').first().click();
-      await page.waitForFunction(() => document.activeElement?.id === 'glossary-data-drift');
+      // The glossary, opened at an entry from a term in the Export panel's explanation (the last step).
+      await page.locator('[data-testid=panel-export] .explain a.term[data-term=lineage]').first().click();
+      await page.waitForFunction(() => document.activeElement?.id === 'glossary-lineage');
       const g = await violations(page);
       if (g.length) found.glossary = g;
       await page.keyboard.press('Escape');
