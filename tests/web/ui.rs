@@ -64,7 +64,8 @@ async fn glossary_opens_at_a_term_and_gives_the_focus_back() {
     document().body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), strata::ui::App);
     tick().await;
-    let dialog: web_sys::HtmlDialogElement = host.query_selector("dialog#glossary").unwrap().expect("a glossary").unchecked_into();
+    let dialog: web_sys::HtmlDialogElement =
+        host.query_selector("dialog#glossary").unwrap().expect("a glossary").unchecked_into();
     assert!(!dialog.open());
     // Every entry is in the dialog under its anchor, with its term as the heading.
     let rendered = host.query_selector_all(".glossary-entry").unwrap().length() as usize;
@@ -102,7 +103,8 @@ async fn glossary_opens_at_a_term_and_gives_the_focus_back() {
     // A term in the Load panel's explanation opens the glossary at its entry, and the address
     // (which may carry a shared recipe) is left alone.
     let hash = web_sys::window().unwrap().location().hash().unwrap();
-    let term = host.query_selector("[data-testid=panel-load] a.term[data-term=parquet]").unwrap().expect("a Parquet term");
+    let term =
+        host.query_selector("[data-testid=panel-load] a.term[data-term=parquet]").unwrap().expect("a Parquet term");
     term.clone().unchecked_into::<web_sys::HtmlElement>().focus().unwrap();
     click(&term);
     tick().await;
