@@ -14,7 +14,10 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="brand">
-                <h1>"Strata"</h1>
+                <div class="brand-row">
+                    <h1>"Strata"</h1>
+                    <GlossaryButton/>
+                </div>
                 <p class="tagline">"Profile, validate, clean, sample and compare data — entirely in your browser."</p>
             </div>
             <p class="privacy" data-testid="privacy">
@@ -26,7 +29,6 @@ pub fn App() -> impl IntoView {
                 // Shown by CSS once the service worker holds the app (boot.js sets the attribute).
                 <span class="offline-ready" data-testid="offline-ready">" Works offline."</span>
             </p>
-            <GlossaryButton/>
         </header>
         <div class="layout">
             <StepRail/>
