@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::glossary::{GlossaryButton, GlossaryDialog};
 use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, ProfilePanel, SamplePanel, ValidatePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
@@ -13,7 +14,10 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="brand">
-                <h1>"Strata"</h1>
+                <div class="brand-row">
+                    <h1>"Strata"</h1>
+                    <GlossaryButton/>
+                </div>
                 <p class="tagline">"Profile, validate, clean, sample and compare data — entirely in your browser."</p>
             </div>
             <p class="privacy" data-testid="privacy">
@@ -43,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Diagnostics/>
             </main>
         </div>
+        <GlossaryDialog/>
     }
 }
 
