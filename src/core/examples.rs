@@ -87,7 +87,8 @@ impl Example {
             },
             Example::Patients => ExampleInfo {
                 title: "Patients' blood pressure",
-                lesson: "The same readings missing three ways: completely at random, at random (by age), not at random.",
+                lesson:
+                    "The same readings missing three ways: completely at random, at random (by age), not at random.",
                 files: &["patients.csv"],
                 rows: &[PATIENTS],
             },
@@ -160,7 +161,8 @@ const TRANSACTIONS_TOUR: &[TourStep] = &[
     TourStep {
         panel: "sample",
         action: "Open Sample & Split, choose \"stratified by label\" with label is_fraud, and split.",
-        notice: "is_fraud is 1 in exactly 2% of rows. A model that always says \"not fraud\" is 98% accurate, which is \
+        notice:
+            "is_fraud is 1 in exactly 2% of rows. A model that always says \"not fraud\" is 98% accurate, which is \
                  why accuracy misleads here; the stratified split keeps 2% fraud in every part.",
     },
     BUNDLE_STEP,
@@ -175,9 +177,10 @@ const PATIENTS_TOUR: &[TourStep] = &[
     TourStep {
         panel: "profile",
         action: "Open Profile and read the missing-value alert of each bp column.",
-        notice: "bp_mcar: no association with any column (MCAR). bp_mar: age is higher where it is missing — patients \
-                 over 60 skipped the reading (MAR). bp_mnar: high readings were not recorded (MNAR); the profile only \
-                 sees it because the other bp columns still hold those values. Real data has no such copy.",
+        notice: "bp_mcar: no association with any column, as MCAR predicts. bp_mar: age is higher where it is \
+                 missing (about 69 vs 50): patients over 60 skipped the reading (MAR). bp_mnar: bp_mar and bp_mcar \
+                 are higher where it is missing: high readings went unrecorded (MNAR). Only the other copies of the \
+                 same readings reveal it; real data has no such copy, so MNAR cannot be shown from the data alone.",
     },
     TourStep {
         panel: "clean",
@@ -254,7 +257,7 @@ const SALES_ORDERS_TOUR: &[TourStep] = &[
         panel: "clean",
         action: "Open Clean, keep only customer_id, customer_name, customer_email and customer_city, and remove \
                  duplicates.",
-        notice: "About 2,900 lines shrink to 300 customers: one row per customer is the customers table of a \
+        notice: "The 2,928 lines shrink to 291 customers: one row per customer is the customers table of a \
                  normalized model; orders would keep only customer_id.",
     },
     BUNDLE_STEP,
@@ -350,12 +353,48 @@ fn distinct(rng: &mut SplitMix64, n: u64, k: usize) -> Vec<bool> {
 }
 
 const FIRST: &[&str] = &[
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
-    "Hedy", "John", "Katherine", "Dennis", "Sophie", "Niklaus", "Shafi", "Leslie",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Edsger",
+    "Barbara",
+    "Donald",
+    "Frances",
+    "Ken",
+    "Radia",
+    "Tim",
+    "Hedy",
+    "John",
+    "Katherine",
+    "Dennis",
+    "Sophie",
+    "Niklaus",
+    "Shafi",
+    "Leslie",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
-    "Perlman", "Berners-Lee", "Lamarr", "Backus", "Johnson", "Ritchie", "Wilson", "Wirth", "Goldwasser", "Lamport",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Allen",
+    "Thompson",
+    "Perlman",
+    "Berners-Lee",
+    "Lamarr",
+    "Backus",
+    "Johnson",
+    "Ritchie",
+    "Wilson",
+    "Wirth",
+    "Goldwasser",
+    "Lamport",
 ];
 
 // --- The generators -----------------------------------------------------------------------
@@ -367,16 +406,13 @@ fn transactions(rng: &mut SplitMix64) -> String {
     let fraud = distinct(rng, TRANSACTIONS, (TRANSACTIONS / 50) as usize);
     let huge = distinct(rng, TRANSACTIONS, 6);
     let customers = 1_200;
-    let mut out = String::from("txn_id,customer_id,signup_date,order_date,amount,country,email,payment_method,is_fraud\n");
+    let mut out =
+        String::from("txn_id,customer_id,signup_date,order_date,amount,country,email,payment_method,is_fraud\n");
     for i in 0..TRANSACTIONS as usize {
         let customer = 1 + rng.below(customers);
         let signup = year_start(2022) + rng.below(730) as i64;
         // A few orders dated before the customer's signup (a clock or migration error).
-        let order = if chance(rng, 0.015) {
-            signup - 1 - rng.below(60) as i64
-        } else {
-            signup + rng.below(365) as i64
-        };
+        let order = if chance(rng, 0.015) { signup - 1 - rng.below(60) as i64 } else { signup + rng.below(365) as i64 };
         let mut amount = exp(3.8 + 0.9 * gauss(rng));
         if fraud[i] {
             amount *= 3.0;
@@ -531,8 +567,13 @@ fn trips(rng: &mut SplitMix64) -> String {
 }
 
 fn sales_orders(rng: &mut SplitMix64) -> String {
-    const CITY: &[(&str, &str)] =
-        &[("Lyon", "France"), ("Porto", "Portugal"), ("Leeds", "United Kingdom"), ("Graz", "Austria"), ("Turin", "Italy")];
+    const CITY: &[(&str, &str)] = &[
+        ("Lyon", "France"),
+        ("Porto", "Portugal"),
+        ("Leeds", "United Kingdom"),
+        ("Graz", "Austria"),
+        ("Turin", "Italy"),
+    ];
     const PRODUCTS: &[(&str, &str, f64)] = &[
         ("Notebook A5", "stationery", 4.5),
         ("Fountain pen", "stationery", 24.0),
