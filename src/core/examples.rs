@@ -134,7 +134,7 @@ impl Example {
 
 const BUNDLE_STEP: TourStep = TourStep {
     panel: "export",
-    action: "Open Export and press \"Download bundle\".",
+    action: "Press \"Download bundle (zip)\".",
     notice: "The zip holds the data, the step reports and lineage.json: the recipe with the SHA-256 of the example \
              file. `strata example` writes the same bytes, so `strata replay` reproduces this session on your machine.",
 };
@@ -147,20 +147,21 @@ const TRANSACTIONS_TOUR: &[TourStep] = &[
     },
     TourStep {
         panel: "profile",
-        action: "Open Profile and read the alerts.",
+        action: "Read the quality alerts at the top of the report.",
         notice: "amount has outliers far beyond the IQR fences (a few orders above $20,000), and country has \
                  near-duplicate categories: USA, U.S., United States, US and usa are one country.",
     },
     TourStep {
         panel: "validate",
-        action: "Open Validate, press \"Suggest rules\", then \"Use these rules\"; add the check \
-                 order_date >= signup_date and press \"Run validation\".",
+        action: "Press \"Suggest rules from the profile\", then \"Use these rules\"; type the cross-field check \
+                 order_date >= signup_date, press \"Add check\", then \"Run validation\".",
         notice: "The cross-field check fails for the orders placed before the customer signed up; failing rows go \
                  to a quarantine output while the valid rows keep flowing.",
     },
     TourStep {
         panel: "sample",
-        action: "Open Sample & Split, choose \"stratified by label\" with label is_fraud, and split.",
+        action: "Under \"Split into train / validation / test\", choose the method \"stratified by label\" and \
+                 the column is_fraud, then press \"Split\".",
         notice:
             "is_fraud is 1 in exactly 2% of rows. A model that always says \"not fraud\" is 98% accurate, which is \
                  why accuracy misleads here; the stratified split keeps 2% fraud in every part.",
@@ -176,7 +177,7 @@ const PATIENTS_TOUR: &[TourStep] = &[
     },
     TourStep {
         panel: "profile",
-        action: "Open Profile and read the missing-value alert of each bp column.",
+        action: "Read the missing-value alert of each bp column.",
         notice: "bp_mcar: no association with any column, as MCAR predicts. bp_mar: age is higher where it is \
                  missing (about 69 vs 50): patients over 60 skipped the reading (MAR). bp_mnar: bp_mar and bp_mcar \
                  are higher where it is missing: high readings went unrecorded (MNAR). Only the other copies of the \
@@ -184,7 +185,7 @@ const PATIENTS_TOUR: &[TourStep] = &[
     },
     TourStep {
         panel: "clean",
-        action: "Open Clean, and in \"Missing values\" impute bp_mnar with the median.",
+        action: "Under \"Missing values\", impute bp_mnar with the median and press \"Impute\".",
         notice: "The median of bp_mnar is lower than that of bp_mcar: imputing MNAR values from what was observed \
                  keeps the bias. Deletion or mean imputation is only safe under MCAR.",
     },
@@ -200,8 +201,8 @@ const EMPLOYEES_TOUR: &[TourStep] = &[
     },
     TourStep {
         panel: "validate",
-        action: "Open Validate, press \"Suggest rules\", then \"Use these rules\"; add the check \
-                 termination_date >= hire_date and press \"Run validation\".",
+        action: "Press \"Suggest rules from the profile\", then \"Use these rules\"; type the cross-field check \
+                 termination_date >= hire_date, press \"Add check\", then \"Run validation\".",
         notice: "About 3% of the rows fail: they leave before they were hired. Only a rule across two fields sees it.",
     },
     BUNDLE_STEP,
@@ -215,8 +216,8 @@ const CUSTOMERS_ORDERS_TOUR: &[TourStep] = &[
     },
     TourStep {
         panel: "validate",
-        action: "Open Validate with orders as input, add the foreign key customer_id → customers.customer_id, and \
-                 press \"Run validation\".",
+        action: "With orders as input, choose customer_id and the dataset customers, press \"Add foreign key\", \
+                 then \"Run validation\".",
         notice: "About 2% of the orders name a customer id that is not in customers (orphans): joins would drop them \
                  silently. The failing orders go to the quarantine output.",
     },
@@ -226,20 +227,21 @@ const CUSTOMERS_ORDERS_TOUR: &[TourStep] = &[
 const TRIPS_TOUR: &[TourStep] = &[
     TourStep {
         panel: "profile",
-        action: "Open Profile and look at pickup_at and fare.",
+        action: "Look at the cards of pickup_at and fare.",
         notice: "The trips cover all of 2024; July brought a price rise, so fares of the second half are about a \
                  third higher.",
     },
     TourStep {
         panel: "sample",
-        action: "Open Sample & Split and make a random split, then a split by time on pickup_at.",
+        action: "Under \"Split into train / validation / test\", press \"Split\" with the method \"random\"; then \
+                 again with \"by time\" and the column pickup_at.",
         notice: "The random split puts December trips in training and January trips in test: the model learns \
                  prices it could not know yet. The time split trains on the past only, and its report shows the fare \
                  drift the model will meet.",
     },
     TourStep {
         panel: "compare",
-        action: "Open Compare with the time split's train and test sets and compare them.",
+        action: "Choose the time split's train set on the left and its test set on the right, and compare.",
         notice: "fare drifts between the two: what a model deployed in the autumn would see.",
     },
     BUNDLE_STEP,
@@ -248,15 +250,15 @@ const TRIPS_TOUR: &[TourStep] = &[
 const SALES_ORDERS_TOUR: &[TourStep] = &[
     TourStep {
         panel: "profile",
-        action: "Open Profile and read the dependency alerts.",
+        action: "Read the alerts that say one column determines another.",
         notice: "customer_id decides customer_name, customer_email and customer_city, and product_id decides \
                  product_name and unit_price: the same facts are written on every line (not 3NF). line_total is \
                  unit_price × quantity, a derived column.",
     },
     TourStep {
         panel: "clean",
-        action: "Open Clean, keep only customer_id, customer_name, customer_email and customer_city, and remove \
-                 duplicates.",
+        action: "Under \"Choose, order and rename columns\", keep only customer_id, customer_name, customer_email \
+                 and customer_city; then under \"Duplicates\" press \"Remove duplicates\".",
         notice: "The 2,928 lines shrink to 291 customers: one row per customer is the customers table of a \
                  normalized model; orders would keep only customer_id.",
     },

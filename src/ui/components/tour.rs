@@ -39,8 +39,13 @@ pub fn Tour() -> impl IntoView {
                 <div aria-live="polite" aria-atomic="true">
                     <p class="tour-count" data-testid="tour-count">{format!("Step {} of {}", i + 1, steps.len())}</p>
                     <p data-testid="tour-where">
-                        <strong>{if target == StepId::Load { "In ".to_string() } else { "Open ".to_string() }} {target.label()}</strong>
-                        {if target == StepId::Load { " (this panel)" } else { "" }}
+                        <strong>
+                            {if target == StepId::Load {
+                                format!("In {} (this panel)", target.label())
+                            } else {
+                                format!("Open {}", target.label())
+                            }}
+                        </strong>
                     </p>
                     <p data-testid="tour-action">{step.action}</p>
                     <p class="tour-notice" data-testid="tour-notice">
