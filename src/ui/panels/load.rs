@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
 
+use crate::core::examples::Example;
 use crate::core::ingest::infer::ColumnType;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::sniff::{delimiter_name, Escape, TextEncoding};
@@ -31,6 +32,7 @@ pub fn LoadPanel() -> impl IntoView {
             </p>
             <super::SharedRecipe/>
             <DropZone/>
+            <Examples/>
             <ReadingOptions/>
             {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=*meta/> })}
             {move || state.current_dataset().map(|d| view! { <LoadSummary dataset=d/> })}
@@ -81,6 +83,43 @@ fn DropZone() -> impl IntoView {
             />
             <p class="hint">"CSV, TSV, JSON Lines or Parquet. The file is read here, in this tab."</p>
         </div>
+    }
+}
+
+/// The built-in examples: generated in the worker, loaded like a picked file, each opening its
+/// guided tour.
+#[component]
+fn Examples() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="examples" data-testid="examples" aria-labelledby="examples-title">
+            <h3 id="examples-title">"Examples"</h3>
+            <p class="explain">
+                "No file at hand? Each example is generated in this tab (nothing is downloaded), shows one classic "
+                "data problem, and opens a short guided tour."
+            </p>
+            <ul class="example-list">
+                {Example::ALL
+                    .into_iter()
+                    .map(|e| {
+                        let info = e.info();
+                        view! {
+                            <li>
+                                <button
+                                    class="example secondary"
+                                    data-testid=format!("example-{}", e.id())
+                                    disabled=move || state.busy.get().is_some() || !state.worker_ready.get()
+                                    on:click=move |_| state.load_example(e)
+                                >
+                                    <span class="example-title">{info.title}</span>
+                                    <span class="example-lesson">{info.lesson}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
