@@ -405,7 +405,9 @@ fn ReadingOptions() -> impl IntoView {
             </div>
             <button
                 data-testid="reload"
-                disabled=move || state.busy.get().is_some() || state.current.get().is_none()
+                // Examples are generated, not picked: there is no file to read again. (`has_file` is
+                // not reactive, but every load changes `busy` and `current`, which re-run this.)
+                disabled=move || state.busy.get().is_some() || state.current.get().is_none() || !state.has_file()
                 on:click=move |_| state.reload()
             >
                 "Re-load with these options"
