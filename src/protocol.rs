@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::dataset::Dataset;
 use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
+use crate::core::examples::Example;
 use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
@@ -30,6 +31,9 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         replaces: Option<DatasetId>,
     },
+    /// Generate a built-in example in the worker and load each of its files exactly as a user's
+    /// file (one `Loaded` per file, in order; the recipe records a normal load with its SHA-256).
+    LoadExample { request_id: u64, example: Example },
     /// Stop the running request `request_id` as soon as possible.
     Cancel { request_id: u64 },
     /// Rows `offset..offset+limit` of a dataset, formatted for display.
@@ -286,6 +290,9 @@ mod tests {
             options: IngestOptions::default(),
             replaces: None,
         };
+        assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
+        let r = Request::LoadExample { request_id: 8, example: Example::CustomersOrders };
+        assert_eq!(r.to_json(), r#"{"type":"load_example","request_id":8,"example":"customers_orders"}"#);
         assert_eq!(Request::from_json(&r.to_json()).unwrap(), r);
         let e =
             Response::Error { request_id: Some(7), error: WireError::from(&CoreError::UnterminatedQuote { line: 3 }) };

@@ -4,6 +4,9 @@
 
 use std::process::Command;
 
+#[path = "example_hashes.rs"]
+mod example_hashes;
+
 fn strata(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_strata"))
         .args(args)
@@ -190,4 +193,37 @@ fn validate_counts_rows_the_loader_set_aside_and_exits_2_on_a_bad_file_or_schema
         assert!(out.is_empty() && err.starts_with("strata: "), "{args:?}: {out} {err}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn example_writes_the_same_bytes_as_the_browser_app() {
+    let dir = std::env::temp_dir().join(format!("strata-example-{}", std::process::id()));
+    let (code, out, err) = strata(&["example", "customers_orders", "-o", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for name in ["customers.csv", "orders.csv"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        use sha2::Digest as _;
+        let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let pinned = example_hashes::PINNED.iter().find(|(n, _)| *n == name).unwrap().1;
+        assert_eq!(sha, pinned, "{name}");
+        assert!(out.contains(&format!("{sha}  ")), "{out}");
+    }
+    for id in ["transactions", "patients", "employees", "trips", "sales_orders"] {
+        let (code, _, err) = strata(&["example", id, "-o", dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    for (name, pinned) in example_hashes::PINNED {
+        use sha2::Digest as _;
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(&sha, pinned, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // Listing, and an unknown id.
+    let (code, out, _) = strata(&["example"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 6);
+    let (code, _, err) = strata(&["example", "nope"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no example \"nope\"") && err.contains("sales_orders"), "{err}");
 }

@@ -1,5 +1,7 @@
 //! Writers: exact round trips through every format for adversarial values, and determinism.
 
+use arrow_array::cast::AsArray;
+use arrow_array::Array;
 use strata::core::dataset::Dataset;
 use strata::core::export::{content_hash, write_csv, write_dataset, FileFormat, ParquetCodec};
 use strata::core::ingest::{load_bytes, IngestOptions};
@@ -45,6 +47,13 @@ fn csv_to_arrow_to_parquet_to_arrow_to_csv_keeps_every_value() {
     assert!(csv1.contains("\"multi\nline\""));
     assert!(csv1.contains("😀 astral 𝄞"));
     assert!(csv1.contains("\"say \"\"hi\"\"\""));
+    // Empty text (`""`) and null (nothing) are read as different values and written back so.
+    let note = first.schema.index_of("note").unwrap();
+    let notes = first.batches[0].column(note).as_string::<i32>();
+    assert_eq!((notes.is_valid(1), notes.value(1)), (true, ""));
+    assert!(notes.is_null(2));
+    assert!(csv1.contains("line\",\"\"\n"), "{csv1}");
+    assert!(csv1.contains("𝄞,\n"), "{csv1}");
 }
 
 #[test]
@@ -80,7 +89,7 @@ fn nan_negative_zero_and_empty_text_survive() {
         assert!(text.contains(",-0,") || text.contains(",-0.0,"), "{text}");
     }
     // Empty text and null stay distinct through Parquet, and CSV writes them differently
-    // (`""` and nothing). The CSV reader itself still reads both as null, as pandas does.
+    // (`""` and nothing); the CSV reader tells them apart again (see the round-trip test).
     use std::sync::Arc;
     let schema =
         Arc::new(arrow_schema::Schema::new(vec![arrow_schema::Field::new("t", arrow_schema::DataType::Utf8, true)]));

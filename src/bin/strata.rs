@@ -115,6 +115,14 @@ mod cli {
             #[command(flatten)]
             load: LoadArgs,
         },
+        /// Write a built-in example's files (the same bytes the browser app loads): transactions,
+        /// patients, employees, customers_orders, trips, sales_orders. Without an id, list them.
+        Example {
+            id: Option<String>,
+            /// Directory to write into (created if needed).
+            #[arg(short, long, default_value = ".")]
+            out: PathBuf,
+        },
         /// Write the deterministic synthetic orders table (benchmarks and demos).
         Synth {
             /// Number of rows.
@@ -268,10 +276,33 @@ mod cli {
                 compare(&left, &right, &keys, json, max_listed, thresholds.as_deref(), &load)
             }
             Command::Validate { .. } => unreachable!("handled in main"),
+            Command::Example { id, out } => example(id.as_deref(), &out),
             Command::Synth { rows, seed, out, codec } => {
                 synth(rows, seed, &out, &codec).map_err(|e| format!("{}: {e}", out.display()))
             }
         }
+    }
+
+    /// Writes an example's files into `out` and prints each name with its SHA-256.
+    fn example(id: Option<&str>, out: &Path) -> Result<(), String> {
+        use strata::core::examples::{generate, Example};
+        let Some(id) = id else {
+            for e in Example::ALL {
+                println!("{:<17} {}: {}", e.id(), e.info().title, e.info().lesson);
+            }
+            return Ok(());
+        };
+        let ids = || Example::ALL.map(|e| e.id()).join(", ");
+        let e = Example::from_id(id).ok_or_else(|| format!("no example {id:?} (the examples: {})", ids()))?;
+        std::fs::create_dir_all(out).map_err(|err| format!("{}: {err}", out.display()))?;
+        for (name, bytes) in generate(e) {
+            let path = out.join(&name);
+            std::fs::write(&path, &bytes).map_err(|err| format!("{}: {err}", path.display()))?;
+            use sha2::Digest as _;
+            let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+            println!("{sha}  {}", path.display());
+        }
+        Ok(())
     }
 
     fn compare(

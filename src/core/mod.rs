@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod dataset;
 pub mod error;
+pub mod examples;
 pub mod export;
 pub mod ingest;
 pub mod lineage;

@@ -48,7 +48,7 @@ fn date(days_since_2020: u64) -> String {
 }
 
 /// Inverse of days_from_civil (Howard Hinnant).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
     let doe = (z - era * 146_097) as u64;

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::components::Tour;
+use super::glossary::{GlossaryButton, GlossaryDialog};
 use super::panels::{CleanPanel, ComparePanel, ExportPanel, LoadPanel, ProfilePanel, SamplePanel, ValidatePanel};
 use super::state::{AppState, StepId};
 use crate::view_model::progress_text;
@@ -13,7 +15,10 @@ pub fn App() -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="brand">
-                <h1>"Strata"</h1>
+                <div class="brand-row">
+                    <h1>"Strata"</h1>
+                    <GlossaryButton/>
+                </div>
                 <p class="tagline">"Profile, validate, clean, sample and compare data — entirely in your browser."</p>
             </div>
             <p class="privacy" data-testid="privacy">
@@ -31,6 +36,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <StatusArea/>
                 <ErrorArea/>
+                <Tour/>
                 {move || match state.step.get() {
                     StepId::Load => view! { <LoadPanel/> }.into_any(),
                     StepId::Profile => view! { <ProfilePanel/> }.into_any(),
@@ -43,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Diagnostics/>
             </main>
         </div>
+        <GlossaryDialog/>
     }
 }
 
@@ -63,12 +70,7 @@ fn StepRail() -> impl IntoView {
                                     class:active=move || state.step.get() == step
                                     aria-current=move || (state.step.get() == step).then_some("step")
                                     data-testid=format!("rail-{}", step.slug())
-                                    on:click=move |_| {
-                                        state.step.set(step);
-                                        if step == StepId::Profile {
-                                            state.ensure_profile();
-                                        }
-                                    }
+                                    on:click=move |_| state.open_step(step)
                                 >
                                     <span class="rail-num">{i + 1}</span>
                                     {step.label()}

@@ -3,6 +3,7 @@
 
 mod app;
 mod components;
+pub mod glossary;
 mod history;
 mod panels;
 mod state;

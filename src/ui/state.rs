@@ -10,6 +10,7 @@ use web_sys::File;
 
 use super::worker_client::WorkerClient;
 use crate::core::dataset::Page;
+use crate::core::examples::Example;
 use crate::core::export::FileFormat;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::IngestOptions;
@@ -51,6 +52,10 @@ impl StepId {
             StepId::Export => "Export",
         }
     }
+    /// The step a slug names (the tours name panels by slug).
+    pub fn from_slug(slug: &str) -> Option<StepId> {
+        StepId::ALL.into_iter().find(|s| s.slug() == slug)
+    }
     pub fn slug(self) -> &'static str {
         match self {
             StepId::Load => "load",
@@ -70,6 +75,8 @@ pub struct Busy {
     pub request_id: u64,
     pub file_name: String,
     pub progress: Option<Progress>,
+    /// Files of this request still to load (an example can have several).
+    pub files_left: usize,
 }
 
 /// An error as shown in the error area.
@@ -121,6 +128,8 @@ pub struct AppState {
     pub replay_checks: RwSignal<Option<(Vec<ReplayCheck>, f64)>>,
     /// A recipe that came with the page's address (a shared link), ready to run on loaded data.
     pub shared: RwSignal<Option<crate::core::recipe::Recipe>>,
+    /// The guided tour shown: its example and the step (0-based).
+    pub tour: RwSignal<Option<(Example, usize)>>,
 }
 
 /// A derived step as the panels show it: what ran, what it changed, its report.
@@ -180,6 +189,7 @@ impl AppState {
             replaying: RwSignal::new(None),
             replay_checks: RwSignal::new(None),
             shared: RwSignal::new(None),
+            tour: RwSignal::new(None),
         };
         match super::panels::recipe_in_address() {
             Some(Ok(recipe)) => state.shared.set(Some(recipe)),
@@ -201,13 +211,36 @@ impl AppState {
         let client = client();
         let request_id = client.next_id();
         let file_name = file.name();
-        self.busy.set(Some(Busy { request_id, file_name: file_name.clone(), progress: None }));
+        self.busy.set(Some(Busy { request_id, file_name: file_name.clone(), progress: None, files_left: 1 }));
         self.error.set(None);
         self.notice.set(None);
         self.parquet_meta.set(None);
         LAST_FILE.with(|f| *f.borrow_mut() = Some(file.clone()));
         let options = self.options.get_untracked();
         client.send(&Request::Load { request_id, file_name, options, replaces }, Some(&file));
+    }
+
+    /// Loads a built-in example (generated in the worker) and opens its guided tour.
+    pub fn load_example(&self, example: Example) {
+        let client = client();
+        let request_id = client.next_id();
+        let files = example.info().files;
+        self.busy.set(Some(Busy { request_id, file_name: files.join(" + "), progress: None, files_left: files.len() }));
+        self.error.set(None);
+        self.notice.set(None);
+        self.parquet_meta.set(None);
+        // "Re-load with these options" applies to picked files only.
+        LAST_FILE.with(|f| *f.borrow_mut() = None);
+        self.tour.set(Some((example, 0)));
+        client.send(&Request::LoadExample { request_id, example }, None);
+    }
+
+    /// Opens a step of the rail (profiling the current dataset when it is the Profile step).
+    pub fn open_step(&self, step: StepId) {
+        self.step.set(step);
+        if step == StepId::Profile {
+            self.ensure_profile();
+        }
     }
 
     /// Re-runs the last load with the current options, replacing its dataset.
@@ -395,7 +428,17 @@ impl AppState {
             Response::ParquetMeta { file_name, meta, .. } => self.parquet_meta.set(Some((file_name, meta))),
             Response::Loaded { request_id, summary } => {
                 if is_current(request_id) {
-                    self.busy.set(None);
+                    let left = self.busy.with_untracked(|b| b.as_ref().map_or(0, |b| b.files_left.saturating_sub(1)));
+                    if left == 0 {
+                        self.busy.set(None);
+                    } else {
+                        self.busy.update(|b| {
+                            if let Some(b) = b {
+                                b.files_left = left;
+                                b.progress = None;
+                            }
+                        });
+                    }
                 }
                 let id = summary.id.clone();
                 self.datasets.update(|ds| match ds.iter_mut().find(|d| d.id == id) {

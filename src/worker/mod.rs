@@ -83,6 +83,28 @@ impl Engine {
                     }
                 });
             }
+            Request::LoadExample { request_id, example } => {
+                let engine = Rc::clone(self);
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Generated here, not in the page: the bytes become `File`s and take the same
+                    // path as a user's file, so the recipe records an ordinary load.
+                    for (name, bytes) in crate::core::examples::generate(example) {
+                        let r = match file_of(&bytes, &name) {
+                            Ok(file) => engine.load(request_id, &file, &name, IngestOptions::default(), None).await,
+                            Err(e) => Err(e),
+                        };
+                        engine.jobs.borrow_mut().remove(&request_id);
+                        match r {
+                            Ok(summary) => engine.send(Response::Loaded { request_id, summary: Box::new(summary) }),
+                            Err(CoreError::Cancelled) => return engine.send(Response::Cancelled { request_id }),
+                            Err(e) => {
+                                return engine
+                                    .send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) })
+                            }
+                        }
+                    }
+                });
+            }
             Request::Cancel { request_id } => {
                 if let Some(flag) = self.jobs.borrow().get(&request_id) {
                     flag.set(true);
@@ -402,6 +424,13 @@ impl Engine {
         let (sha, _) = hasher.finish();
         Ok(open.finish(sha))
     }
+}
+
+/// A `File` holding `bytes`, as if the user had picked it.
+fn file_of(bytes: &[u8], name: &str) -> Result<File> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    File::new_with_u8_array_sequence(&parts, name)
+        .map_err(|e| CoreError::Io(std::io::Error::other(format!("cannot make a file of {name}: {e:?}"))))
 }
 
 /// CSV/TSV/JSON Lines: chunks through the push loader; a second pass if a column fell back to text.

@@ -434,3 +434,50 @@ async fn the_browser_replays_a_native_lineage_with_identical_hashes() {
     assert!(files.iter().any(|c| c.name == "train.invalid.csv"), "{checks:?}");
     assert!(checks.iter().all(|c| c.recorded.is_some() && c.matches()), "{checks:?}");
 }
+
+#[path = "../example_hashes.rs"]
+mod example_hashes;
+
+/// An example is generated in the worker and loaded like a user's file: one `Loaded` per file,
+/// with the same SHA-256 as the native generator (so lineage made in the browser replays natively).
+#[wasm_bindgen_test]
+async fn load_example_loads_each_file_with_the_pinned_bytes() {
+    use strata::core::examples::Example;
+    let (engine, got) = engine();
+    engine.handle(Request::LoadExample { request_id: 5, example: Example::CustomersOrders }, None);
+    wait_for(&got, |r| matches!(r, Response::Loaded { summary, .. } if summary.id == "orders")).await;
+    let loaded: Vec<_> = got
+        .borrow()
+        .iter()
+        .filter_map(|r| match r {
+            Response::Loaded { request_id: 5, summary } => Some(summary.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        loaded.iter().map(|s| (s.id.as_str(), s.rows)).collect::<Vec<_>>(),
+        [("customers", 800), ("orders", 4000)]
+    );
+    for s in &loaded {
+        let source = s.source.as_ref().unwrap();
+        let pinned = example_hashes::PINNED.iter().find(|(n, _)| *n == source.name).unwrap().1;
+        assert_eq!(source.sha256, pinned, "{}", source.name);
+    }
+    // Every other example's bytes match the native pins too.
+    for e in Example::ALL {
+        for (name, bytes) in strata::core::examples::generate(e) {
+            let (sha, _) = {
+                let mut h = strata::core::ingest::SourceHasher::default();
+                h.update(&bytes);
+                h.finish()
+            };
+            assert_eq!(sha, example_hashes::PINNED.iter().find(|(n, _)| *n == name).unwrap().1, "{name}");
+        }
+    }
+    // The recipe records two ordinary loads.
+    engine.handle(Request::GetRecipe { request_id: 6 }, None);
+    let Response::Recipe { json, .. } = wait_for(&got, |r| matches!(r, Response::Recipe { .. })).await else {
+        unreachable!()
+    };
+    assert_eq!(json.matches("\"op\": \"load\"").count() + json.matches("\"op\":\"load\"").count(), 2, "{json}");
+}

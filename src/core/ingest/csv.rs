@@ -61,6 +61,12 @@ struct RecordParser {
     /// Non-zero while a record is in progress (detects a final record without newline).
     pending: usize,
     delimiter: u8,
+    quote: u8,
+    escape: Option<u8>,
+    /// The raw text of a record cut by the end of a chunk (to tell `""` from an empty field).
+    raw_carry: Vec<u8>,
+    /// Per field of the current record: was it an empty field written as `""`?
+    quoted_empty: Vec<bool>,
 }
 
 impl RecordParser {
@@ -78,11 +84,19 @@ impl RecordParser {
             nend: 0,
             pending: 0,
             delimiter: d.delimiter,
+            quote: d.quote,
+            escape: (d.escape == Escape::Backslash).then_some(b'\\'),
+            raw_carry: Vec::new(),
+            quoted_empty: Vec::new(),
         }
     }
 
     /// Feeds `input`; calls `on_record(fields_buffer, ends, end_line)` per complete record.
-    fn feed(&mut self, mut input: &[u8], table: &mut TableState) -> Result<()> {
+    fn feed(&mut self, input: &[u8], table: &mut TableState) -> Result<()> {
+        let whole = input;
+        let mut input = input;
+        // Where the current record's raw text starts in `whole`.
+        let mut record_start = 0;
         loop {
             let (res, nin, nout, nend) =
                 self.rdr.read_record(input, &mut self.out[self.nout..], &mut self.ends[self.nend..]);
@@ -97,7 +111,12 @@ impl RecordParser {
                 self.pending += 1;
             }
             match res {
-                ReadRecordResult::InputEmpty => return Ok(()),
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => {
+                    if self.pending > 0 {
+                        self.raw_carry.extend_from_slice(&whole[record_start..]);
+                    }
+                    return Ok(());
+                }
                 ReadRecordResult::OutputFull => {
                     let n = self.out.len() * 2;
                     self.out.resize(n, 0);
@@ -108,13 +127,29 @@ impl RecordParser {
                 }
                 ReadRecordResult::Record => {
                     let end_line = self.rdr.line() - ended_with_newline as u64;
+                    let record_end = whole.len() - input.len();
                     let (out, ends) = (&self.out[..self.nout], &self.ends[..self.nend]);
-                    table.record(out, ends, end_line, self.delimiter)?;
+                    // csv-core outputs `""` and an empty field alike; only the raw text tells
+                    // them apart, and it is only read when the record has an empty field.
+                    let quoted_empty = if has_empty_field(ends) {
+                        let raw = if self.raw_carry.is_empty() {
+                            &whole[record_start..record_end]
+                        } else {
+                            self.raw_carry.extend_from_slice(&whole[record_start..record_end]);
+                            &self.raw_carry[..]
+                        };
+                        mark_quoted_empty(raw, ends, self.delimiter, self.quote, self.escape, &mut self.quoted_empty);
+                        Some(&self.quoted_empty[..])
+                    } else {
+                        None
+                    };
+                    table.record(out, ends, quoted_empty, end_line, self.delimiter)?;
+                    self.raw_carry.clear();
+                    record_start = record_end;
                     self.nout = 0;
                     self.nend = 0;
                     self.pending = 0;
                 }
-                ReadRecordResult::End => return Ok(()),
             }
         }
     }
@@ -133,6 +168,58 @@ impl RecordParser {
         self.feed(&[], table)
     }
 }
+
+/// Whether a record (given its field ends) has an empty field.
+#[inline]
+fn has_empty_field(ends: &[usize]) -> bool {
+    ends.first() == Some(&0) || ends.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Marks, per field, whether it is an empty field written as a quoted empty string (`""`), by
+/// splitting the record's raw text on delimiters outside quotes. A field counts as quoted when its
+/// raw text starts with the quote character; an empty output with a quoted raw field is `""`.
+fn mark_quoted_empty(raw: &[u8], ends: &[usize], delimiter: u8, quote: u8, escape: Option<u8>, marks: &mut Vec<bool>) {
+    marks.clear();
+    marks.resize(ends.len(), false);
+    // Most records with an empty field have no quote at all (a fast memchr).
+    if !raw.contains(&quote) {
+        return;
+    }
+    // Blank lines csv-core skipped before the record are part of the raw text.
+    let mut i = raw.iter().position(|&b| b != b'\n' && b != b'\r').unwrap_or(raw.len());
+    let mut field = 0;
+    let mut field_start = true;
+    let mut in_quotes = false;
+    while i < raw.len() && field < ends.len() {
+        let b = raw[i];
+        if in_quotes {
+            if Some(b) == escape {
+                i += 1;
+            } else if b == quote {
+                in_quotes = false;
+            }
+        } else if b == delimiter {
+            field += 1;
+            field_start = true;
+            i += 1;
+            continue;
+        } else if b == quote {
+            if field_start {
+                let empty = field == 0 && ends[0] == 0 || field > 0 && ends[field] == ends[field - 1];
+                marks[field] = empty;
+            }
+            in_quotes = true;
+        } else if b == b'\n' || b == b'\r' {
+            break;
+        }
+        field_start = false;
+        i += 1;
+    }
+}
+
+/// A row kept for type inference: its start line, its fields, and which fields are a quoted
+/// empty string (when it has an empty field).
+type SampledRow = (u64, Vec<Vec<u8>>, Option<Vec<bool>>);
 
 /// Column builders of one type each.
 enum ColumnBuilder {
@@ -183,7 +270,7 @@ struct TableState {
     options: IngestOptions,
     names: Option<Vec<String>>,
     header_pending: bool,
-    sample: Vec<(u64, Vec<Vec<u8>>)>,
+    sample: Vec<SampledRow>,
     sample_limit: usize,
     types: Vec<ColumnType>,
     builders: Vec<ColumnBuilder>,
@@ -240,7 +327,14 @@ impl TableState {
         self.null_tokens.iter().any(|t| t.as_slice() == v)
     }
 
-    fn record(&mut self, out: &[u8], ends: &[usize], end_line: u64, delimiter: u8) -> Result<()> {
+    fn record(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        quoted_empty: Option<&[bool]>,
+        end_line: u64,
+        delimiter: u8,
+    ) -> Result<()> {
         if self.header_pending {
             self.header_pending = false;
             let mut start = 0;
@@ -271,13 +365,13 @@ impl TableState {
             }
             let ncols = self.names.as_ref().map_or(1, Vec::len).max(1);
             self.sample_limit = self.sample_limit.min((SAMPLE_CELLS / ncols).max(100));
-            self.sample.push((end_line - newlines, fields));
+            self.sample.push((end_line - newlines, fields, quoted_empty.map(<[bool]>::to_vec)));
             if self.sample.len() >= self.sample_limit {
                 self.start_typed()?;
             }
             return Ok(());
         }
-        self.typed_row(out, ends, end_line, delimiter)
+        self.typed_row(out, ends, quoted_empty, end_line, delimiter)
     }
 
     /// Infers column types from the sample, builds the typed builders and replays the sample.
@@ -286,12 +380,15 @@ impl TableState {
         let ncols = names.len();
         let mut evidence = vec![ColumnEvidence::default(); ncols];
         let mut examples: Vec<Option<String>> = vec![None; ncols];
-        for (_, fields) in &self.sample {
+        for (_, fields, quoted_empty) in &self.sample {
             if fields.len() != ncols {
                 continue;
             }
             for (c, f) in fields.iter().enumerate() {
-                if !self.is_null(f) {
+                // A quoted empty string is text in a text column and null in any other, so it
+                // is no evidence for the type.
+                let quoted = quoted_empty.as_ref().is_some_and(|q| q[c]);
+                if !quoted && !self.is_null(f) {
                     evidence[c].observe(f);
                     if examples[c].is_none() {
                         examples[c] = Some(String::from_utf8_lossy(f).into_owned());
@@ -327,7 +424,7 @@ impl TableState {
         let delimiter = self.report.dialect.as_ref().map_or(b',', |d| d.delimiter);
         let mut out = Vec::new();
         let mut ends = Vec::new();
-        for (line, fields) in sample {
+        for (line, fields, quoted_empty) in sample {
             out.clear();
             ends.clear();
             for f in &fields {
@@ -336,7 +433,7 @@ impl TableState {
             }
             // The sample stored start lines; typed_row expects end lines.
             let newlines = out.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.typed_row(&out, &ends, line + newlines, delimiter)?;
+            self.typed_row(&out, &ends, quoted_empty.as_deref(), line + newlines, delimiter)?;
         }
         Ok(())
     }
@@ -369,7 +466,14 @@ impl TableState {
     }
 
     #[inline]
-    fn typed_row(&mut self, out: &[u8], ends: &[usize], end_line: u64, delimiter: u8) -> Result<()> {
+    fn typed_row(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        quoted_empty: Option<&[bool]>,
+        end_line: u64,
+        delimiter: u8,
+    ) -> Result<()> {
         let ncols = self.types.len();
         let start_line = || end_line - out.iter().filter(|&&b| b == b'\n').count() as u64;
         let nfields = ends.len();
@@ -397,8 +501,17 @@ impl TableState {
             } else {
                 &[]
             };
-            let cell = if c >= nfields || self.is_null(v) {
+            let cell = if c >= nfields {
                 Cell::Null
+            } else if self.is_null(v) {
+                // `""` in a text column is the empty string, not a missing value; so CSV written
+                // by Strata (null as nothing, empty text as `""`) reads back as it was.
+                let quoted = quoted_empty.is_some_and(|q| q[c]);
+                if quoted && v.is_empty() && self.types[c] == ColumnType::String {
+                    Cell::Str
+                } else {
+                    Cell::Null
+                }
             } else {
                 match parse_cell(self.types[c], v, self.options.nan_is_null) {
                     Some(cell) => cell,
@@ -816,5 +929,65 @@ mod tests {
         }
         let l = load(&u16).unwrap();
         assert_eq!(l.batches[0].column(1).as_string::<i32>().value(0), "é");
+    }
+
+    fn texts(l: &Loaded, col: usize) -> Vec<Option<String>> {
+        l.batches
+            .iter()
+            .flat_map(|b| b.column(col).as_string::<i32>().iter().map(|v| v.map(str::to_string)).collect::<Vec<_>>())
+            .collect()
+    }
+
+    #[test]
+    fn quoted_empty_is_empty_text_and_bare_empty_is_null() {
+        let l = load(b"id,t,n\n1,\"\",\"\"\n2,,\n3,x,5\n4,\"\"\"\",6\n").unwrap();
+        assert_eq!(l.schema.field(1).data_type(), &arrow_schema::DataType::Utf8);
+        assert_eq!(texts(&l, 1), vec![Some("".into()), None, Some("x".into()), Some("\"".into())]);
+        // Not text: a quoted empty field is a missing number, not a type error.
+        assert_eq!(l.schema.field(2).data_type(), &arrow_schema::DataType::Int64);
+        assert_eq!(l.batches[0].column(2).null_count(), 2);
+        assert_eq!(l.report.rows_set_aside, 0);
+    }
+
+    #[test]
+    fn quoted_empty_in_first_and_last_field_and_after_blank_lines() {
+        let l = load(b"a,b\n\"\",x\n\n\ny,\"\"\nz,\n").unwrap();
+        assert_eq!(texts(&l, 0), vec![Some("".into()), Some("y".into()), Some("z".into())]);
+        assert_eq!(texts(&l, 1), vec![Some("x".into()), Some("".into()), None]);
+    }
+
+    #[test]
+    fn quoted_empty_survives_any_chunking() {
+        // Past the sniffed head, records cross chunk boundaries at every offset.
+        let mut text = String::from("k,t,u\n");
+        let mut expected = Vec::new();
+        for i in 0..120_000 {
+            match i % 3 {
+                0 => text.push_str(&format!("{i},\"\",\"a\"\n")),
+                1 => text.push_str(&format!("{i},,\"\"\n")),
+                _ => text.push_str(&format!("{i},\"q,\"\"\",\n")),
+            }
+            expected.push(match i % 3 {
+                0 => (Some(String::new()), Some("a".to_string())),
+                1 => (None, Some(String::new())),
+                _ => (Some("q,\"".to_string()), None),
+            });
+        }
+        assert!(text.len() > SNIFF_BYTES);
+        for piece in [7, 4093] {
+            let mut loader =
+                super::super::TextLoader::new(SourceFormat::Csv, "t.csv", IngestOptions::default()).unwrap();
+            for chunk in text.as_bytes().chunks(piece) {
+                loader.push(chunk).unwrap();
+            }
+            let Pass::Done(l) = loader.finish().unwrap() else { panic!("read again") };
+            let got: Vec<_> = texts(&l, 1).into_iter().zip(texts(&l, 2)).collect();
+            assert_eq!(got.len(), expected.len());
+            assert!(
+                got == expected,
+                "piece {piece}: first difference at row {:?}",
+                got.iter().zip(&expected).position(|(a, b)| a != b)
+            );
+        }
     }
 }

@@ -75,7 +75,9 @@ pub struct IngestOptions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<SourceFormat>,
     pub dialect: DialectOverrides,
-    /// Cells equal to one of these are null.
+    /// Cells equal to one of these are null. The empty token matches a bare empty field; in a
+    /// text column a quoted empty field (`""`) is the empty string, as DuckDB and Python's csv
+    /// module read it, so null and empty text survive a CSV round trip.
     pub null_tokens: Vec<String>,
     /// Whether the text "NaN" in a float column is a missing value (else it is the float NaN).
     pub nan_is_null: bool,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::core::export::FileFormat;
-use crate::core::recipe::StepOutcome;
+use crate::core::recipe::{Step, StepOutcome};
 use crate::ui::state::AppState;
 use crate::view_model::thousands;
 
@@ -49,11 +49,17 @@ pub fn DatasetPicker(
     }
 }
 
-/// What a step changed: rows in → out, rows set aside, and each output with its rows and
-/// download buttons. `data-elapsed-ms` carries the worker's own time for the step (benchmarks
-/// read it).
+/// What a step changed: rows in → out, rows set aside, columns in → out (when the step is given
+/// and its datasets are in the session), and each output with its rows, columns and download
+/// buttons. `data-elapsed-ms` carries the worker's own time for the step (benchmarks read it).
 #[component]
-pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
+pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64, #[prop(optional, into)] step: Option<Step>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let columns_of =
+        move |name: &str| state.datasets.with(|ds| ds.iter().find(|d| d.id == name).map(|d| d.columns.len()));
+    let (input, output) =
+        step.map(|s| (s.inputs().into_iter().next().unwrap_or_default(), s.output())).unwrap_or_default();
+    let columns = Memo::new(move |_| columns_of(&input).zip(columns_of(&output)));
     let outputs = outcome.outputs.clone();
     view! {
         <p
@@ -61,10 +67,13 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
             data-testid="step-summary"
             data-rows-in=outcome.rows_in
             data-rows-out=outcome.rows_out
+            data-columns-in=move || columns.get().map(|c| c.0)
+            data-columns-out=move || columns.get().map(|c| c.1)
             data-elapsed-ms=elapsed_ms
         >
+            <strong>"What changed: "</strong>
             {format!(
-                "{} rows in → {} rows out{}. Ran in {:.2} s.",
+                "{} rows in → {} rows out{}",
                 thousands(outcome.rows_in),
                 thousands(outcome.rows_out),
                 if outcome.rows_set_aside > 0 {
@@ -72,8 +81,9 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
                 } else {
                     String::new()
                 },
-                elapsed_ms / 1000.0,
             )}
+            {move || columns.get().map(|(i, o)| format!("; {i} columns in → {o} columns out"))}
+            {format!(". Ran in {:.2} s.", elapsed_ms / 1000.0)}
         </p>
         {(!outputs.is_empty())
             .then(|| {
@@ -83,9 +93,12 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
                             .into_iter()
                             .map(|o| {
                                 let name = o.name.clone();
+                                let cols = o.name.clone();
                                 view! {
                                     <li data-output=name data-rows=o.rows>
-                                        <code>{o.name.clone()}</code> ": " {thousands(o.rows)} " rows · download " <DownloadButtons dataset=o.name/>
+                                        <code>{o.name.clone()}</code> ": " {thousands(o.rows)} " rows"
+                                        {move || columns_of(&cols).map(|c| format!(" × {c} columns"))}
+                                        " · download " <DownloadButtons dataset=o.name/>
                                     </li>
                                 }
                             })
@@ -93,6 +106,31 @@ pub fn StepSummary(outcome: StepOutcome, elapsed_ms: f64) -> impl IntoView {
                     </ul>
                 }
             })}
+    }
+}
+
+/// The "what changed" line of a panel that only reads: nothing, why, and the shape of each
+/// dataset it read (rows × columns, as the session has them).
+#[component]
+pub fn ReadOnlySummary(#[prop(into)] why: String, datasets: Vec<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let shapes = move || {
+        state.datasets.with(|ds| {
+            datasets
+                .iter()
+                .filter_map(|n| ds.iter().find(|d| &d.id == n))
+                .map(|d| format!(" {} stays {} rows × {} columns.", d.id, thousands(d.rows), d.columns.len()))
+                .collect::<String>()
+        })
+    };
+    view! {
+        <p class="what-changed" data-testid="what-changed">
+            <strong>"What changed: "</strong>
+            "nothing — "
+            {why}
+            "."
+            {shapes}
+        </p>
     }
 }
 

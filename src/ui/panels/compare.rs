@@ -9,7 +9,8 @@ use crate::core::compare::{ColumnDriftView, CompareReport, CompareStep, RowDiff,
 use crate::core::recipe::{Step, StepReport};
 use crate::core::stats::drift::{fmt_num, fmt_p};
 use crate::core::stats::{DriftBars, DriftSeverity, DriftThresholds};
-use crate::ui::components::step::{DatasetPicker, StepSummary};
+use crate::ui::components::step::{DatasetPicker, ReadOnlySummary, StepSummary};
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 use crate::view_model::{stat, thousands};
 
@@ -76,9 +77,11 @@ pub fn ComparePanel() -> impl IntoView {
             <p class="explain">
                 "Comparing two versions of a dataset — last month and this month, train and test, "
                 "what a model was trained on and what it now sees — catches two kinds of change. "
-                "Schema evolution: columns renamed, dropped, added or retyped, which silently breaks "
+                <Term id="schema-evolution">"Schema evolution"</Term>
+                ": columns renamed, dropped, added or retyped, which silently breaks "
                 "code that reads them (the classic story is a source renaming customer_id to user_id "
-                "without telling anyone). Drift: the same columns with different distributions, "
+                "without telling anyone). " <Term id="data-drift">"Drift"</Term>
+                ": the same columns with different distributions, "
                 "which makes a model trained on the old data quietly worse on the new."
             </p>
             <div class="compare-pickers">
@@ -88,7 +91,7 @@ pub fn ComparePanel() -> impl IntoView {
             <fieldset class="compare-keys" data-testid="compare-keys">
                 <legend>"Key columns (optional)"</legend>
                 <p class="explain">
-                    "With a key, rows are matched by it and each match is checked field by field: "
+                    "With a " <Term id="primary-key">"key"</Term> ", rows are matched by it and each match is checked field by field: "
                     "changed, added and removed rows. Without a key, whole rows are compared as a "
                     "multiset (which rows appear more often on one side)."
                 </p>
@@ -125,10 +128,10 @@ pub fn ComparePanel() -> impl IntoView {
             <details class="compare-thresholds">
                 <summary>"Drift thresholds"</summary>
                 <p class="explain">
-                    "PSI under 0.1 is usually read as stable, 0.1–0.25 as a shift to watch, above 0.25 "
-                    "as a major shift. A KS test on many rows finds even tiny differences significant, "
-                    "so a column only counts as drifted when the difference is also large (D). L∞ is the "
-                    "largest change in any category's share, the measure TensorFlow Data Validation uses."
+                    <Term id="psi">"PSI"</Term> " under 0.1 is usually read as stable, 0.1–0.25 as a shift to "
+                    "watch, above 0.25 as a major shift. A " <Term id="ks-test">"KS test"</Term> " on many rows "
+                    "finds even tiny differences significant, so a column only counts as drifted when the "
+                    "difference is also large (D). " <Term id="l-infinity">"L∞"</Term> " is the largest change in any category's share, the measure TensorFlow Data Validation uses."
                 </p>
                 {number(
                     |t| t.psi_bins as f64,
@@ -177,12 +180,16 @@ pub fn ComparePanel() -> impl IntoView {
             {move || {
                 last()
                     .and_then(|a| match a.report {
-                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome)),
+                        Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome, a.step)),
                         _ => None,
                     })
-                    .map(|(r, ms, outcome)| {
-                        let outputs = (!outcome.outputs.is_empty())
-                            .then(|| view! { <StepSummary outcome=outcome elapsed_ms=ms/> });
+                    .map(|(r, ms, outcome, step)| {
+                        let outputs = if outcome.outputs.is_empty() {
+                            let why = "comparing only reads both datasets";
+                            view! { <ReadOnlySummary why=why datasets=step.inputs()/> }.into_any()
+                        } else {
+                            view! { <StepSummary outcome=outcome elapsed_ms=ms step=step/> }.into_any()
+                        };
                         view! {
                             <CompareResult report=*r elapsed_ms=ms/>
                             {outputs}
@@ -337,12 +344,13 @@ fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
         <section class="compare-section" data-testid="compare-drift">
             <h3>"Drift per column"</h3>
             <p class="explain">
-                "Numbers: the KS test asks whether both samples could come from one distribution (D is "
-                "the largest gap between their cumulative curves); PSI sums " {binning}
-                "; Wasserstein is how far, in the column's units, "
-                "values had to move; Jensen–Shannon (base 2, 0 = same, 1 = disjoint) compares the binned "
-                "shares. Categories: χ² tests whether shares differ, L∞ is the largest change of one "
-                "category's share, and new or vanished categories are listed. Nulls are left out here "
+                "Numbers: the " <Term id="ks-test">"KS test"</Term> " asks whether both samples could come from "
+                "one distribution (D is the largest gap between their cumulative curves); "
+                <Term id="psi">"PSI"</Term> " sums " {binning} "; " <Term id="wasserstein">"Wasserstein"</Term>
+                " is how far, in the column's units, values had to move; "
+                <Term id="jensen-shannon">"Jensen–Shannon"</Term> " (base 2, 0 = same, 1 = disjoint) compares the "
+                "binned shares. Categories: " <Term id="chi-squared">"χ²"</Term> " tests whether shares differ, "
+                <Term id="l-infinity">"L∞"</Term> " is the largest change of one category's share, and new or vanished categories are listed. Nulls are left out here "
                 "and counted in the summary below."
             </p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Drift per column">

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::core::export::FileFormat;
 use crate::core::lineage::versioned_name;
 use crate::core::lineage::{LineageGraph, Version, VersionRecord};
+use crate::ui::glossary::Term;
 use crate::ui::state::{today, AppState};
 use crate::view_model::thousands;
 
@@ -57,11 +58,13 @@ pub fn ExportPanel() -> impl IntoView {
         <section class="panel" data-testid="panel-export" aria-labelledby="export-title">
             <h2 id="export-title">"Export"</h2>
             <p class="explain">
-                "Exporting writes a dataset as a file whose name says what it is: the dataset, a semantic "
-                "version, the date and the start of the file's SHA-256. The version follows the Frictionless "
+                "Exporting writes a dataset as a file whose name says what it is: the dataset, a "
+                <Term id="versioning">"semantic version"</Term> ", the date and the start of the file's "
+                <Term id="sha-256">"SHA-256"</Term> ". The version follows the Frictionless "
                 "rule — MAJOR when the columns change, MINOR when rows are added, PATCH when values are "
-                "corrected — so whoever uses the file knows what kind of change to expect. The lineage JSON "
-                "records where every output came from and every step with its parameters and seeds; the "
+                "corrected — so whoever uses the file knows what kind of change to expect. The "
+                <Term id="lineage">"lineage"</Term> " JSON (" <Term id="openlineage">"OpenLineage"</Term>
+                " format) records where every output came from and every step with its parameters and seeds; the "
                 "command line (" <code>"strata replay lineage.json INPUT --out DIR"</code>
                 ") replays it to byte-identical files."
             </p>
@@ -97,6 +100,11 @@ pub fn ExportPanel() -> impl IntoView {
                         "The bundle holds the ticked datasets as versioned files, every step's report (validation, "
                         "comparison…), the profile shown in step 2, the recipe and the lineage JSON."
                     </p>
+                    <p class="what-changed" data-testid="what-changed">
+                        <strong>"What changed: "</strong>
+                        "nothing in the datasets — a file holds exactly the rows and columns listed; “Why this "
+                        "version” says what changed since the last export of that dataset."
+                    </p>
                 }
                     .into_any()
             }}
@@ -126,6 +134,7 @@ fn ExportTable(
                 <tr>
                     <th scope="col">"Dataset"</th>
                     <th scope="col">"Rows"</th>
+                    <th scope="col">"Columns"</th>
                     <th scope="col">"Version"</th>
                     <th scope="col">"Why this version"</th>
                     <th scope="col">"In bundle"</th>
@@ -146,9 +155,10 @@ fn ExportTable(
                             let typed_key = name.clone();
                             let key = name.clone();
                             let included = !left_out.with_untracked(|o| o.contains(&key));
-                            let derived = state
-                                .datasets
-                                .with_untracked(|ds| ds.iter().find(|d| d.id == name).and_then(|d| d.derived.clone()));
+                            let (derived, columns) = state.datasets.with_untracked(|ds| {
+                                let d = ds.iter().find(|d| d.id == name);
+                                (d.and_then(|d| d.derived.clone()), d.map(|d| d.columns.len()))
+                            });
                             let proposal = p.clone();
                             let export = move |_| {
                                 let Some(f) = FileFormat::parse(&format.get_untracked()) else { return };
@@ -169,6 +179,7 @@ fn ExportTable(
                                         {derived.map(|d| view! { <span class="meta">" · " {d}</span> })}
                                     </td>
                                     <td>{thousands(p.rows)}</td>
+                                    <td data-testid="export-columns">{columns}</td>
                                     <td>
                                         <input
                                             type="text"
@@ -426,7 +437,7 @@ fn Replay() -> impl IntoView {
             <h3>"Replay a lineage JSON"</h3>
             <p class="explain">
                 "Choose a lineage JSON together with the file(s) it was made from. Each input is checked by "
-                "its SHA-256 before anything runs (a different file is refused); then every step runs again "
+                "its " <Term id="sha-256">"SHA-256"</Term> " before anything runs (a different file is refused); then every step runs again "
                 "and each dataset and file is compared with the hash the lineage recorded. The replayed "
                 "datasets replace the current ones."
             </p>

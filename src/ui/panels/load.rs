@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
 
+use crate::core::examples::Example;
 use crate::core::ingest::infer::ColumnType;
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::sniff::{delimiter_name, Escape, TextEncoding};
@@ -12,6 +13,7 @@ use crate::core::ingest::{DateOrder, IssueKind, LoadReport, RaggedPolicy, TypeEr
 use crate::core::sample::{LoadReservoir, ReservoirAlgorithm};
 use crate::protocol::DatasetSummary;
 use crate::ui::components::DataGrid;
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 use crate::view_model::{bytes, thousands, throughput};
 
@@ -24,12 +26,13 @@ pub fn LoadPanel() -> impl IntoView {
         <section class="panel" data-testid="panel-load">
             <h2>"Load"</h2>
             <p class="explain">
-                "Strata reads CSV, TSV, JSON Lines and Parquet. It guesses the encoding, delimiter, header "
+                "Strata reads CSV, TSV, JSON Lines and " <Term id="parquet">"Parquet"</Term> ". It guesses the encoding, delimiter, header "
                 "and column types, shows each guess with its evidence, and lets you change any of them. "
                 "Rows it cannot read are set aside and listed — never silently dropped."
             </p>
             <super::SharedRecipe/>
             <DropZone/>
+            <Examples/>
             <ReadingOptions/>
             {move || state.parquet_meta.get().map(|(name, meta)| view! { <ParquetFooter name=name meta=*meta/> })}
             {move || state.current_dataset().map(|d| view! { <LoadSummary dataset=d/> })}
@@ -80,6 +83,43 @@ fn DropZone() -> impl IntoView {
             />
             <p class="hint">"CSV, TSV, JSON Lines or Parquet. The file is read here, in this tab."</p>
         </div>
+    }
+}
+
+/// The built-in examples: generated in the worker, loaded like a picked file, each opening its
+/// guided tour.
+#[component]
+fn Examples() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="examples" data-testid="examples" aria-labelledby="examples-title">
+            <h3 id="examples-title">"Examples"</h3>
+            <p class="explain">
+                "No file at hand? Each example is generated in this tab (nothing is downloaded), shows one classic "
+                "data problem, and opens a short guided tour."
+            </p>
+            <ul class="example-list">
+                {Example::ALL
+                    .into_iter()
+                    .map(|e| {
+                        let info = e.info();
+                        view! {
+                            <li>
+                                <button
+                                    class="example secondary"
+                                    data-testid=format!("example-{}", e.id())
+                                    disabled=move || state.busy.get().is_some() || !state.worker_ready.get()
+                                    on:click=move |_| state.load_example(e)
+                                >
+                                    <span class="example-title">{info.title}</span>
+                                    <span class="example-lesson">{info.lesson}</span>
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -356,7 +396,8 @@ fn ReadingOptions() -> impl IntoView {
                         />
                     </label>
                     <p class="explain">
-                        "Reservoir sampling keeps a uniform random sample of this many rows in one pass while the "
+                        <Term id="reservoir-sampling">"Reservoir sampling"</Term>
+                        " keeps a uniform random sample of this many rows in one pass while the "
                         "file is parsed; every other row is read and dropped, so the whole table is never held in "
                         "memory. The seed is recorded with the load, so replaying the recipe keeps the same rows."
                     </p>
@@ -418,13 +459,30 @@ fn LoadSummary(dataset: DatasetSummary) -> impl IntoView {
                     elapsed / 1000.0,
                     Some(throughput(file_bytes, elapsed)).filter(|t| !t.is_empty()).map(|t| format!(" ({t})")).unwrap_or_default(),
                 )}
-                "SHA-256 "
+                <Term id="sha-256">"SHA-256"</Term>
+                " "
                 <code data-testid="sha256" title="A fingerprint of the file's bytes, recorded in the lineage">
                     {source.as_ref().map(|s| s.sha256.clone()).unwrap_or_default()}
                 </code>
             </p>
+            <p class="what-changed" data-testid="what-changed">
+                <strong>"What changed: "</strong>
+                {format!(
+                    "a file of {} became a table of {} rows × {} columns{}.",
+                    bytes(file_bytes),
+                    thousands(rows),
+                    ncols,
+                    match report.as_ref().map_or(0, |r| r.rows_set_aside) {
+                        0 => String::new(),
+                        n => format!("; {} rows could not be read and are set aside (listed below)", thousands(n)),
+                    }
+                )}
+            </p>
             {report.clone().map(|r| view! { <ReportDetails report=r/> })}
-            <p class="explain">"Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text."</p>
+            <p class="explain">
+                "Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text. "
+                "In CSV, an empty field is null and a quoted empty field (\"\") is empty text."
+            </p>
             <DataGrid dataset=dataset.clone()/>
         </section>
     }
@@ -669,8 +727,8 @@ fn ParquetFooter(name: String, meta: ParquetMeta) -> impl IntoView {
         <section class="parquet-meta" data-testid="parquet-meta" aria-label="Parquet footer">
             <h3>"Parquet footer of " {name}</h3>
             <p class="explain">
-                "A Parquet file keeps its schema and statistics in a footer at the end, so Strata reads "
-                "those first — a few kilobytes — before any data."
+                "A " <Term id="parquet">"Parquet"</Term> " file keeps its schema and statistics in a footer at the end, "
+                "so Strata reads those first — a few kilobytes — before any data."
             </p>
             <p>
                 <span data-testid="parquet-rows">{thousands(meta.rows.max(0) as u64)}</span>

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::core::profile::{Alert, ColumnProfile, FormatSizes, Kind, Profile, Severity};
 use crate::ui::components::charts::{Bar, BarList, Heatmap, Histogram, MissingnessMatrix};
+use crate::ui::components::step::ReadOnlySummary;
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 use crate::view_model::{bytes, percent, stat, thousands};
 
@@ -17,8 +19,9 @@ pub fn ProfilePanel() -> impl IntoView {
             <p class="explain">
                 "A profile reads every value once and reports, per column, how complete, varied and "
                 "well-formed it is. Then it looks for the classic data-quality problems — missing data, "
-                "inconsistent spellings, duplicates, outliers, redundant or leaking columns — and says "
-                "why each matters. Nothing is changed: the Clean step fixes what you decide to fix."
+                "inconsistent spellings, " <Term id="duplicate">"duplicates"</Term> ", "
+                <Term id="outlier">"outliers"</Term> ", redundant or " <Term id="data-leakage">"leaking"</Term>
+                " columns — and says why each matters. Nothing is changed: the Clean step fixes what you decide to fix."
             </p>
             {move || {
                 if state.current.get().is_none() {
@@ -54,6 +57,7 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
     let corr = profile.correlations.clone();
     let miss = profile.missingness.clone();
     let any_missing = profile.missing_cells > 0;
+    let dataset = profile.dataset.clone();
     view! {
         <section class="summary" data-testid="profile-summary" data-elapsed-ms=format!("{elapsed_ms:.1}")>
             <h3>
@@ -69,6 +73,7 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                     elapsed_ms / 1000.0
                 )}
             </p>
+            <ReadOnlySummary why="a profile only reads the data" datasets=vec![dataset]/>
             <label>
                 "Label column (what a model would predict; checked for leakage): "
                 <select
@@ -110,7 +115,9 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                         <h3 id="missing-title">"Where values are missing"</h3>
                         <p class="explain">
                             "Stripes that line up across columns mean values go missing together (one form "
-                            "skipped, one feed down); a block in one stretch of rows points at a period or a batch."
+                            "skipped, one feed down); a block in one stretch of rows points at a period or a batch. "
+                            "Whether values are " <Term id="mcar">"MCAR"</Term> ", " <Term id="mar">"MAR"</Term> " or "
+                            <Term id="mnar">"MNAR"</Term> " decides how safely the gaps can be filled."
                         </p>
                         <MissingnessMatrix columns=miss.columns fractions=miss.fractions segment_rows=miss.segment_rows/>
                     </section>
@@ -301,8 +308,9 @@ fn FormatsLesson() -> impl IntoView {
         <section aria-labelledby="formats-title" data-testid="formats-lesson">
             <h3 id="formats-title">"Text or binary? Your data as CSV and as Parquet"</h3>
             <p class="explain">
-                "CSV stores rows as text; Parquet stores each column together, typed and compressed. Measure "
-                "what that means for this table: the same rows are written in each format, here in the tab."
+                "CSV stores rows as text; " <Term id="parquet">"Parquet"</Term> " stores each column together, "
+                "typed and compressed (" <Term id="row-column-major">"column-major"</Term> "). Measure what that "
+                "means for this table: the same rows are written in each format, here in the tab."
             </p>
             <button
                 data-testid="measure-formats"

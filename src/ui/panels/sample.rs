@@ -15,6 +15,7 @@ use crate::protocol::{DatasetSummary, WireError};
 use crate::ui::components::charts::{Bar, BarList};
 use crate::ui::components::step::{DatasetPicker, OutputName, StepSummary};
 use crate::ui::components::DataGrid;
+use crate::ui::glossary::Term;
 use crate::ui::state::{AppState, ShownError};
 
 #[component]
@@ -24,11 +25,17 @@ pub fn SamplePanel() -> impl IntoView {
             <h2 id="sample-title">"Sample & Split"</h2>
             <p class="explain">
                 "A sample is a smaller table that should tell the same story as the whole one. Probability "
-                "samples give every row a known chance, so their differences from the table are chance alone; "
-                "non-probability samples (the first rows, quotas, hand-picked rows) are quick but carry selection "
-                "bias. Every sample here is seeded and recorded, and compared column by column with its table. "
-                "Splits keep the test data apart from training — by row, by group or by time — so a model is "
-                "judged on data it has not seen."
+                "samples (" <Term id="simple-random-sampling">"simple random"</Term> ", "
+                <Term id="systematic-sampling">"systematic"</Term> ", " <Term id="stratified-sampling">"stratified"</Term>
+                ", " <Term id="weighted-sampling">"weighted"</Term> ", " <Term id="importance-sampling">"importance"</Term>
+                ", " <Term id="reservoir-sampling">"reservoir"</Term> ") give every row a known chance, so their "
+                "differences from the table are chance alone; non-probability samples (the first rows, "
+                <Term id="quota-sampling">"quotas"</Term> ", hand-picked rows) are quick but carry "
+                <Term id="selection-bias">"selection bias"</Term> ". Over- and under-sampling answer "
+                <Term id="class-imbalance">"class imbalance"</Term> " by changing the label's shares on purpose. "
+                "Every sample here is " <Term id="random-seed">"seeded"</Term> " and recorded, and compared column "
+                "by column with its table. Splits keep the test data apart from training — by row, by group or "
+                "by " <Term id="time-based-split">"time"</Term> " — so a model is judged on data it has not seen."
             </p>
             <SampleTool/>
             <SplitTool/>
@@ -383,7 +390,7 @@ fn SampleTool() -> impl IntoView {
                             _ => None,
                         };
                         view! {
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step.clone()/>
                             {report.map(|r| view! { <SampleReportView report=r/> })}
                             <RecordedStep step=a.step testid="sample-recorded"/>
                         }
@@ -547,7 +554,7 @@ fn SplitTool() -> impl IntoView {
             <h3>"Split into train / validation / test"</h3>
             <p class="explain">
                 "Split before fitting anything (scalers, imputers, encoders) and fit on the training split only; "
-                "otherwise information from the test rows leaks into the model."
+                "otherwise information from the test rows " <Term id="data-leakage">"leaks"</Term> " into the model."
             </p>
             <DatasetPicker selected=input testid="split-input" label="Input"/>
             <label class="picker">
@@ -618,7 +625,7 @@ fn SplitTool() -> impl IntoView {
                             _ => None,
                         };
                         view! {
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step.clone()/>
                             {report.map(|r| view! { <SplitReportView report=r/> })}
                             <RecordedStep step=a.step testid="split-recorded"/>
                         }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::core::lineage::recipe_from_json;
 use crate::core::recipe::Step;
 use crate::core::share;
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 
 /// The session's recipe as a link to this page (Export panel).
@@ -31,7 +32,8 @@ pub fn ShareLink() -> impl IntoView {
         <section class="share" data-testid="share">
             <h3>"Share this recipe"</h3>
             <p class="explain">
-                "A link that carries the steps of this session — every parameter and seed, no data. "
+                "A link that carries this session's " <Term id="recipe">"recipe"</Term> " — every step with its "
+                "parameters and " <Term id="random-seed">"seeds"</Term> ", no data. "
                 "Whoever opens it loads their own file and runs the same steps on it: a class can "
                 "follow one recipe, each student on their copy of the data."
             </p>
@@ -104,7 +106,7 @@ pub fn SharedRecipe() -> impl IntoView {
                 <section class="shared-recipe lesson" data-testid="shared-recipe">
                     <h3>"A shared recipe"</h3>
                     <p>
-                        "This page was opened from a link with a recipe of "
+                        "This page was opened from a link with a " <Term id="recipe">"recipe"</Term> " of "
                         {recipe.steps.len()}
                         " steps. Load your file, choose it below, and run the same steps on it."
                     </p>

@@ -10,6 +10,7 @@ use crate::core::validate::report::RuleResult;
 use crate::core::validate::schema::{Field, ForeignKey, KeyFields, Reference, Severity, EDITABLE_CONSTRAINTS};
 use crate::core::validate::{suggest, RuleGroup, TableSchema, ValidateStep, ValidationReport, Verdict};
 use crate::ui::components::step::{DatasetPicker, StepSummary};
+use crate::ui::glossary::Term;
 use crate::ui::state::{save_file, AppState};
 use crate::view_model::thousands;
 
@@ -78,11 +79,15 @@ pub fn ValidatePanel() -> impl IntoView {
         <section class="panel" data-testid="panel-validate" aria-labelledby="validate-title">
             <h2 id="validate-title">"Validate"</h2>
             <p class="explain">
-                "Validation checks the data against rules you can read and keep: the columns and their "
-                "types, allowed ranges and formats, columns that must agree, keys that must exist in "
-                "another table, and properties of the whole table. Rows that break a rule are not "
-                "dropped: they go to a quarantine dataset with their row number and the rules they broke, "
-                "while the valid rows carry on to the next steps."
+                "Validation checks the data against rules you can read and keep, its "
+                <Term id="schema">"schema"</Term> ": the columns and their types, allowed ranges and formats, "
+                "columns that must agree (" <Term id="cross-field-rule">"cross-field rules"</Term> "), a "
+                <Term id="primary-key">"primary key"</Term> " that must be unique, "
+                <Term id="foreign-key">"keys that must exist in another table"</Term>
+                ", and properties of the whole table. Rows that break a rule are not dropped: they go to a "
+                <Term id="quarantine">"quarantine"</Term> " dataset with their row number and the rules they "
+                "broke, while the valid rows carry on to the next steps. Keys come from database design, where "
+                "tables in " <Term id="normal-forms">"normal form"</Term> " keep each fact in one place."
             </p>
             <DatasetPicker selected=input testid="validate-input" label="Data to check"/>
             <div class="validate-actions">
@@ -133,7 +138,7 @@ pub fn ValidatePanel() -> impl IntoView {
                                 data-run=move || runs.get()
                                 hidden=true
                             ></span>
-                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                            <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step/>
                             {report.map(|r| view! { <ReportView report=r/> })}
                         }
                     })
@@ -489,7 +494,7 @@ fn SchemaJson(schema: RwSignal<TableSchema>, problem: RwSignal<Option<String>>) 
         <details class="schema-json" data-testid="validate-json-details">
             <summary>"Rules as Table Schema JSON (edit, paste, or copy)"</summary>
             <p class="explain">
-                "Standard Frictionless Table Schema: other tools read and write the same file. Strata's "
+                "Standard " <Term id="table-schema">"Frictionless Table Schema"</Term> ": other tools read and write the same file. Strata's "
                 "cross-field and statistical rules, severities and descriptions sit under the \"strata\" key."
             </p>
             <textarea

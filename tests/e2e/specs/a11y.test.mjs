@@ -1,6 +1,6 @@
 // Accessibility: axe-core finds no serious or critical violation on any panel, with data loaded
-// and results shown (profile report, a drawn sample, a comparison), in the light and the dark
-// theme, at 1280×720 and 1920×1080.
+// and results shown (profile report, a drawn sample, a comparison) and with the glossary open,
+// in the light and the dark theme, at 1280×720 and 1920×1080.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -43,6 +43,12 @@ for (const [width, height] of [[1280, 720], [1920, 1080]]) {
         const v = await violations(page);
         if (v.length) found[step] = v;
       }
+      // The glossary, opened at an entry from a term in the Export panel's explanation (the last step).
+      await page.locator('[data-testid=panel-export] .explain a.term[data-term=lineage]').first().click();
+      await page.waitForFunction(() => document.activeElement?.id === 'glossary-lineage');
+      const g = await violations(page);
+      if (g.length) found.glossary = g;
+      await page.keyboard.press('Escape');
       assert.deepEqual(found, {}, JSON.stringify(found, null, 1));
     });
   }

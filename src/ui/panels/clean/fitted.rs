@@ -9,6 +9,7 @@ use crate::core::transform::{
     DropMissingStep, EncodeMethod, EncodeStep, How, ImputeStep, ImputeStrategy, OutlierAction, OutlierRule,
     OutliersStep, ScaleMethod, ScaleStep, Targets,
 };
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 
 fn targets(inputs: RwSignal<Vec<String>>, fit_on: RwSignal<String>) -> Targets {
@@ -28,10 +29,12 @@ pub fn LeakageLesson() -> impl IntoView {
         <aside class="lesson" data-testid="leakage-lesson">
             <h3>"Fit on train, apply to the rest"</h3>
             <p>
-                "Data leakage is information the model could not have at prediction time reaching its training. "
+                <Term id="data-leakage">"Data leakage"</Term>
+                " is information the model could not have at prediction time reaching its training. "
                 "The classic cases: a fraud model given a \"flagged by manual review\" column; a random split of "
                 "time series that lets the future inform the past; a churn model fed support calls logged after "
-                "the customer had decided to leave; and, the one these tools guard against, imputation values or "
+                "the customer had decided to leave; and, the one these tools guard against, "
+                <Term id="imputation">"imputation"</Term> " values or "
                 "scaling parameters computed on all rows instead of the training split only. A mean that has seen "
                 "the test rows quietly tells the model about them."
             </p>
@@ -87,10 +90,12 @@ pub fn ImputeTool() -> impl IntoView {
         <section class="tool" data-testid="clean-impute">
             <h3>"Missing values"</h3>
             <p class="explain">
-                "Fill gaps with the column's mean, median or most frequent value (fitted on the training split), a "
+                <Term id="imputation">"Fill gaps"</Term>
+                " with the column's mean, median or most frequent value (fitted on the training split), a "
                 "constant, or the previous/next value for ordered data; or drop incomplete rows. Filling with the "
                 "mean piles values at one point and shrinks the spread; the histograms show it. Why values are "
-                "missing (at random or not) decides which is safe."
+                "missing (" <Term id="mcar">"MCAR"</Term> ", " <Term id="mar">"MAR"</Term> " or "
+                <Term id="mnar">"MNAR"</Term> ") decides which is safe."
             </p>
             <FitTargets inputs fit_on testid="impute"/>
             <ColumnChecks dataset=first(inputs) selected=columns numeric=false testid="impute-col"/>
@@ -168,10 +173,12 @@ pub fn OutliersTool() -> impl IntoView {
         <section class="tool" data-testid="clean-outliers">
             <h3>"Outliers"</h3>
             <p class="explain">
-                "Bounds come from the training split: Tukey's fences (Q1 − k·IQR, Q3 + k·IQR), two percentiles, or "
-                "mean ± z standard deviations. Values beyond them can be flagged in a new column, capped at the bound "
-                "(winsorized), or removed with their rows, which are kept in a .removed dataset to inspect. An "
-                "outlier may be an error or a real rare event: ask someone who knows the data before removing it."
+                "Bounds come from the training split: " <Term id="iqr-fences">"Tukey's fences"</Term>
+                " (Q1 − k·IQR, Q3 + k·IQR), two percentiles, or mean ± z standard deviations ("
+                <Term id="z-score">"z-score"</Term> "). Values beyond them can be flagged in a new column, capped at "
+                "the bound (" <Term id="winsorize">"winsorized"</Term> "), or removed with their rows, which are kept "
+                "in a .removed dataset to inspect. An " <Term id="outlier">"outlier"</Term> " may be an error or a "
+                "real rare event: ask someone who knows the data before removing it."
             </p>
             <FitTargets inputs fit_on testid="outliers"/>
             <ColumnChecks dataset=first(inputs) selected=columns numeric=true testid="outliers-col"/>
@@ -236,7 +243,8 @@ pub fn ScaleTool() -> impl IntoView {
             <h3>"Scaling"</h3>
             <p class="explain">
                 "Puts numeric columns on comparable scales, which distance-based and gradient-based models need: "
-                "z-score (mean 0, standard deviation 1), min-max to a range, robust (median and IQR, little moved "
+                <Term id="standardization">"z-score"</Term> " (mean 0, standard deviation 1), "
+                <Term id="min-max-scaling">"min-max"</Term> " to a range, robust (median and IQR, little moved "
                 "by outliers), max-abs (keeps zeros and signs), or log1p for long right tails. The shape of the "
                 "histogram stays the same except for log1p; only the axis changes."
             </p>
@@ -288,7 +296,7 @@ pub fn EncodeTool() -> impl IntoView {
         <section class="tool" data-testid="clean-encode">
             <h3>"Encoding categories"</h3>
             <p class="explain">
-                "Models need numbers. One-hot gives each category its own 0/1 column (in sorted order, so the "
+                "Models need numbers. " <Term id="one-hot-encoding">"One-hot"</Term> " gives each category its own 0/1 column (in sorted order, so the "
                 "columns are the same on every run; with a limit, rare categories share an \"other\" column). "
                 "Ordinal numbers categories in an order you give (small < medium < large). Frequency replaces a "
                 "value by its share of the training rows. Categories come from the training split; values seen "

@@ -14,6 +14,7 @@ use text::{CastTool, DedupTool, StandardizeTool};
 use crate::core::recipe::Step;
 use crate::core::transform::columns::{ColumnPick, ColumnsStep};
 use crate::ui::components::step::{DatasetPicker, OutputName, StepSummary};
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 
 #[component]
@@ -23,7 +24,7 @@ pub fn CleanPanel() -> impl IntoView {
             <h2 id="clean-title">"Clean"</h2>
             <p class="explain">
                 "Cleaning makes a new dataset from an old one; the original stays as it was, so every "
-                "change can be compared, undone and replayed from the recipe."
+                "change can be compared, undone and replayed from the " <Term id="recipe">"recipe"</Term> "."
             </p>
             <LeakageLesson/>
             <ImputeTool/>
@@ -93,7 +94,8 @@ fn ColumnsTool() -> impl IntoView {
         <section class="tool" data-testid="columns-tool">
             <h3>"Choose, order and rename columns"</h3>
             <p class="explain">
-                "Drop columns a model must not see (identifiers, leaked labels) or that say nothing "
+                "Drop columns a model must not see (identifiers, " <Term id="data-leakage">"leaked labels"</Term>
+                ") or that say nothing "
                 "(constant), and give the rest clear names. Unticked columns are left out of the output; "
                 "the arrows move a column up or down in the output's order."
             </p>
@@ -182,7 +184,7 @@ fn ColumnsTool() -> impl IntoView {
                 "Apply"
             </button>
             {move || {
-                last().map(|a| view! { <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/> })
+                last().map(|a| view! { <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step/> })
             }}
         </section>
     }

@@ -318,7 +318,7 @@ pub fn LastResult(pick: fn(&Step) -> bool, #[prop(into)] testid: String) -> impl
             };
             view! {
                 <div class="clean-result" data-testid=format!("{testid}-result")>
-                    <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms/>
+                    <StepSummary outcome=a.outcome elapsed_ms=a.elapsed_ms step=a.step/>
                     {report.map(|r| view! { <CleanReportView report=r/> })}
                     <details class="recorded" data-testid=format!("{testid}-recorded")>
                         <summary>"The step as recorded in the recipe (with its fitted parameters)"</summary>

@@ -13,6 +13,7 @@ use crate::core::transform::{
     Case, CastColumn, CastStep, CastType, DateOrder, DedupMode, DedupStep, Keep, StandardizeRule, StandardizeStep,
 };
 use crate::ui::components::step::DatasetPicker;
+use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
 
 fn columns_of(state: AppState, dataset: &str) -> Vec<String> {
@@ -142,7 +143,8 @@ pub fn StandardizeTool() -> impl IntoView {
                 "One thing written several ways (\"NYC\", \"New York City\", \"new york city \") splits counts and "
                 "groups. Trim spaces, fold case, and map variants to one spelling; the suggestions come from the "
                 "profile's near-duplicate groups and you accept or edit each. Mixed date formats become ISO 8601 "
-                "(2024-03-01), and thousands separators are stripped so the column can be cast to a number."
+                "(2024-03-01), and thousands separators are stripped so the column can be cast to a number. "
+                "(Rescaling numbers is another thing: " <Term id="standardization">"standardization"</Term> ".)"
             </p>
             <DatasetPicker selected=input testid="standardize-input" label="Input"/>
             <label>" Column " <ColumnSelect dataset=input selected=column testid="standardize-column"/></label>
@@ -236,7 +238,8 @@ pub fn DedupTool() -> impl IntoView {
         <section class="tool" data-testid="clean-dedup">
             <h3>"Duplicates"</h3>
             <p class="explain">
-                "Repeated records inflate counts and can put one example in both training and test. Remove rows "
+                <Term id="duplicate">"Repeated records"</Term>
+                " inflate counts and can put one example in both training and test. Remove rows "
                 "equal in every column, or rows sharing key columns (keeping the first, the last or the most "
                 "complete), or rows whose keys match once case, spacing, punctuation and word order are ignored. "
                 "Removed rows go to a .removed dataset you can download and check."
