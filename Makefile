@@ -54,6 +54,8 @@ test-wasm:
 test-e2e:
 	@echo "== end-to-end tests (Playwright + Chromium) =="
 	trunk build
+	@echo "== the page's wasm links no Arrow, Parquet or codec code =="
+	python3 tools/check_app_wasm.py dist/app_bg.wasm
 	cd tests/e2e && node --test --test-concurrency=1 specs/
 
 bench:
@@ -69,6 +71,7 @@ bench-browser: setup-e2e build-release
 	cd tests/e2e && node bench/ingest.bench.mjs
 	cd tests/e2e && node bench/validate.bench.mjs
 	cd tests/e2e && node bench/steps.bench.mjs
+	cd tests/e2e && node bench/startup.bench.mjs
 
 fuzz:
 	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --test fuzz_ingest

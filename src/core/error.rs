@@ -72,8 +72,11 @@ pub enum CoreError {
     UnknownDataset(String),
     #[error("cancelled")]
     Cancelled,
-    #[error(transparent)]
-    Arrow(#[from] arrow_schema::ArrowError),
+    /// An Arrow error, kept as its message (with its causes): holding the `ArrowError` itself
+    /// would link Arrow's formatting code into the page's wasm, which shows core errors but
+    /// holds no Arrow (see tools/check_app_wasm.py).
+    #[error("{0}")]
+    Arrow(String),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -131,6 +134,12 @@ impl CoreError {
 
     pub fn invalid(message: impl Into<String>, location: Location) -> Self {
         CoreError::Invalid { message: message.into(), location }
+    }
+}
+
+impl From<arrow_schema::ArrowError> for CoreError {
+    fn from(e: arrow_schema::ArrowError) -> Self {
+        CoreError::Arrow(chain(&e))
     }
 }
 

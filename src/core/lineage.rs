@@ -138,10 +138,9 @@ fn trace(recipe: &Recipe, dataset: &str, column: &str, depth: usize) -> Vec<Orig
     match &step.step {
         Step::Load(load) => vec![Origin { file: load.source.name.clone(), column: column.to_string(), identity: true }],
         other => {
-            let Some(derive) = other.derive() else { return Vec::new() };
-            let index = derive.outputs().iter().position(|o| o == dataset).unwrap_or(0);
+            let index = other.outputs().iter().position(|o| o == dataset).unwrap_or(0);
             let mut out = Vec::new();
-            for src in derive.column_sources(index, column) {
+            for src in other.column_sources(index, column) {
                 for mut o in trace(recipe, &src.dataset, &src.column, depth + 1) {
                     o.identity &= src.identity;
                     out.push(o);
@@ -168,13 +167,15 @@ fn indirect(
     let Some(step) = producer(recipe, dataset) else {
         return;
     };
-    let Some(derive) = step.step.derive() else { return };
-    for s in derive.indirect_sources() {
+    if matches!(step.step, Step::Load(_)) {
+        return;
+    }
+    for s in step.step.indirect_sources() {
         for o in trace(recipe, &s.dataset, &s.column, 0) {
             out.insert((o.file, o.column, s.subtype.to_string()));
         }
     }
-    for input in derive.inputs() {
+    for input in step.step.inputs() {
         indirect(recipe, &input, depth + 1, out);
     }
 }

@@ -166,44 +166,63 @@ pub enum StepReport {
     Clean(Box<CleanReport>),
 }
 
-impl Step {
-    pub fn derive(&self) -> Option<&dyn Derive> {
-        match self {
-            Step::Load(_) => None,
-            Step::Columns(s) => Some(s),
-            Step::Compare(s) => Some(s),
-            Step::Sample(s) => Some(s),
-            Step::Split(s) => Some(s),
-            Step::Validate(s) => Some(s.as_ref()),
-            Step::Impute(s) => Some(s),
-            Step::Outliers(s) => Some(s),
-            Step::Scale(s) => Some(s),
-            Step::Encode(s) => Some(s),
-            Step::Standardize(s) => Some(s),
-            Step::Dedup(s) => Some(s),
-            Step::Cast(s) => Some(s),
-            Step::DropMissing(s) => Some(s),
+/// Runs `$body` with `$d` bound to the step's [`Derive`] implementation, dispatched statically
+/// (`$load` for a load step). The descriptive methods below go through this rather than through
+/// `&dyn Derive`: a trait object's vtable holds every method, `run` included, so one call to
+/// `label()` through it would link every step's Arrow code into the page's wasm, which only
+/// names and lists steps (see tools/check_app_wasm.py).
+macro_rules! with_derive {
+    ($step:expr, $load:pat => $on_load:expr, $d:ident => $body:expr) => {
+        match $step {
+            $load => $on_load,
+            Step::Columns($d) => $body,
+            Step::Compare($d) => $body,
+            Step::Sample($d) => $body,
+            Step::Split($d) => $body,
+            Step::Validate($d) => {
+                let $d: &ValidateStep = $d.as_ref();
+                $body
+            }
+            Step::Impute($d) => $body,
+            Step::Outliers($d) => $body,
+            Step::Scale($d) => $body,
+            Step::Encode($d) => $body,
+            Step::Standardize($d) => $body,
+            Step::Dedup($d) => $body,
+            Step::Cast($d) => $body,
+            Step::DropMissing($d) => $body,
         }
+    };
+}
+
+impl Step {
+    /// The step as a [`Derive`] trait object, to run it (`None` for a load). Only the worker
+    /// and the CLI call this; describe a step with the methods below.
+    pub fn derive(&self) -> Option<&dyn Derive> {
+        with_derive!(self, Step::Load(_) => None, s => Some(s as &dyn Derive))
     }
     /// Names of the datasets the step creates, its main output first.
     pub fn outputs(&self) -> Vec<String> {
-        match self {
-            Step::Load(s) => vec![s.output.clone()],
-            other => other.derive().map(|d| d.outputs()).unwrap_or_default(),
-        }
+        with_derive!(self, Step::Load(s) => vec![s.output.clone()], d => Derive::outputs(d))
     }
     /// Names of the datasets the step reads.
     pub fn inputs(&self) -> Vec<String> {
-        self.derive().map(|d| d.inputs()).unwrap_or_default()
+        with_derive!(self, Step::Load(_) => Vec::new(), d => Derive::inputs(d))
     }
     pub fn output(&self) -> String {
         self.outputs().into_iter().next().unwrap_or_default()
     }
     pub fn label(&self) -> String {
-        match self {
-            Step::Load(s) => format!("load {}", s.source.name),
-            other => other.derive().map(|d| d.label()).unwrap_or_default(),
-        }
+        with_derive!(self, Step::Load(s) => format!("load {}", s.source.name), d => Derive::label(d))
+    }
+    /// Where column `column` of output number `output` comes from ([`Derive::column_sources`];
+    /// empty for a load, whose columns are the file's).
+    pub fn column_sources(&self, output: usize, column: &str) -> Vec<ColumnSource> {
+        with_derive!(self, Step::Load(_) => Vec::new(), d => Derive::column_sources(d, output, column))
+    }
+    /// Columns that decide which rows the outputs keep ([`Derive::indirect_sources`]).
+    pub fn indirect_sources(&self) -> Vec<IndirectSource> {
+        with_derive!(self, Step::Load(_) => Vec::new(), d => Derive::indirect_sources(d))
     }
 }
 

@@ -412,6 +412,7 @@ impl AppState {
         let is_current = |id: u64| self.busy.get_untracked().is_some_and(|b| b.request_id == id);
         match r {
             Response::Ready => {
+                super::mark("strata-worker-ready");
                 self.worker_ready.set(true);
                 self.restarting.set(false);
             }

@@ -70,7 +70,7 @@ pub fn SharedRecipe() -> impl IntoView {
                 .iter()
                 .map(|s| match &s.step {
                     Step::Load(l) => format!("load {} as {}", l.source.name, l.output),
-                    other => other.derive().map(|d| d.label()).unwrap_or_default(),
+                    other => other.label(),
                 })
                 .collect();
             let needed = sources.clone();
