@@ -94,7 +94,7 @@ fn bin_counts_sorted(sorted: &[f64], cuts: &[f64]) -> Vec<u64> {
     counts
 }
 
-fn psi_from_counts(expected: &[u64], actual: &[u64]) -> f64 {
+pub(crate) fn psi_from_counts(expected: &[u64], actual: &[u64]) -> f64 {
     let te: u64 = expected.iter().sum();
     let ta: u64 = actual.iter().sum();
     if te == 0 || ta == 0 {
@@ -168,7 +168,7 @@ fn merge_keys<'a>(a: &'a BTreeMap<String, u64>, b: &'a BTreeMap<String, u64>, mu
     }
 }
 
-fn linf_counts(e: &[u64], a: &[u64]) -> f64 {
+pub(crate) fn linf_counts(e: &[u64], a: &[u64]) -> f64 {
     let te: u64 = e.iter().sum();
     let ta: u64 = a.iter().sum();
     if te == 0 || ta == 0 {
@@ -377,6 +377,30 @@ pub struct ColumnDrift {
     pub vanished_categories: Vec<String>,
     pub severity: DriftSeverity,
     pub reason: String,
+    /// How a column with many distinct values was summarised; `None` when every category was
+    /// compared on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_cardinality: Option<HighCardinality>,
+}
+
+/// A categorical column with more distinct values than are compared one by one: PSI, L∞, χ²
+/// and JS are over the `top_k` most frequent values of both sides together plus three groups
+/// of the rest (values on both sides, only in the reference, only in the current data). The
+/// counts and rates here are exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HighCardinality {
+    pub reference_distinct: u64,
+    pub current_distinct: u64,
+    /// Values compared one by one.
+    pub top_k: usize,
+    /// Distinct values of the current data not in the reference.
+    pub new_values: u64,
+    /// Distinct values of the reference not in the current data.
+    pub vanished_values: u64,
+    /// Share of the current (non-null) values whose value is not in the reference.
+    pub new_value_rate: f64,
+    /// Share of the reference (non-null) values whose value is not in the current data.
+    pub vanished_value_rate: f64,
 }
 
 /// How many new or vanished categories are listed by name.
@@ -604,6 +628,7 @@ pub fn numeric_drift_sorted(name: &str, r: &[f64], c: &[f64], t: &DriftThreshold
         vanished_categories: Vec::new(),
         severity: DriftSeverity::None,
         reason: String::new(),
+        high_cardinality: None,
     };
     if r.is_empty() || c.is_empty() {
         drift.severity = DriftSeverity::Warning;
@@ -664,6 +689,7 @@ pub fn categorical_drift(
         vanished_categories: Vec::new(),
         severity: DriftSeverity::None,
         reason: String::new(),
+        high_cardinality: None,
     };
     if rn == 0 || cn == 0 {
         drift.severity = DriftSeverity::Warning;
@@ -757,7 +783,7 @@ pub fn is_id_like(distinct: usize, values: u64) -> bool {
     values >= ID_LIKE_MIN_VALUES && distinct as f64 >= 0.9 * values as f64
 }
 
-fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: impl FnOnce() -> String) {
+pub(crate) fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: impl FnOnce() -> String) {
     if !drift.is_empty() {
         d.severity = DriftSeverity::Drift;
         let mut all = drift;
@@ -772,7 +798,7 @@ fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: im
     }
 }
 
-fn empty_side_reason(r: usize, c: usize) -> String {
+pub(crate) fn empty_side_reason(r: usize, c: usize) -> String {
     match (r, c) {
         (0, 0) => "no values on either side (all null)".to_string(),
         (0, _) => "the reference has no values (all null); drift not measured".to_string(),
@@ -780,7 +806,7 @@ fn empty_side_reason(r: usize, c: usize) -> String {
     }
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else {
@@ -788,7 +814,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-fn list(names: &[String], total: usize) -> String {
+pub(crate) fn list(names: &[String], total: usize) -> String {
     let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
     if total > shown.len() {
         format!("{} and {} more", shown.join(", "), total - shown.len())

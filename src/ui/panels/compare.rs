@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::core::compare::schema::Compatibility;
-use crate::core::compare::{ColumnDriftView, CompareReport, CompareStep, RowDiff, SchemaDiff};
+use crate::core::compare::{ColumnDriftView, CompareParts, CompareReport, CompareStep, RowDiff, SchemaDiff};
 use crate::core::recipe::{Step, StepReport};
 use crate::core::stats::drift::{fmt_num, fmt_p};
 use crate::core::stats::{DriftBars, DriftSeverity, DriftThresholds};
@@ -21,6 +21,7 @@ pub fn ComparePanel() -> impl IntoView {
     let keys = RwSignal::new(Vec::<String>::new());
     let thresholds = RwSignal::new(DriftThresholds::default());
     let write_diff = RwSignal::new(false);
+    let parts = RwSignal::new(CompareParts::Both);
     // Key candidates: columns on both sides.
     let shared = move || {
         let (l, r) = (left.get(), right.get());
@@ -44,6 +45,7 @@ pub fn ComparePanel() -> impl IntoView {
             thresholds: thresholds.get_untracked(),
             max_listed: 100,
             write_diff: write_diff.get_untracked(),
+            parts: parts.get_untracked(),
         };
         state.apply(Step::Compare(step));
     };
@@ -85,6 +87,26 @@ pub fn ComparePanel() -> impl IntoView {
                 <DatasetPicker selected=left testid="compare-left" label="Reference (before)"/>
                 <DatasetPicker selected=right testid="compare-right" label="Compared (after)"/>
             </div>
+            <label class="compare-parts">
+                "What to compare "
+                <select
+                    data-testid="compare-parts"
+                    prop:value=move || parts.get().as_str()
+                    on:change=move |ev| {
+                        if let Some(p) = CompareParts::parse(&event_target_value(&ev)) {
+                            parts.set(p);
+                        }
+                    }
+                >
+                    <option value="both">"Drift and rows"</option>
+                    <option value="drift">"Drift only"</option>
+                    <option value="rows">"Rows only"</option>
+                </select>
+            </label>
+            <p class="explain">
+                "Drift and the row diff each read every value of both datasets; on large tables, ask "
+                "for the one you need. The schema comparison is always made."
+            </p>
             <fieldset class="compare-keys" data-testid="compare-keys">
                 <legend>"Key columns (optional)"</legend>
                 <p class="explain">
@@ -212,9 +234,18 @@ fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
                 )}
             </p>
             <SchemaSection schema=r.schema.clone()/>
-            <DriftSection drift=r.drift.clone() psi_bins=r.thresholds.psi_bins/>
-            <RowsSection rows=r.rows.clone() left=r.left.clone() right=r.right.clone()/>
-            <SummarySection report=r/>
+            {r.parts.drift().then(|| view! { <DriftSection drift=r.drift.clone() psi_bins=r.thresholds.psi_bins/> })}
+            {r.parts.rows().then(|| view! { <RowsSection rows=r.rows.clone() left=r.left.clone() right=r.right.clone()/> })}
+            {(!r.parts.is_both())
+                .then(|| {
+                    let skipped = if r.parts.drift() { "rows were not compared" } else { "drift was not measured" };
+                    view! {
+                        <p class="muted" data-testid="compare-parts-note" data-parts=r.parts.as_str()>
+                            {format!("Asked for {} only: {skipped}.", r.parts.as_str())}
+                        </p>
+                    }
+                })}
+            {r.parts.drift().then(|| view! { <SummarySection report=r.clone()/> })}
         </section>
     }
 }
