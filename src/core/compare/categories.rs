@@ -60,9 +60,9 @@ type HashCounts = HashMap<u64, Slot, BuildHasherDefault<IdentityHasher>>;
 
 #[derive(Clone, Copy)]
 struct Slot {
-    count: u64,
+    count: u32,
     /// First row (over all batches) with this value.
-    first: u64,
+    first: u32,
 }
 
 /// The non-null values of one column counted by the hash of their text.
@@ -79,8 +79,13 @@ pub struct Categories {
 
 impl Categories {
     /// Counts column `col` of `d` (every batch).
-    pub fn gather(d: &Dataset, col: usize) -> crate::core::error::Result<Categories> {
-        let mut c = Categories { arrays: Vec::new(), starts: Vec::new(), counts: HashCounts::default(), total: 0 };
+    pub fn gather(d: &Dataset, col: usize, expect_distinct: usize) -> crate::core::error::Result<Categories> {
+        let mut c = Categories {
+            arrays: Vec::new(),
+            starts: Vec::new(),
+            counts: HashCounts::with_capacity_and_hasher(expect_distinct, Default::default()),
+            total: 0,
+        };
         let mut start = 0u64;
         for b in &d.batches {
             let a = text_array(b.column(col))?;
@@ -93,7 +98,7 @@ impl Categories {
     }
 
     fn add(&mut self, h: u64, row: u64) {
-        self.counts.entry(h).or_insert(Slot { count: 0, first: row }).count += 1;
+        self.counts.entry(h).or_insert(Slot { count: 0, first: row as u32 }).count += 1;
         self.total += 1;
     }
 
@@ -117,9 +122,11 @@ impl Categories {
                         continue;
                     }
                     let first = (0..b.len()).find(|&i| b.is_valid(i) && b.value(i) == value).unwrap_or(0) as u64;
-                    let slot =
-                        self.counts.entry(hash_bytes(text.as_bytes())).or_insert(Slot { count: 0, first: start + first });
-                    slot.count += n;
+                    let slot = self
+                        .counts
+                        .entry(hash_bytes(text.as_bytes()))
+                        .or_insert(Slot { count: 0, first: (start + first) as u32 });
+                    slot.count += n as u32;
                     self.total += n;
                 }
             }
@@ -147,7 +154,7 @@ impl Categories {
 
     /// Counts by text (the form [`categorical_drift`] takes).
     pub fn to_text_counts(&self) -> BTreeMap<String, u64> {
-        self.counts.values().map(|s| (self.text(s.first), s.count)).collect()
+        self.counts.values().map(|s| (self.text(u64::from(s.first)), u64::from(s.count))).collect()
     }
 }
 
@@ -201,16 +208,17 @@ pub fn categorical_drift_hashed(
     for (h, s) in &r.counts {
         let other = c.counts.get(h);
         merged.push(Merged {
-            r: s.count,
-            c: other.map_or(0, |o| o.count),
-            order: s.first,
-            first_r: Some(s.first),
-            first_c: other.map(|o| o.first),
+            r: u64::from(s.count),
+            c: other.map_or(0, |o| u64::from(o.count)),
+            order: u64::from(s.first),
+            first_r: Some(u64::from(s.first)),
+            first_c: other.map(|o| u64::from(o.first)),
         });
     }
     for (h, s) in &c.counts {
         if !r.counts.contains_key(h) {
-            merged.push(Merged { r: 0, c: s.count, order: (1 << 62) + s.first, first_r: None, first_c: Some(s.first) });
+            let first = u64::from(s.first);
+            merged.push(Merged { r: 0, c: u64::from(s.count), order: (1 << 62) + first, first_r: None, first_c: Some(first) });
         }
     }
     if merged.len() <= EXACT_MAX_CATEGORIES {

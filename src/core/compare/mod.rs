@@ -3,6 +3,7 @@
 //! multiset row diff, and a dataset-level summary with one verdict sentence.
 
 pub mod categories;
+pub mod numeric;
 pub mod rows;
 pub mod schema;
 
@@ -14,7 +15,7 @@ use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::recipe::{Derive, Derived, StepReport};
 use crate::core::stats::drift::{
-    fmt_num, is_numeric_type, numeric_drift_sorted, numeric_values, psi_numeric_sorted,
+    fmt_num, is_numeric_type, numeric_drift_sorted, psi_numeric_sorted,
 };
 use categories::{categorical_drift_hashed, Categories};
 use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
@@ -194,16 +195,13 @@ enum Gathered {
     Categorical(Categories),
 }
 
-fn gather(d: &Dataset, col: usize, numeric: bool) -> Result<Gathered> {
+/// `distinct_hint`: how many distinct values a categorical column is expected to have (to size
+/// its counts once).
+fn gather(d: &Dataset, col: usize, numeric: bool, distinct_hint: usize) -> Result<Gathered> {
     if numeric {
-        let mut v = Vec::with_capacity(d.num_rows() as usize);
-        for b in &d.batches {
-            v.extend(numeric_values(b.column(col).as_ref()).unwrap_or_default());
-        }
-        crate::core::stats::drift::sort_f64(&mut v);
-        Ok(Gathered::Numeric(v))
+        Ok(Gathered::Numeric(numeric::sorted_values(d, col)))
     } else {
-        Ok(Gathered::Categorical(Categories::gather(d, col)?))
+        Ok(Gathered::Categorical(Categories::gather(d, col, distinct_hint)?))
     }
 }
 
@@ -220,7 +218,12 @@ fn drift_between(
 ) -> Result<Between> {
     let numeric =
         is_numeric_type(left.schema.field(li).data_type()) && is_numeric_type(right.schema.field(ri).data_type());
-    let (l, r) = (gather(left, li, numeric)?, gather(right, ri, numeric)?);
+    let l = gather(left, li, numeric, 1024)?;
+    let hint = match &l {
+        Gathered::Categorical(c) => c.distinct() + c.distinct() / 8,
+        Gathered::Numeric(_) => 0,
+    };
+    let r = gather(right, ri, numeric, hint)?;
     Ok(match (l, r) {
         (Gathered::Numeric(a), Gathered::Numeric(b)) => {
             let mean = |v: &[f64]| if v.is_empty() { None } else { Some(v.iter().sum::<f64>() / v.len() as f64) };

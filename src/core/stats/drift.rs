@@ -419,8 +419,12 @@ pub struct DriftBars {
 }
 
 /// Sorts floats ascending in `f64::total_cmp` order; an LSD radix sort on the order-preserving
-/// bit pattern for large inputs (several times faster than a comparison sort in wasm).
+/// bit pattern for large inputs (several times faster than a comparison sort in wasm), after a
+/// check that costs one pass when the input is already sorted.
 pub fn sort_f64(v: &mut [f64]) {
+    if v.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
+        return;
+    }
     if v.len() < 4096 {
         v.sort_unstable_by(f64::total_cmp);
         return;
@@ -434,13 +438,29 @@ pub fn sort_f64(v: &mut [f64]) {
         }
     };
     let mut a: Vec<u64> = v.iter().map(|&f| key(f)).collect();
-    let mut tmp = vec![0u64; a.len()];
-    for pass in 0..4 {
-        let shift = pass * 16;
-        let mut counts = vec![0usize; 1 << 16];
-        for &k in &a {
-            counts[((k >> shift) & 0xffff) as usize] += 1;
+    radix_sort_u64(&mut a);
+    for (slot, k) in v.iter_mut().zip(a) {
+        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
+        *slot = f64::from_bits(b);
+    }
+}
+
+/// LSD radix sort of u64 keys: 11-bit digits (6 passes, counts that stay in the L1 cache), all
+/// six histograms in one read, and a pass skipped when every key has the same digit there.
+pub fn radix_sort_u64(a: &mut Vec<u64>) {
+    const BITS: usize = 11;
+    const BUCKETS: usize = 1 << BITS;
+    const PASSES: usize = 64usize.div_ceil(BITS);
+    let mask = (BUCKETS - 1) as u64;
+    let mut hist = vec![0usize; BUCKETS * PASSES];
+    for &k in a.iter() {
+        for p in 0..PASSES {
+            hist[p * BUCKETS + ((k >> (p * BITS)) & mask) as usize] += 1;
         }
+    }
+    let mut tmp = vec![0u64; a.len()];
+    for p in 0..PASSES {
+        let counts = &mut hist[p * BUCKETS..(p + 1) * BUCKETS];
         if counts.contains(&a.len()) {
             continue; // every key has the same digit here
         }
@@ -450,16 +470,13 @@ pub fn sort_f64(v: &mut [f64]) {
             *c = sum;
             sum += n;
         }
-        for &k in &a {
-            let d = ((k >> shift) & 0xffff) as usize;
+        let shift = p * BITS;
+        for &k in a.iter() {
+            let d = ((k >> shift) & mask) as usize;
             tmp[counts[d]] = k;
             counts[d] += 1;
         }
-        std::mem::swap(&mut a, &mut tmp);
-    }
-    for (slot, k) in v.iter_mut().zip(a) {
-        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
-        *slot = f64::from_bits(b);
+        std::mem::swap(a, &mut tmp);
     }
 }
 

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::core::compare::categories::{EXACT_MAX_CATEGORIES, TOP_K};
 use crate::core::compare::schema::Compatibility;
 use crate::core::compare::{ColumnDriftView, CompareParts, CompareReport, CompareStep, RowDiff, SchemaDiff};
 use crate::core::recipe::{Step, StepReport};
@@ -376,6 +377,17 @@ fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
                 "category's share, and new or vanished categories are listed. Nulls are left out here "
                 "and counted in the summary below."
             </p>
+            <p class="explain" data-testid="compare-high-cardinality-note">
+                "Text columns with more than " {EXACT_MAX_CATEGORIES.to_string()} " distinct values (emails, "
+                "names, ids) are compared the way TensorFlow Data Validation does: over their "
+                {TOP_K.to_string()} " most frequent values, plus three groups for the rest — values seen on "
+                "both sides, values only in the reference (vanished) and values only in the compared data "
+                "(new). So the statistics stay meaningful (one bin per rare value would make PSI and χ² "
+                "grow with the row count) and quick; the shares of rows with a new or a vanished value are "
+                "exact and stated under Why, so a changed value set (say, a new email domain) still shows as "
+                "drift. Values are counted by a 64-bit hash of their text; two different values sharing "
+                "a hash is vanishingly unlikely."
+            </p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Drift per column">
                 <table class="plain compare-drift-table">
                     <thead>
@@ -402,6 +414,11 @@ fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
                                         data-testid=format!("compare-drift-{}", d.left_column)
                                         data-severity=word
                                         data-new-categories=c.new_categories.join("|")
+                                        data-new-value-rate=c.high_cardinality.as_ref().map(|h| h.new_value_rate.to_string())
+                                        data-vanished-value-rate=c
+                                            .high_cardinality
+                                            .as_ref()
+                                            .map(|h| h.vanished_value_rate.to_string())
                                     >
                                         <th scope="row"><code>{c.column.clone()}</code></th>
                                         <td><span class=format!("sev sev-{class}")>{word}</span></td>
