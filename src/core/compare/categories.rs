@@ -169,8 +169,13 @@ fn text_array(a: &ArrayRef) -> crate::core::error::Result<ArrayRef> {
         _ => {
             let options = arrow_cast::display::FormatOptions::default();
             let f = arrow_cast::display::ArrayFormatter::try_new(a.as_ref(), &options)?;
-            let texts: StringArray =
-                (0..a.len()).map(|i| if a.is_null(i) { None } else { Some(f.value(i).to_string()) }).collect();
+            // A value whose text cannot be written is left out, as `category_counts` does.
+            let text = |i: usize| {
+                use std::fmt::Write;
+                let mut s = String::new();
+                (a.is_valid(i) && write!(s, "{}", f.value(i)).is_ok()).then_some(s)
+            };
+            let texts: StringArray = (0..a.len()).map(text).collect();
             Arc::new(texts)
         }
     })

@@ -6,7 +6,7 @@
 //! the order).
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, Int64Type};
+use arrow_array::types::{Date32Type, Int64Type};
 use arrow_array::Array;
 use arrow_schema::DataType;
 
@@ -44,7 +44,7 @@ fn sorted_ints(d: &Dataset, col: usize) -> Option<Vec<f64>> {
         let ints = match a.data_type() {
             DataType::Int64 => a.as_primitive::<Int64Type>(),
             DataType::Date32 => {
-                let days = a.as_primitive::<Int32Type>();
+                let days = a.as_primitive::<Date32Type>();
                 if days.null_count() == 0 {
                     v.extend(days.values().iter().map(|&x| i64::from(x)));
                 } else {
