@@ -312,8 +312,7 @@ mod cli {
         if r.name == l.name {
             r.name = format!("{}_2", r.name);
         }
-        let report =
-            compare::compare_parts(&l, &r, keys, &thresholds, max_listed, parts).map_err(|e| chain(&e))?.0;
+        let report = compare::compare_parts(&l, &r, keys, &thresholds, max_listed, parts).map_err(|e| chain(&e))?.0;
         if json {
             println!("{}", serde_json::to_string_pretty(&report).expect("json"));
             return Ok(());

@@ -223,7 +223,13 @@ pub fn categorical_drift_hashed(
     for (h, s) in &c.counts {
         if !r.counts.contains_key(h) {
             let first = u64::from(s.first);
-            merged.push(Merged { r: 0, c: u64::from(s.count), order: (1 << 62) + first, first_r: None, first_c: Some(first) });
+            merged.push(Merged {
+                r: 0,
+                c: u64::from(s.count),
+                order: (1 << 62) + first,
+                first_r: None,
+                first_c: Some(first),
+            });
         }
     }
     if merged.len() <= EXACT_MAX_CATEGORIES {

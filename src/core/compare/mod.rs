@@ -14,11 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::recipe::{Derive, Derived, StepReport};
-use crate::core::stats::drift::{
-    fmt_num, is_numeric_type, numeric_drift_sorted, psi_numeric_sorted,
-};
-use categories::{categorical_drift_hashed, Categories};
+use crate::core::stats::drift::{fmt_num, is_numeric_type, numeric_drift_sorted, psi_numeric_sorted};
 use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
+use categories::{categorical_drift_hashed, Categories};
 
 pub use rows::RowDiff;
 pub use schema::{Compatibility, SchemaDiff};
@@ -176,9 +174,9 @@ impl Derive for CompareStep {
     fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived> {
         let left = datasets.get(&self.left).ok_or_else(|| CoreError::UnknownDataset(self.left.clone()))?;
         let right = datasets.get(&self.right).ok_or_else(|| CoreError::UnknownDataset(self.right.clone()))?;
-        let (report, rows) =
-            compare_parts(left, right, &self.keys, &self.thresholds, self.max_listed, self.parts)?;
-        let outputs = if self.write_diff && self.parts.rows() { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
+        let (report, rows) = compare_parts(left, right, &self.keys, &self.thresholds, self.max_listed, self.parts)?;
+        let outputs =
+            if self.write_diff && self.parts.rows() { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
         Ok(Derived {
             outputs,
             rows_in: left.num_rows() + right.num_rows(),

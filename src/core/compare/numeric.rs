@@ -109,7 +109,7 @@ mod tests {
             (0..10_000).collect(),
             (0..10_000).map(|i| (i * 7919) % 5 + 1).collect(),
             (0..10_000).map(|i| (i * 7919) % 10_007 - 5000).collect(),
-            (0..10_000).map(|i| ((i * 0x9e37_79b9_7f4a_7c15_u64 as i64) >> 3) ^ i).collect(),
+            (0..10_000_i64).map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15_u64 as i64) >> 3) ^ i).collect(),
             (0..10_000).map(|i| if i % 2 == 0 { i64::MIN + i } else { i64::MAX - i }).collect(),
         ];
         for mut v in cases {
