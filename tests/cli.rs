@@ -227,3 +227,35 @@ fn example_writes_the_same_bytes_as_the_browser_app() {
     assert_ne!(code, 0);
     assert!(err.contains("no example \"nope\"") && err.contains("sales_orders"), "{err}");
 }
+
+#[test]
+fn compare_only_drift_or_only_rows() {
+    let base = ["compare", "tests/data/compare/orders.csv", "tests/data/compare/orders_v2.csv", "--key", "order_id"];
+    let json = |only: &str| {
+        let (code, out, err) = strata(&[&base[..], &["--json", "--only", only]].concat());
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let drift = json("drift");
+    assert_eq!(drift["parts"], "drift");
+    assert_eq!(drift["drift"].as_array().unwrap().len(), 12, "every shared column and the rename");
+    assert_eq!(drift["rows"]["matched"], 0, "no row diff");
+    assert!(drift["verdict"].as_str().unwrap().contains("Rows were not compared"), "{}", drift["verdict"]);
+    let rows = json("rows");
+    assert_eq!(rows["parts"], "rows");
+    assert!(rows["drift"].as_array().unwrap().is_empty(), "no drift");
+    assert_eq!(rows["rows"]["added"], 5);
+    assert_eq!(rows["rows"]["removed"], 10);
+    assert!(rows["verdict"].as_str().unwrap().contains("Drift was not measured"), "{}", rows["verdict"]);
+    assert_eq!(rows["schema"]["renames"][0]["to"], "user_id", "the schema diff is always made");
+
+    let (code, out, _) = strata(&[&base[..], &["--only", "rows"]].concat());
+    assert_eq!(code, 0);
+    assert!(!out.contains("Drift:") && out.contains("Rows:"), "{out}");
+    let (code, out, _) = strata(&[&base[..], &["--only", "drift"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("Drift:") && !out.contains("Rows:"), "{out}");
+    let (code, _, err) = strata(&[&base[..], &["--only", "nothing"]].concat());
+    assert_ne!(code, 0);
+    assert!(err.contains("--only"), "{err}");
+}

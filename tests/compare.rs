@@ -205,6 +205,7 @@ fn compare_orders(keys: &[&str]) -> strata::core::compare::CompareReport {
         thresholds: DriftThresholds::default(),
         max_listed: 100,
         write_diff: !keys.is_empty(),
+        parts: Default::default(),
     });
     let applied = session.apply_reporting(step, StepInput::None).unwrap();
     assert_eq!(session.recipe.steps.len(), 3);
@@ -333,6 +334,7 @@ fn compare_names_a_missing_key_column() {
         thresholds: DriftThresholds::default(),
         max_listed: 100,
         write_diff: false,
+        parts: Default::default(),
     });
     let e = session.apply(step, StepInput::None).unwrap_err().to_string();
     assert!(e.contains("orders_v2 has no column \"customer_id\""), "{e}");
@@ -628,6 +630,7 @@ fn a_dataset_compared_with_its_own_split_through_the_session() {
             thresholds: DriftThresholds::default(),
             max_listed: 100,
             write_diff: false,
+            parts: Default::default(),
         });
         match session.apply_reporting(step, StepInput::None).unwrap().report {
             Some(StepReport::Compare(r)) => *r,
@@ -643,4 +646,145 @@ fn a_dataset_compared_with_its_own_split_through_the_session() {
     let r = compare("orders.train", "orders.test", &mut session);
     assert_eq!((r.rows.matched, r.rows.added, r.rows.removed), (0, test, train));
     assert_eq!(session.recipe.steps.len(), 4, "load, split and two compare steps");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drift only / rows only, and high-cardinality text columns (counted by hash, compared over the
+// most frequent values plus groups of the rest).
+// ---------------------------------------------------------------------------------------------
+
+use strata::core::compare::categories::{EXACT_MAX_CATEGORIES, TOP_K};
+use strata::core::compare::CompareParts;
+
+fn drift_of<'a>(r: &'a strata::core::compare::CompareReport, col: &str) -> &'a stats::ColumnDrift {
+    &r.drift.iter().find(|d| d.left_column == col).unwrap_or_else(|| panic!("no drift for {col}")).drift
+}
+
+/// `n` rows of emails of customers drawn (deterministically, with `seed`) from `customers`, at
+/// `domain`; each customer's email repeats, so the column is high-cardinality but not id-like.
+fn emails(name: &str, n: u64, customers: u64, seed: u64, domain: &str) -> Dataset {
+    let mut x = seed;
+    let rows = (0..n).map(|i| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        format!("{i},user{}@{domain},{}", (x >> 33) % customers, ["a", "b", "c"][(x >> 20) as usize % 3])
+    });
+    csv(name, &table("id,email,plan", rows))
+}
+
+#[test]
+fn a_recipe_without_parts_compares_both_and_both_is_not_written() {
+    let old = r#"{"left":"a","right":"b","keys":["id"]}"#;
+    let step: CompareStep = serde_json::from_str(old).unwrap();
+    assert_eq!(step.parts, CompareParts::Both);
+    assert!(!serde_json::to_string(&step).unwrap().contains("parts"));
+    let drift = CompareStep { parts: CompareParts::Drift, ..step };
+    let json = serde_json::to_string(&drift).unwrap();
+    assert!(json.contains(r#""parts":"drift""#), "{json}");
+    assert_eq!(serde_json::from_str::<CompareStep>(&json).unwrap().parts, CompareParts::Drift);
+}
+
+#[test]
+fn drift_only_and_rows_only_compute_only_that() {
+    let (l, r) = (csv("l", "id,v\n1,a\n2,b\n3,c\n"), csv("r", "id,v\n1,a\n2,x\n4,c\n"));
+    let keys = vec!["id".to_string()];
+    let t = DriftThresholds::default();
+    let run = |parts| strata::core::compare::compare_parts(&l, &r, &keys, &t, 10, parts).unwrap().0;
+    let both = run(CompareParts::Both);
+    let drift = run(CompareParts::Drift);
+    let rows = run(CompareParts::Rows);
+    assert_eq!(drift.drift, both.drift, "drift only gives the same drift");
+    assert_eq!(drift.columns, both.columns);
+    assert_eq!((drift.rows.matched, drift.rows.changed, drift.rows.added), (0, 0, 0));
+    assert!(drift.verdict.contains("Rows were not compared"), "{}", drift.verdict);
+    assert_eq!(rows.rows, both.rows, "rows only gives the same row diff");
+    assert!(rows.drift.is_empty() && rows.columns.is_empty());
+    assert!(rows.verdict.contains("Drift was not measured"), "{}", rows.verdict);
+    assert_eq!(rows.schema, both.schema);
+}
+
+#[test]
+fn few_categories_are_compared_exactly_as_text_counts() {
+    // Up to EXACT_MAX_CATEGORIES distinct values, counting by hash changes nothing: the drift and
+    // its chart equal those made from text counts (column_drift_with_bars).
+    let l = emails("l", 6000, EXACT_MAX_CATEGORIES as u64 - 100, 1, "example.com");
+    let r = emails("r", 5000, EXACT_MAX_CATEGORIES as u64 - 100, 2, "example.com");
+    let report = compare_default(&l, &r, &[]);
+    for col in ["email", "plan"] {
+        let got = report.drift.iter().find(|d| d.left_column == col).unwrap();
+        let (li, ri) = (l.column_index(col).unwrap(), r.column_index(col).unwrap());
+        let (want, bars) = stats::column_drift_with_bars(
+            col,
+            l.batches[0].column(li).as_ref(),
+            r.batches[0].column(ri).as_ref(),
+            &DriftThresholds::default(),
+        );
+        assert_eq!(l.batches.len(), 1);
+        assert_eq!(got.drift, want, "{col}");
+        assert_eq!(got.bars, bars, "{col}");
+        assert!(got.drift.high_cardinality.is_none());
+    }
+}
+
+#[test]
+fn many_distinct_values_are_compared_over_the_top_values_and_stay_stable_when_unchanged() {
+    // 40,000 rows of 8,000 customers' emails: high-cardinality (not id-like). Another draw from
+    // the same customers is stable.
+    let l = emails("l", 40_000, 8_000, 1, "example.com");
+    let r = emails("r", 40_000, 8_000, 2, "example.com");
+    let report = compare_default(&l, &r, &[]);
+    let d = drift_of(&report, "email");
+    let hc = d.high_cardinality.as_ref().expect("summarised as high-cardinality");
+    assert_eq!(hc.top_k, TOP_K);
+    assert!(hc.reference_distinct > EXACT_MAX_CATEGORIES as u64 && hc.reference_distinct <= 8_000);
+    assert!(hc.new_value_rate < 0.01, "{hc:?}");
+    assert_eq!(d.severity, DriftSeverity::None, "{}", d.reason);
+    assert!(d.reason.contains("compared over the 1000 most frequent"), "{}", d.reason);
+    // The chart: the 12 most frequent values, then the rest.
+    assert_eq!(report.drift.iter().find(|v| v.left_column == "email").unwrap().bars.labels.len(), 13);
+    assert_eq!(drift_of(&report, "plan").severity, DriftSeverity::None);
+}
+
+#[test]
+fn a_changed_email_domain_is_drift_with_every_value_new() {
+    let l = emails("l", 40_000, 8_000, 1, "example.com");
+    let r = emails("r", 40_000, 8_000, 2, "example.org");
+    let report = compare_default(&l, &r, &[]);
+    let d = drift_of(&report, "email");
+    let hc = d.high_cardinality.as_ref().unwrap();
+    assert_eq!(hc.new_value_rate, 1.0);
+    assert_eq!(hc.vanished_value_rate, 1.0);
+    assert_eq!(hc.new_values, hc.current_distinct);
+    assert_eq!(d.severity, DriftSeverity::Drift, "{}", d.reason);
+    // The most frequent values have bins of their own (each on one side only); every other
+    // value is in the "only in the reference" or "only in the current data" group.
+    assert!(d.linf.unwrap() > 0.8, "{:?}", d.linf);
+    assert!(d.reason.contains("100% of current values are new"), "{}", d.reason);
+    assert!(d.new_categories.iter().all(|c| c.ends_with("@example.org")) && d.new_categories.len() == 50);
+    assert!(report.verdict.contains("\"email\""), "{}", report.verdict);
+}
+
+#[test]
+fn new_and_vanished_value_rates_are_exact() {
+    // Reference: v0..v1999, each twice. Current: v0..v1799 twice and w0..w199 twice. So 200
+    // values (400 of 4,000 rows, 10%) are new and 200 vanished.
+    let rows = |vals: Vec<String>| table("id,code", vals.iter().enumerate().map(|(i, v)| format!("{i},{v}")));
+    let twice = |v: Vec<String>| v.iter().flat_map(|s| [s.clone(), s.clone()]).collect::<Vec<_>>();
+    let left: Vec<String> = twice((0..2000).map(|i| format!("v{i}")).collect());
+    let right: Vec<String> =
+        twice((0..1800).map(|i| format!("v{i}")).chain((0..200).map(|i| format!("w{i}"))).collect());
+    let report = compare_default(&csv("l", &rows(left)), &csv("r", &rows(right)), &[]);
+    let d = drift_of(&report, "code");
+    let hc = d.high_cardinality.as_ref().unwrap();
+    assert_eq!((hc.reference_distinct, hc.current_distinct), (2000, 2000));
+    assert_eq!((hc.new_values, hc.vanished_values), (200, 200));
+    assert_eq!(hc.new_value_rate, 0.1);
+    assert_eq!(hc.vanished_value_rate, 0.1);
+    // The new rows form one group (0 in the reference, 10% of the current): L∞ is exactly 0.1.
+    assert!((d.linf.unwrap() - 0.1).abs() < 1e-12, "{:?}", d.linf);
+    assert_eq!(d.severity, DriftSeverity::Drift, "{}", d.reason);
+    assert!(d.reason.contains("10% of current values are new, 10% of reference values vanished"), "{}", d.reason);
+    // Listed most frequent first, ties in order of first appearance.
+    let want: Vec<String> = (0..50).map(|i| format!("w{i}")).collect();
+    assert_eq!(d.new_categories, want);
+    assert_eq!(d.vanished_categories[0], "v1800");
 }

@@ -95,6 +95,9 @@ mod cli {
             /// their defaults, e.g. '{"psi_drift": 0.5, "psi_bins": 20}'.
             #[arg(long, value_name = "JSON")]
             thresholds: Option<String>,
+            /// Compute only drift per column or only the row diff (default: both).
+            #[arg(long, value_name = "drift|rows", value_parser = ["drift", "rows", "both"])]
+            only: Option<String>,
             #[command(flatten)]
             load: LoadArgs,
         },
@@ -272,8 +275,9 @@ mod cli {
                 }
                 Ok(())
             }
-            Command::Compare { left, right, keys, json, max_listed, thresholds, load } => {
-                compare(&left, &right, &keys, json, max_listed, thresholds.as_deref(), &load)
+            Command::Compare { left, right, keys, json, max_listed, thresholds, only, load } => {
+                let parts = only.as_deref().and_then(strata::core::compare::CompareParts::parse).unwrap_or_default();
+                compare(&left, &right, &keys, json, max_listed, thresholds.as_deref(), parts, &load)
             }
             Command::Validate { .. } => unreachable!("handled in main"),
             Command::Example { id, out } => example(id.as_deref(), &out),
@@ -305,6 +309,7 @@ mod cli {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn compare(
         left: &Path,
         right: &Path,
@@ -312,6 +317,7 @@ mod cli {
         json: bool,
         max_listed: usize,
         thresholds: Option<&str>,
+        parts: strata::core::compare::CompareParts,
         load: &LoadArgs,
     ) -> Result<(), String> {
         use strata::core::compare;
@@ -337,7 +343,7 @@ mod cli {
         if r.name == l.name {
             r.name = format!("{}_2", r.name);
         }
-        let report = compare::compare(&l, &r, keys, &thresholds, max_listed).map_err(|e| chain(&e))?;
+        let report = compare::compare_parts(&l, &r, keys, &thresholds, max_listed, parts).map_err(|e| chain(&e))?.0;
         if json {
             println!("{}", serde_json::to_string_pretty(&report).expect("json"));
             return Ok(());
@@ -350,9 +356,14 @@ mod cli {
         if let Some(note) = &report.schema.rename_note {
             println!("- note: {note}");
         }
-        println!("\nDrift:");
-        for d in &report.drift {
-            println!("- {} [{:?}] {}", d.drift.column, d.drift.severity, d.drift.reason);
+        if parts.drift() {
+            println!("\nDrift:");
+            for d in &report.drift {
+                println!("- {} [{:?}] {}", d.drift.column, d.drift.severity, d.drift.reason);
+            }
+        }
+        if !parts.rows() {
+            return Ok(());
         }
         let rows = &report.rows;
         println!(

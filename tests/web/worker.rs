@@ -239,6 +239,7 @@ async fn compare_two_loaded_datasets_reports_schema_drift_and_rows() {
         thresholds: Default::default(),
         max_listed: 100,
         write_diff: false,
+        parts: Default::default(),
     });
     engine.handle(Request::Apply { request_id: 3, step }, None);
     let r = wait_for(&got, |r| matches!(r, Response::Applied { .. } | Response::Error { .. })).await;

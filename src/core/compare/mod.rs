@@ -2,28 +2,69 @@
 //! schema diff with a compatibility verdict, distribution drift per shared column, a keyed or
 //! multiset row diff, and a dataset-level summary with one verdict sentence.
 
+pub mod categories;
+pub mod numeric;
 pub mod rows;
 pub mod schema;
 
 use std::collections::BTreeMap;
 
-use arrow_select::concat::concat;
 use serde::{Deserialize, Serialize};
 
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
 use crate::core::recipe::{Derive, Derived, StepReport};
-use crate::core::stats::drift::{
-    categorical_drift, category_counts, fmt_num, is_numeric_type, numeric_drift_sorted, numeric_values,
-    psi_numeric_sorted,
-};
+use crate::core::stats::drift::{fmt_num, is_numeric_type, numeric_drift_sorted, psi_numeric_sorted};
 use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
+use categories::{categorical_drift_hashed, Categories};
 
 pub use rows::RowDiff;
 pub use schema::{Compatibility, SchemaDiff};
 
 fn default_max_listed() -> usize {
     100
+}
+
+/// What a compare step computes. The schema diff is always made (it is cheap); drift and the
+/// row diff each read every value of both datasets, so a step can ask for one of them only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareParts {
+    /// Drift per column and the row diff (what recipes made before this choice existed).
+    #[default]
+    Both,
+    /// Drift per column (with the null and mean summary), no row diff.
+    Drift,
+    /// The row diff (keyed or multiset), no drift.
+    Rows,
+}
+
+impl CompareParts {
+    pub fn is_both(&self) -> bool {
+        *self == CompareParts::Both
+    }
+    pub fn drift(&self) -> bool {
+        *self != CompareParts::Rows
+    }
+    pub fn rows(&self) -> bool {
+        *self != CompareParts::Drift
+    }
+    /// The name used in recipes, the CLI's `--only` and the panel.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CompareParts::Both => "both",
+            CompareParts::Drift => "drift",
+            CompareParts::Rows => "rows",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CompareParts> {
+        match s {
+            "both" => Some(CompareParts::Both),
+            "drift" => Some(CompareParts::Drift),
+            "rows" => Some(CompareParts::Rows),
+            _ => None,
+        }
+    }
 }
 
 /// Compare `right` against `left` (the reference). Report only: it makes no dataset.
@@ -45,6 +86,9 @@ pub struct CompareStep {
     /// `<right>.changed` (with a `changed_columns` column), to browse or download.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub write_diff: bool,
+    /// Drift, the row diff, or both (the default, also for recipes written before the choice).
+    #[serde(default, skip_serializing_if = "CompareParts::is_both")]
+    pub parts: CompareParts,
 }
 
 impl CompareStep {
@@ -99,6 +143,9 @@ pub struct CompareReport {
     /// One paragraph a student can read aloud.
     pub verdict: String,
     pub thresholds: DriftThresholds,
+    /// What was computed: with `Drift`, `rows` is empty; with `Rows`, `drift` and `columns` are.
+    #[serde(default, skip_serializing_if = "CompareParts::is_both")]
+    pub parts: CompareParts,
 }
 
 impl Derive for CompareStep {
@@ -106,24 +153,30 @@ impl Derive for CompareStep {
         vec![self.left.clone(), self.right.clone()]
     }
     fn outputs(&self) -> Vec<String> {
-        if self.write_diff {
+        if self.write_diff && self.parts.rows() {
             self.diff_names().to_vec()
         } else {
             Vec::new()
         }
     }
     fn label(&self) -> String {
-        if self.keys.is_empty() {
-            format!("compare {} with {}", self.right, self.left)
+        let what = match self.parts {
+            CompareParts::Both => "compare",
+            CompareParts::Drift => "compare (drift only)",
+            CompareParts::Rows => "compare (rows only)",
+        };
+        if self.keys.is_empty() || !self.parts.rows() {
+            format!("{what} {} with {}", self.right, self.left)
         } else {
-            format!("compare {} with {} by {}", self.right, self.left, self.keys.join(", "))
+            format!("{what} {} with {} by {}", self.right, self.left, self.keys.join(", "))
         }
     }
     fn run(&self, datasets: &BTreeMap<String, Dataset>) -> Result<Derived> {
         let left = datasets.get(&self.left).ok_or_else(|| CoreError::UnknownDataset(self.left.clone()))?;
         let right = datasets.get(&self.right).ok_or_else(|| CoreError::UnknownDataset(self.right.clone()))?;
-        let (report, rows) = compare_full(left, right, &self.keys, &self.thresholds, self.max_listed)?;
-        let outputs = if self.write_diff { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
+        let (report, rows) = compare_parts(left, right, &self.keys, &self.thresholds, self.max_listed, self.parts)?;
+        let outputs =
+            if self.write_diff && self.parts.rows() { diff_datasets(self, left, right, &rows)? } else { Vec::new() };
         Ok(Derived {
             outputs,
             rows_in: left.num_rows() + right.num_rows(),
@@ -137,24 +190,16 @@ impl Derive for CompareStep {
 /// The values of one column gathered for drift.
 enum Gathered {
     Numeric(Vec<f64>),
-    Categorical(BTreeMap<String, u64>),
+    Categorical(Categories),
 }
 
-fn gather(d: &Dataset, col: usize, numeric: bool) -> Result<Gathered> {
+/// `distinct_hint`: how many distinct values a categorical column is expected to have (to size
+/// its counts once).
+fn gather(d: &Dataset, col: usize, numeric: bool, distinct_hint: usize) -> Result<Gathered> {
     if numeric {
-        let mut v = Vec::with_capacity(d.num_rows() as usize);
-        for b in &d.batches {
-            v.extend(numeric_values(b.column(col).as_ref()).unwrap_or_default());
-        }
-        crate::core::stats::drift::sort_f64(&mut v);
-        Ok(Gathered::Numeric(v))
+        Ok(Gathered::Numeric(numeric::sorted_values(d, col)))
     } else {
-        let arrays: Vec<&dyn arrow_array::Array> = d.batches.iter().map(|b| b.column(col).as_ref()).collect();
-        if arrays.is_empty() {
-            return Ok(Gathered::Categorical(BTreeMap::new()));
-        }
-        let all = concat(&arrays)?;
-        Ok(Gathered::Categorical(category_counts(all.as_ref())))
+        Ok(Gathered::Categorical(Categories::gather(d, col, distinct_hint)?))
     }
 }
 
@@ -171,7 +216,12 @@ fn drift_between(
 ) -> Result<Between> {
     let numeric =
         is_numeric_type(left.schema.field(li).data_type()) && is_numeric_type(right.schema.field(ri).data_type());
-    let (l, r) = (gather(left, li, numeric)?, gather(right, ri, numeric)?);
+    let l = gather(left, li, numeric, 1024)?;
+    let hint = match &l {
+        Gathered::Categorical(c) => c.distinct() + c.distinct() / 8,
+        Gathered::Numeric(_) => 0,
+    };
+    let r = gather(right, ri, numeric, hint)?;
     Ok(match (l, r) {
         (Gathered::Numeric(a), Gathered::Numeric(b)) => {
             let mean = |v: &[f64]| if v.is_empty() { None } else { Some(v.iter().sum::<f64>() / v.len() as f64) };
@@ -181,7 +231,7 @@ fn drift_between(
             (d, bars, ma, mb, cuts)
         }
         (Gathered::Categorical(a), Gathered::Categorical(b)) => {
-            let (d, bars) = categorical_drift(name, &a, &b, t);
+            let (d, bars) = categorical_drift_hashed(name, &a, &b, t);
             (d, bars, None, None, Vec::new())
         }
         _ => unreachable!("both sides are gathered the same way"),
@@ -236,6 +286,19 @@ pub fn compare_full(
     t: &DriftThresholds,
     max_listed: usize,
 ) -> Result<(CompareReport, rows::DiffRows)> {
+    compare_parts(left, right, keys, t, max_listed, CompareParts::Both)
+}
+
+/// [`compare_full`] computing only `parts`: the schema diff always, drift and the row diff
+/// when asked (what is not asked stays empty in the report).
+pub fn compare_parts(
+    left: &Dataset,
+    right: &Dataset,
+    keys: &[String],
+    t: &DriftThresholds,
+    max_listed: usize,
+    parts: CompareParts,
+) -> Result<(CompareReport, rows::DiffRows)> {
     for k in keys {
         left.column_index(k)?;
         right.column_index(k)?;
@@ -250,10 +313,13 @@ pub fn compare_full(
         d.ks.map(|k| k.statistic).or(d.linf)
     });
 
-    let (drift, columns) = drift_columns(left, right, &schema.renames, t)?;
+    let (drift, columns) =
+        if parts.drift() { drift_columns(left, right, &schema.renames, t)? } else { (Vec::new(), Vec::new()) };
     let (lr, rr) = (left.num_rows(), right.num_rows());
     let renames: Vec<(String, String)> = schema.renames.iter().map(|r| (r.from.clone(), r.to.clone())).collect();
-    let (rows, diff_rows) = if keys.is_empty() {
+    let (rows, diff_rows) = if !parts.rows() {
+        (RowDiff { keys: keys.to_vec(), max_listed, ..RowDiff::default() }, rows::DiffRows::default())
+    } else if keys.is_empty() {
         rows::multiset_diff_full(left, right, &renames, max_listed)?
     } else {
         rows::keyed_diff_full(left, right, keys, &renames, max_listed)?
@@ -269,6 +335,7 @@ pub fn compare_full(
         columns,
         verdict: String::new(),
         thresholds: *t,
+        parts,
     };
     report.verdict = verdict(&report);
     Ok((report, diff_rows))
@@ -426,7 +493,9 @@ pub fn verdict(r: &CompareReport) -> String {
     }
     let drifted: Vec<&ColumnDriftView> = r.drift.iter().filter(|d| d.drift.severity == DriftSeverity::Drift).collect();
     let warned: Vec<&ColumnDriftView> = r.drift.iter().filter(|d| d.drift.severity == DriftSeverity::Warning).collect();
-    if drifted.is_empty() && warned.is_empty() {
+    if !r.parts.drift() {
+        parts.push("Drift was not measured (rows only).".to_string());
+    } else if drifted.is_empty() && warned.is_empty() {
         parts.push(format!("None of the {} compared columns drifted.", r.drift.len()));
     } else {
         let name = |d: &&ColumnDriftView| format!("\"{}\" ({})", d.drift.column, short_reason(&d.drift));
@@ -453,7 +522,9 @@ pub fn verdict(r: &CompareReport) -> String {
         parts.push(s);
     }
     let d = &r.rows;
-    if let Some(note) = &d.note {
+    if !r.parts.rows() {
+        parts.push("Rows were not compared (drift only).".to_string());
+    } else if let Some(note) = &d.note {
         parts.push(format!("{}.", capitalize(note)));
     } else if d.keys.is_empty() {
         parts.push(format!(

@@ -58,7 +58,7 @@ pub struct ColumnChangeCount {
     pub changed: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RowDiff {
     /// Key columns used; empty for the multiset diff.
     pub keys: Vec<String>,
@@ -103,7 +103,7 @@ fn mix(h: u64, v: u64) -> u64 {
 }
 
 #[inline]
-fn hash_bytes(b: &[u8]) -> u64 {
+pub(crate) fn hash_bytes(b: &[u8]) -> u64 {
     let mut h = SEED ^ b.len() as u64;
     let mut chunks = b.chunks_exact(8);
     for c in &mut chunks {

@@ -94,7 +94,7 @@ fn bin_counts_sorted(sorted: &[f64], cuts: &[f64]) -> Vec<u64> {
     counts
 }
 
-fn psi_from_counts(expected: &[u64], actual: &[u64]) -> f64 {
+pub(crate) fn psi_from_counts(expected: &[u64], actual: &[u64]) -> f64 {
     let te: u64 = expected.iter().sum();
     let ta: u64 = actual.iter().sum();
     if te == 0 || ta == 0 {
@@ -168,7 +168,7 @@ fn merge_keys<'a>(a: &'a BTreeMap<String, u64>, b: &'a BTreeMap<String, u64>, mu
     }
 }
 
-fn linf_counts(e: &[u64], a: &[u64]) -> f64 {
+pub(crate) fn linf_counts(e: &[u64], a: &[u64]) -> f64 {
     let te: u64 = e.iter().sum();
     let ta: u64 = a.iter().sum();
     if te == 0 || ta == 0 {
@@ -377,6 +377,30 @@ pub struct ColumnDrift {
     pub vanished_categories: Vec<String>,
     pub severity: DriftSeverity,
     pub reason: String,
+    /// How a column with many distinct values was summarised; `None` when every category was
+    /// compared on its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high_cardinality: Option<HighCardinality>,
+}
+
+/// A categorical column with more distinct values than are compared one by one: PSI, L∞, χ²
+/// and JS are over the `top_k` most frequent values of both sides together plus three groups
+/// of the rest (values on both sides, only in the reference, only in the current data). The
+/// counts and rates here are exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HighCardinality {
+    pub reference_distinct: u64,
+    pub current_distinct: u64,
+    /// Values compared one by one.
+    pub top_k: usize,
+    /// Distinct values of the current data not in the reference.
+    pub new_values: u64,
+    /// Distinct values of the reference not in the current data.
+    pub vanished_values: u64,
+    /// Share of the current (non-null) values whose value is not in the reference.
+    pub new_value_rate: f64,
+    /// Share of the reference (non-null) values whose value is not in the current data.
+    pub vanished_value_rate: f64,
 }
 
 /// How many new or vanished categories are listed by name.
@@ -395,8 +419,12 @@ pub struct DriftBars {
 }
 
 /// Sorts floats ascending in `f64::total_cmp` order; an LSD radix sort on the order-preserving
-/// bit pattern for large inputs (several times faster than a comparison sort in wasm).
+/// bit pattern for large inputs (several times faster than a comparison sort in wasm), after a
+/// check that costs one pass when the input is already sorted.
 pub fn sort_f64(v: &mut [f64]) {
+    if v.windows(2).all(|w| w[0].total_cmp(&w[1]).is_le()) {
+        return;
+    }
     if v.len() < 4096 {
         v.sort_unstable_by(f64::total_cmp);
         return;
@@ -410,13 +438,29 @@ pub fn sort_f64(v: &mut [f64]) {
         }
     };
     let mut a: Vec<u64> = v.iter().map(|&f| key(f)).collect();
-    let mut tmp = vec![0u64; a.len()];
-    for pass in 0..4 {
-        let shift = pass * 16;
-        let mut counts = vec![0usize; 1 << 16];
-        for &k in &a {
-            counts[((k >> shift) & 0xffff) as usize] += 1;
+    radix_sort_u64(&mut a);
+    for (slot, k) in v.iter_mut().zip(a) {
+        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
+        *slot = f64::from_bits(b);
+    }
+}
+
+/// LSD radix sort of u64 keys: 11-bit digits (6 passes, counts that stay in the L1 cache), all
+/// six histograms in one read, and a pass skipped when every key has the same digit there.
+pub fn radix_sort_u64(a: &mut Vec<u64>) {
+    const BITS: usize = 11;
+    const BUCKETS: usize = 1 << BITS;
+    const PASSES: usize = 64usize.div_ceil(BITS);
+    let mask = (BUCKETS - 1) as u64;
+    let mut hist = vec![0usize; BUCKETS * PASSES];
+    for &k in a.iter() {
+        for p in 0..PASSES {
+            hist[p * BUCKETS + ((k >> (p * BITS)) & mask) as usize] += 1;
         }
+    }
+    let mut tmp = vec![0u64; a.len()];
+    for p in 0..PASSES {
+        let counts = &mut hist[p * BUCKETS..(p + 1) * BUCKETS];
         if counts.contains(&a.len()) {
             continue; // every key has the same digit here
         }
@@ -426,16 +470,13 @@ pub fn sort_f64(v: &mut [f64]) {
             *c = sum;
             sum += n;
         }
-        for &k in &a {
-            let d = ((k >> shift) & 0xffff) as usize;
+        let shift = p * BITS;
+        for &k in a.iter() {
+            let d = ((k >> shift) & mask) as usize;
             tmp[counts[d]] = k;
             counts[d] += 1;
         }
-        std::mem::swap(&mut a, &mut tmp);
-    }
-    for (slot, k) in v.iter_mut().zip(a) {
-        let b = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
-        *slot = f64::from_bits(b);
+        std::mem::swap(a, &mut tmp);
     }
 }
 
@@ -604,6 +645,7 @@ pub fn numeric_drift_sorted(name: &str, r: &[f64], c: &[f64], t: &DriftThreshold
         vanished_categories: Vec::new(),
         severity: DriftSeverity::None,
         reason: String::new(),
+        high_cardinality: None,
     };
     if r.is_empty() || c.is_empty() {
         drift.severity = DriftSeverity::Warning;
@@ -664,6 +706,7 @@ pub fn categorical_drift(
         vanished_categories: Vec::new(),
         severity: DriftSeverity::None,
         reason: String::new(),
+        high_cardinality: None,
     };
     if rn == 0 || cn == 0 {
         drift.severity = DriftSeverity::Warning;
@@ -757,7 +800,7 @@ pub fn is_id_like(distinct: usize, values: u64) -> bool {
     values >= ID_LIKE_MIN_VALUES && distinct as f64 >= 0.9 * values as f64
 }
 
-fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: impl FnOnce() -> String) {
+pub(crate) fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: impl FnOnce() -> String) {
     if !drift.is_empty() {
         d.severity = DriftSeverity::Drift;
         let mut all = drift;
@@ -772,7 +815,7 @@ fn finish(d: &mut ColumnDrift, drift: Vec<String>, warn: Vec<String>, stable: im
     }
 }
 
-fn empty_side_reason(r: usize, c: usize) -> String {
+pub(crate) fn empty_side_reason(r: usize, c: usize) -> String {
     match (r, c) {
         (0, 0) => "no values on either side (all null)".to_string(),
         (0, _) => "the reference has no values (all null); drift not measured".to_string(),
@@ -780,7 +823,7 @@ fn empty_side_reason(r: usize, c: usize) -> String {
     }
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 {
         one
     } else {
@@ -788,7 +831,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-fn list(names: &[String], total: usize) -> String {
+pub(crate) fn list(names: &[String], total: usize) -> String {
     let shown: Vec<String> = names.iter().take(5).map(|n| format!("\"{n}\"")).collect();
     if total > shown.len() {
         format!("{} and {} more", shown.join(", "), total - shown.len())

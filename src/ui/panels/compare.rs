@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use crate::core::compare::categories::{EXACT_MAX_CATEGORIES, TOP_K};
 use crate::core::compare::schema::Compatibility;
-use crate::core::compare::{ColumnDriftView, CompareReport, CompareStep, RowDiff, SchemaDiff};
+use crate::core::compare::{ColumnDriftView, CompareParts, CompareReport, CompareStep, RowDiff, SchemaDiff};
 use crate::core::recipe::{Step, StepReport};
 use crate::core::stats::drift::{fmt_num, fmt_p};
 use crate::core::stats::{DriftBars, DriftSeverity, DriftThresholds};
@@ -22,6 +23,7 @@ pub fn ComparePanel() -> impl IntoView {
     let keys = RwSignal::new(Vec::<String>::new());
     let thresholds = RwSignal::new(DriftThresholds::default());
     let write_diff = RwSignal::new(false);
+    let parts = RwSignal::new(CompareParts::Both);
     // Key candidates: columns on both sides.
     let shared = move || {
         let (l, r) = (left.get(), right.get());
@@ -45,6 +47,7 @@ pub fn ComparePanel() -> impl IntoView {
             thresholds: thresholds.get_untracked(),
             max_listed: 100,
             write_diff: write_diff.get_untracked(),
+            parts: parts.get_untracked(),
         };
         state.apply(Step::Compare(step));
     };
@@ -88,6 +91,26 @@ pub fn ComparePanel() -> impl IntoView {
                 <DatasetPicker selected=left testid="compare-left" label="Reference (before)"/>
                 <DatasetPicker selected=right testid="compare-right" label="Compared (after)"/>
             </div>
+            <label class="compare-parts">
+                "What to compare "
+                <select
+                    data-testid="compare-parts"
+                    prop:value=move || parts.get().as_str()
+                    on:change=move |ev| {
+                        if let Some(p) = CompareParts::parse(&event_target_value(&ev)) {
+                            parts.set(p);
+                        }
+                    }
+                >
+                    <option value="both">"Drift and rows"</option>
+                    <option value="drift">"Drift only"</option>
+                    <option value="rows">"Rows only"</option>
+                </select>
+            </label>
+            <p class="explain">
+                "Drift and the row diff each read every value of both datasets; on large tables, ask "
+                "for the one you need. The schema comparison is always made."
+            </p>
             <fieldset class="compare-keys" data-testid="compare-keys">
                 <legend>"Key columns (optional)"</legend>
                 <p class="explain">
@@ -219,9 +242,18 @@ fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
                 )}
             </p>
             <SchemaSection schema=r.schema.clone()/>
-            <DriftSection drift=r.drift.clone() psi_bins=r.thresholds.psi_bins/>
-            <RowsSection rows=r.rows.clone() left=r.left.clone() right=r.right.clone()/>
-            <SummarySection report=r/>
+            {r.parts.drift().then(|| view! { <DriftSection drift=r.drift.clone() psi_bins=r.thresholds.psi_bins/> })}
+            {r.parts.rows().then(|| view! { <RowsSection rows=r.rows.clone() left=r.left.clone() right=r.right.clone()/> })}
+            {(!r.parts.is_both())
+                .then(|| {
+                    let skipped = if r.parts.drift() { "rows were not compared" } else { "drift was not measured" };
+                    view! {
+                        <p class="muted" data-testid="compare-parts-note" data-parts=r.parts.as_str()>
+                            {format!("Asked for {} only: {skipped}.", r.parts.as_str())}
+                        </p>
+                    }
+                })}
+            {r.parts.drift().then(|| view! { <SummarySection report=r.clone()/> })}
         </section>
     }
 }
@@ -353,6 +385,17 @@ fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
                 <Term id="l-infinity">"L∞"</Term> " is the largest change of one category's share, and new or vanished categories are listed. Nulls are left out here "
                 "and counted in the summary below."
             </p>
+            <p class="explain" data-testid="compare-high-cardinality-note">
+                "Text columns with more than " {EXACT_MAX_CATEGORIES.to_string()} " distinct values (emails, "
+                "names, ids) are compared the way TensorFlow Data Validation does: over their "
+                {TOP_K.to_string()} " most frequent values, plus three groups for the rest — values seen on "
+                "both sides, values only in the reference (vanished) and values only in the compared data "
+                "(new). So the statistics stay meaningful (one bin per rare value would make PSI and χ² "
+                "grow with the row count) and quick; the shares of rows with a new or a vanished value are "
+                "exact and stated under Why, so a changed value set (say, a new email domain) still shows as "
+                "drift. Values are counted by a 64-bit hash of their text; two different values sharing "
+                "a hash is vanishingly unlikely."
+            </p>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Drift per column">
                 <table class="plain compare-drift-table">
                     <thead>
@@ -379,6 +422,11 @@ fn DriftSection(drift: Vec<ColumnDriftView>, psi_bins: usize) -> impl IntoView {
                                         data-testid=format!("compare-drift-{}", d.left_column)
                                         data-severity=word
                                         data-new-categories=c.new_categories.join("|")
+                                        data-new-value-rate=c.high_cardinality.as_ref().map(|h| h.new_value_rate.to_string())
+                                        data-vanished-value-rate=c
+                                            .high_cardinality
+                                            .as_ref()
+                                            .map(|h| h.vanished_value_rate.to_string())
                                     >
                                         <th scope="row"><code>{c.column.clone()}</code></th>
                                         <td><span class=format!("sev sev-{class}")>{word}</span></td>

@@ -5,14 +5,20 @@ export class ComparePanel {
     this.root = page.locator('[data-testid=panel-compare]');
   }
 
-  /** Picks the reference and compared datasets, ticks the key columns, runs the comparison. */
-  async run({ left, right, keys = [], writeDiff = false }) {
+  /**
+   * Picks the reference and compared datasets, ticks the key columns, chooses what to compare
+   * (`parts`: "both", "drift" or "rows") and runs the comparison. With `parts` other than
+   * "both", waits for the result that says so (a previous result may still be on the page).
+   */
+  async run({ left, right, keys = [], writeDiff = false, parts = 'both' }) {
     await this.root.locator('[data-testid=compare-left]').selectOption(left);
     await this.root.locator('[data-testid=compare-right]').selectOption(right);
     for (const k of keys) await this.root.locator(`[data-testid=compare-key-${k}]`).check();
     if (writeDiff) await this.root.locator('[data-testid=compare-write-diff]').check();
+    await this.root.locator('[data-testid=compare-parts]').selectOption(parts);
     await this.root.locator('[data-testid=compare-run]').click();
-    await this.root.locator('[data-testid=compare-result]').waitFor({ timeout: 120_000 });
+    const done = parts === 'both' ? '[data-testid=compare-result]' : `[data-testid=compare-parts-note][data-parts=${parts}]`;
+    await this.root.locator(done).waitFor({ timeout: 120_000 });
   }
 
   async verdict() {

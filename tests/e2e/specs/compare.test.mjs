@@ -64,3 +64,32 @@ test('comparing the orders table with its modified copy reports every change', a
   assert.deepEqual(strata.consoleErrors, []);
   await context.close();
 });
+
+test('drift only and rows only compute what they say and nothing else', async () => {
+  const { context, page, strata } = await env.open();
+  await strata.load(fixture('compare', 'orders.csv'));
+  await strata.load(fixture('compare', 'orders_v2.csv'));
+  await strata.openStep('compare');
+  const cmp = new ComparePanel(page);
+  const section = (id) => cmp.root.locator(`[data-testid=compare-${id}]`);
+
+  await cmp.run({ left: 'orders', right: 'orders_v2', keys: ['order_id'], parts: 'drift' });
+  assert.equal(await section('drift').count(), 1, 'drift is shown');
+  assert.equal(await section('summary').count(), 1, 'with its null and mean summary');
+  assert.equal((await cmp.drift('amount')).severity, 'drift');
+  assert.equal(await section('rows').count(), 0, 'no row diff');
+  assert.equal(await section('schema').count(), 1, 'the schema diff is always made');
+  let verdict = await cmp.verdict();
+  assert.ok(verdict.includes('Rows were not compared') && !verdict.includes('10 removed'), verdict);
+
+  await cmp.run({ left: 'orders', right: 'orders_v2', parts: 'rows' });
+  assert.equal(await section('drift').count(), 0, 'no drift');
+  assert.equal(await section('summary').count(), 0);
+  assert.equal(await section('rows').count(), 1, 'the row diff is shown');
+  const counts = await cmp.rowCounts();
+  assert.deepEqual([counts.removed, counts.added, counts.matched], [10, 5, 1990]);
+  verdict = await cmp.verdict();
+  assert.ok(verdict.includes('Drift was not measured') && verdict.includes('10 removed'), verdict);
+  assert.deepEqual(strata.consoleErrors, []);
+  await context.close();
+});
