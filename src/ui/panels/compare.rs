@@ -201,6 +201,12 @@ pub fn ComparePanel() -> impl IntoView {
                 "Compare"
             </button>
             {move || {
+                // While a comparison runs, the previous result is not shown as if it were the new one.
+                if state.applying.get().is_some() {
+                    return Some(
+                        view! { <p class="note" role="status" data-testid="compare-running">"Comparing…"</p> }.into_any(),
+                    );
+                }
                 last()
                     .and_then(|a| match a.report {
                         Some(StepReport::Compare(r)) => Some((r, a.elapsed_ms, a.outcome, a.step)),
@@ -217,6 +223,7 @@ pub fn ComparePanel() -> impl IntoView {
                             <CompareResult report=*r elapsed_ms=ms/>
                             {outputs}
                         }
+                        .into_any()
                     })
             }}
         </section>
