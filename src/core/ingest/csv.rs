@@ -285,6 +285,9 @@ struct TableState {
     /// Bit n set when some null token has length n (n < 64): most values skip the comparisons.
     null_lengths: u64,
     empty_is_null: bool,
+    /// The line the last record (header included) ended on: in a single-column table a blank
+    /// line is a row whose one value is empty, and the gap to the next record counts them.
+    last_line: u64,
 }
 
 impl TableState {
@@ -313,6 +316,7 @@ impl TableState {
             demoted: Vec::new(),
             null_tokens,
             empty_is_null,
+            last_line: 0,
         }
     }
 
@@ -328,6 +332,35 @@ impl TableState {
     }
 
     fn record(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        quoted_empty: Option<&[bool]>,
+        end_line: u64,
+        delimiter: u8,
+    ) -> Result<()> {
+        // csv-core skips blank lines. In a single-column table a blank line is how a writer
+        // (ours, DuckDB's, pandas') writes a row whose one value is null, so each blank line
+        // between two records is such a row; with two or more columns it is not data.
+        if self.names.as_ref().is_some_and(|n| n.len() == 1) {
+            let start_line = end_line - out.iter().filter(|&&b| b == b'\n').count() as u64;
+            self.blank_rows(start_line, delimiter)?;
+        }
+        self.last_line = end_line;
+        self.header_pending_or_row(out, ends, quoted_empty, end_line, delimiter)
+    }
+
+    /// One empty row per blank line after the last record and before `next_line` (single-column
+    /// tables only; see [`TableState::record`]).
+    fn blank_rows(&mut self, next_line: u64, delimiter: u8) -> Result<()> {
+        for line in self.last_line + 1..next_line {
+            self.last_line = line;
+            self.header_pending_or_row(&[], &[0], None, line, delimiter)?;
+        }
+        Ok(())
+    }
+
+    fn header_pending_or_row(
         &mut self,
         out: &[u8],
         ends: &[usize],
@@ -706,6 +739,13 @@ impl CsvLoader {
         let mut stream = self.stream.take().expect("started");
         stream.decode(&[], true)?;
         stream.parser.finish(&mut stream.table)?;
+        // Blank lines at the end of a single-column file are rows too (every line break ends
+        // one); a final line without a break was given one by `finish`.
+        if stream.table.names.as_ref().is_some_and(|n| n.len() == 1) && !stream.table.header_pending {
+            let lines = stream.parser.rdr.line() - 1;
+            let delimiter = stream.parser.delimiter;
+            stream.table.blank_rows(lines + 1, delimiter)?;
+        }
         let table = &mut stream.table;
         if table.schema.is_none() {
             if table.names.is_some() && table.sample.is_empty() {
@@ -893,6 +933,32 @@ mod tests {
     fn unterminated_quote() {
         let e = load(b"a,b\n1,2\n3,\"never closed\n4,5\n").unwrap_err();
         assert!(matches!(e, CoreError::UnterminatedQuote { line: 3 }), "{e}");
+    }
+
+    /// In a single-column table a blank line is a row with a null value (that is how a null is
+    /// written there), between rows, after the header and at the end; with two or more columns
+    /// blank lines are not data.
+    #[test]
+    fn blank_lines_are_null_rows_only_in_a_single_column_table() {
+        let ints = |l: &Loaded| -> Vec<Option<i64>> {
+            l.batches
+                .iter()
+                .flat_map(|b| b.column(0).as_any().downcast_ref::<arrow_array::Int64Array>().unwrap().iter())
+                .collect()
+        };
+        assert_eq!(ints(&load(b"a\n1\n\n3\n").unwrap()), [Some(1), None, Some(3)]);
+        assert_eq!(ints(&load(b"a\n\n1\n").unwrap()), [None, Some(1)]);
+        assert_eq!(ints(&load(b"a\n1\n\n").unwrap()), [Some(1), None]);
+        assert_eq!(ints(&load(b"a\n1\n\n\n").unwrap()), [Some(1), None, None]);
+        assert_eq!(ints(&load(b"a\r\n1\r\n\r\n3\r\n").unwrap()), [Some(1), None, Some(3)]);
+        assert_eq!(ints(&load(b"a\n1\n3").unwrap()), [Some(1), Some(3)]);
+        assert_eq!(ints(&load(b"\n\na\n1\n").unwrap()), [Some(1)], "blank lines before the header are not rows");
+        // A quoted field spanning lines is one row, not a gap.
+        let l = load(b"s\n\"x\ny\"\n\nz\n").unwrap();
+        let s = l.batches[0].column(0).as_any().downcast_ref::<arrow_array::StringArray>().unwrap();
+        assert_eq!(s.iter().collect::<Vec<_>>(), [Some("x\ny"), None, Some("z")]);
+        // Two columns: blank lines are skipped.
+        assert_eq!(load(b"a,b\n1,2\n\n3,4\n\n").unwrap().report.rows_loaded, 2);
     }
 
     #[test]

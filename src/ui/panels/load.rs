@@ -483,7 +483,8 @@ fn LoadSummary(dataset: DatasetSummary) -> impl IntoView {
             {report.clone().map(|r| view! { <ReportDetails report=r/> })}
             <p class="explain">
                 "Null cells are shown as " <span class="null-cell">"null"</span> ", apart from empty text. "
-                "In CSV, an empty field is null and a quoted empty field (\"\") is empty text."
+                "In CSV, an empty field is null and a quoted empty field (\"\") is empty text; "
+                "in a file with a single column, a blank line is a null row."
             </p>
             <DataGrid dataset=dataset.clone()/>
         </section>
