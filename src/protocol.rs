@@ -9,7 +9,7 @@ use crate::core::dataset::Dataset;
 use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
 use crate::core::examples::Example;
-use crate::core::export::FileFormat;
+use crate::core::export::{ExportRecord, FileFormat};
 use crate::core::ingest::parquet::ParquetMeta;
 use crate::core::ingest::{IngestOptions, LoadReport};
 use crate::core::lineage::{LineageGraph, VersionProposal, VersionRecord};
@@ -152,6 +152,9 @@ pub enum Response {
         mime: String,
         /// SHA-256 of the file's bytes.
         sha256: String,
+        /// For a bundle: each data file in it, with its name and hash (for the version history).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        contents: Vec<ExportRecord>,
         #[serde(skip)]
         bytes: Vec<u8>,
     },

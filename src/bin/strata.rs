@@ -64,8 +64,9 @@ mod cli {
             #[arg(long, default_value = "parquet")]
             format: String,
         },
-        /// Replay a lineage JSON: run its recipe, write the same files, and check that every
-        /// dataset and file has the recorded SHA-256 (exit status 1 when one differs).
+        /// Replay a lineage JSON (or a bundle zip downloaded from the app, whose lineage.json
+        /// is used): run its recipe, write the same files, and check that every dataset and
+        /// file has the recorded SHA-256 (exit status 1 when one differs).
         Replay {
             lineage: PathBuf,
             #[arg(required = true)]
@@ -512,9 +513,18 @@ mod cli {
         use strata::core::export::FileFormat;
         use strata::core::lineage;
         use strata::core::recipe::{self, ReplayCheck};
-        let text = std::fs::read_to_string(recipe_path).map_err(|e| format!("{}: {e}", recipe_path.display()))?;
-        let recipe =
-            lineage::recipe_from_json(&text).map_err(|e| format!("{}: {}", recipe_path.display(), chain(&e)))?;
+        let failed = |e: std::io::Error| format!("{}: {e}", recipe_path.display());
+        let mut head = [0u8; 4];
+        let n =
+            std::io::Read::read(&mut std::fs::File::open(recipe_path).map_err(failed)?, &mut head).map_err(failed)?;
+        let recipe = if lineage::is_zip(&head[..n]) {
+            // A bundle: its lineage.json, read without reading the data files.
+            let f = std::io::BufReader::new(std::fs::File::open(recipe_path).map_err(failed)?);
+            lineage::recipe_from_bundle(f)
+        } else {
+            lineage::recipe_from_json(&std::fs::read_to_string(recipe_path).map_err(failed)?)
+        }
+        .map_err(|e| format!("{}: {}", recipe_path.display(), chain(&e)))?;
         let default_format = FileFormat::parse(format).ok_or_else(|| {
             format!("unknown format {format:?} (csv, jsonl, parquet, parquet-snappy, parquet-uncompressed)")
         })?;

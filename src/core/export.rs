@@ -443,24 +443,72 @@ impl std::io::Write for SharedBuf {
     }
 }
 
-/// A zip archive of `entries` (name, bytes), deterministic: entries in the given order, every
-/// timestamp 1980-01-01 00:00, fixed permissions, deflate. The same entries give the same bytes.
-pub fn zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    use std::io::Write;
-    use zip::write::SimpleFileOptions;
-    let failed =
-        |e: zip::result::ZipError| CoreError::invalid(format!("cannot write the bundle: {e}"), Default::default());
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in entries {
-        w.start_file(name.as_str(), options).map_err(failed)?;
-        w.write_all(bytes)
-            .map_err(|e| CoreError::invalid(format!("cannot write the bundle: {e}"), Default::default()))?;
+/// A zip archive written as a stream of parts (the bundle): entries are added one after another
+/// and their bytes written as they are produced, so no entry and no archive is ever whole in
+/// memory. Each entry's sizes and CRC follow its data (a data descriptor), which every zip reader
+/// that reads the central directory handles. Deterministic: every timestamp 1980-01-01 00:00,
+/// fixed permissions, the same entries in the same order give the same bytes.
+pub struct ZipStream<'a> {
+    w: ::zip::ZipWriter<::zip::write::StreamWriter<ChunkSink<'a>>>,
+}
+
+fn zip_failed(e: impl std::fmt::Display) -> CoreError {
+    CoreError::invalid(format!("cannot write the bundle: {e}"), Default::default())
+}
+
+impl<'a> ZipStream<'a> {
+    /// Parts of about `chunk` bytes go to `on_chunk` in order.
+    pub fn new(chunk: usize, on_chunk: &'a mut dyn FnMut(Vec<u8>)) -> Self {
+        let sink = ChunkSink { buf: Vec::new(), chunk: chunk.max(1), on_chunk, hasher: Sha256::new(), bytes: 0 };
+        ZipStream { w: ::zip::ZipWriter::new_stream(sink) }
     }
-    Ok(w.finish().map_err(failed)?.into_inner())
+
+    /// Starts an entry. `compress`: deflate (text) or store (Parquet is compressed already).
+    /// `large`: the entry may pass 4 GiB (zip64 sizes; decided before its bytes exist).
+    pub fn start(&mut self, name: &str, compress: bool, large: bool) -> Result<()> {
+        let options = ::zip::write::SimpleFileOptions::default()
+            .compression_method(if compress {
+                ::zip::CompressionMethod::Deflated
+            } else {
+                ::zip::CompressionMethod::Stored
+            })
+            .last_modified_time(::zip::DateTime::default())
+            .unix_permissions(0o644)
+            .large_file(large);
+        self.w.start_file(name, options).map_err(zip_failed)
+    }
+
+    /// Appends bytes to the current entry.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        self.w.write_all(bytes).map_err(zip_failed)
+    }
+
+    /// Writes the central directory and the last part; returns the archive's SHA-256 and size.
+    pub fn finish(self) -> Result<Written> {
+        Ok(self.w.finish().map_err(zip_failed)?.into_inner().finish())
+    }
+}
+
+/// A zip archive of `entries` (name, bytes), all deflated: [`ZipStream`] collected in memory.
+pub fn zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut collect = |c: Vec<u8>| out.extend_from_slice(&c);
+    let mut z = ZipStream::new(EXPORT_CHUNK, &mut collect);
+    for (name, bytes) in entries {
+        z.start(name, true, false)?;
+        z.write(bytes)?;
+    }
+    z.finish()?;
+    Ok(out)
+}
+
+/// Whether a dataset written as a file might pass 4 GiB (then its zip entry needs zip64 sizes).
+/// Decided from the table's Arrow buffers, generously, so the same table always decides the same.
+pub fn may_pass_4gib(dataset: &Dataset) -> bool {
+    let buffers: usize = dataset.batches.iter().flat_map(|b| b.columns()).map(|c| c.get_buffer_memory_size()).sum();
+    let cells = dataset.num_rows() as usize * dataset.schema.fields().len().max(1);
+    buffers.saturating_mul(2).saturating_add(cells.saturating_mul(24)) > u32::MAX as usize
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::dataset::Dataset;
 use crate::core::error::{CoreError, Result};
-use crate::core::export::ExportRecord;
+use crate::core::export::{ExportRecord, FileFormat, Written, EXPORT_CHUNK};
 use crate::core::ingest::hex;
 use crate::core::recipe::{Recipe, Step};
 
@@ -372,6 +372,36 @@ pub fn recipe_from_json(text: &str) -> Result<Recipe> {
     Recipe::from_json(&recipe.to_string())
 }
 
+/// Whether bytes start like a zip archive (a bundle) rather than a JSON text.
+pub fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+}
+
+/// The recipe of a bundle: its `lineage.json` (or, failing that, its `recipe.json`), read with
+/// random access, so only the archive's directory and that entry are read, however large the
+/// bundle's data files are.
+pub fn recipe_from_bundle(reader: impl std::io::Read + std::io::Seek) -> Result<Recipe> {
+    let not_a_bundle =
+        |e: ::zip::result::ZipError| CoreError::invalid(format!("not a readable zip archive: {e}"), Default::default());
+    let mut archive = ::zip::ZipArchive::new(reader).map_err(not_a_bundle)?;
+    for name in ["lineage.json", "recipe.json"] {
+        let Ok(mut entry) = archive.by_name(name) else { continue };
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut text)
+            .map_err(|e| CoreError::invalid(format!("{name} in the bundle cannot be read: {e}"), Default::default()))?;
+        return recipe_from_json(&text).map_err(|e| match e {
+            CoreError::Invalid { message, location } => {
+                CoreError::Invalid { message: format!("{name} in the bundle: {message}"), location }
+            }
+            other => other,
+        });
+    }
+    Err(CoreError::invalid(
+        "this zip archive is not a Strata bundle: it has no lineage.json or recipe.json",
+        Default::default(),
+    ))
+}
+
 /// A semantic version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Version {
@@ -645,42 +675,78 @@ impl crate::core::recipe::Session {
         out
     }
 
-    /// The bundle a user takes home, as zip bytes and their SHA-256: `data/` with each chosen
-    /// dataset written as `format` (exports recorded in the recipe), `reports/` with every
-    /// step's report, `profile.json` when given, `recipe.json`, and `lineage.json` last (so it
-    /// lists every file of the bundle).
+    /// The bundle a user takes home, as zip bytes and their SHA-256 ([`Session::bundle_chunked`]
+    /// collected in memory; the command line and tests).
     pub fn bundle(
         &mut self,
         files: &[(String, Option<String>)],
-        format: crate::core::export::FileFormat,
+        format: FileFormat,
         profile_json: Option<String>,
         event_time: &str,
     ) -> Result<(Vec<u8>, String)> {
-        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut bytes = Vec::new();
+        let (written, _) = self.bundle_chunked(files, format, profile_json, event_time, usize::MAX, &mut |c| {
+            bytes.extend_from_slice(&c)
+        })?;
+        Ok((bytes, written.sha256))
+    }
+
+    /// The bundle as a stream of zip parts of about `chunk` bytes handed to `on_chunk` in order:
+    /// `data/` with each chosen dataset written as `format` (exports recorded in the recipe),
+    /// `reports/` with every step's report, `profile.json` when given, `recipe.json`, and
+    /// `lineage.json` last (so it lists every file of the bundle). Each data file is written
+    /// straight into the archive, so the worker never holds a whole file or the whole archive;
+    /// a versioned name that holds the file's hash (`{sha12}`) costs one extra writing pass that
+    /// only hashes. Returns the archive's hash and size, and the export record of each data file.
+    pub fn bundle_chunked(
+        &mut self,
+        files: &[(String, Option<String>)],
+        format: FileFormat,
+        profile_json: Option<String>,
+        event_time: &str,
+        chunk: usize,
+        on_chunk: &mut dyn FnMut(Vec<u8>),
+    ) -> Result<(Written, Vec<ExportRecord>)> {
+        use crate::core::export::{file_name, may_pass_4gib, write_chunked, ZipStream};
+        let mut zip = ZipStream::new(chunk, on_chunk);
+        let mut records = Vec::new();
         for (dataset, name) in files {
-            let (bytes, record) = self.export(dataset, format, name.clone())?;
-            entries.push((format!("data/{}", record.file_name), bytes));
+            let d = self.dataset(dataset)?;
+            let large = may_pass_4gib(d);
+            let mut name = name.clone().unwrap_or_else(|| file_name(dataset, format));
+            if name.contains("{sha12}") {
+                let sha = write_chunked(d, format, EXPORT_CHUNK, &mut |_| {})?.sha256;
+                name = name.replace("{sha12}", &sha[..12]);
+            }
+            zip.start(&format!("data/{name}"), !matches!(format, FileFormat::Parquet { .. }), large)?;
+            let mut failed = None;
+            let record = self.export_chunked(dataset, format, Some(name), EXPORT_CHUNK, &mut |c| {
+                if failed.is_none() {
+                    failed = zip.write(&c).err();
+                }
+            })?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            records.push(record);
         }
+        let small = |zip: &mut ZipStream, name: &str, bytes: &[u8]| -> Result<()> {
+            zip.start(name, true, false)?;
+            zip.write(bytes)
+        };
         for (name, report) in &self.reports {
             let json = serde_json::to_vec_pretty(report).map_err(|e| CoreError::step(e.to_string()))?;
-            entries.push((
-                format!(
-                    "reports/{}.json",
-                    crate::core::export::file_name(name, crate::core::export::FileFormat::Csv).trim_end_matches(".csv")
-                ),
-                json,
-            ));
+            let stem = file_name(name, FileFormat::Csv);
+            small(&mut zip, &format!("reports/{}.json", stem.trim_end_matches(".csv")), &json)?;
         }
         if let Some(p) = profile_json {
-            entries.push(("profile.json".into(), p.into_bytes()));
+            small(&mut zip, "profile.json", p.as_bytes())?;
         }
         let recipe = self.recipe().clone();
-        entries.push(("recipe.json".into(), recipe.to_json().into_bytes()));
+        small(&mut zip, "recipe.json", recipe.to_json().as_bytes())?;
         let ctx = RunContext { event_time: event_time.to_string(), job_name: None, engine: "browser".into() };
         let event = run_event(&recipe, &self.datasets, &recipe.exports, &self.assertions(), &ctx)?;
-        entries.push(("lineage.json".into(), serde_json::to_vec_pretty(&event).expect("json values serialize")));
-        let bytes = crate::core::export::zip(&entries)?;
-        let sha = hex(&Sha256::digest(&bytes));
-        Ok((bytes, sha))
+        small(&mut zip, "lineage.json", &serde_json::to_vec_pretty(&event).expect("json values serialize"))?;
+        Ok((zip.finish()?, records))
     }
 }

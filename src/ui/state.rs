@@ -324,20 +324,10 @@ impl AppState {
 
     /// Exports a dataset under its versioned name and, once written, records the version.
     pub fn export_versioned(&self, proposal: &VersionProposal, version: Version, format: FileFormat) {
-        let date = today();
-        let name = versioned_name(&proposal.dataset, version, &date, "{sha12}", format.extension());
+        let draft = version_draft(proposal, version, format);
+        let name = draft.file_name.clone();
         let client = client();
         let request_id = client.next_id();
-        let draft = VersionRecord {
-            dataset: proposal.dataset.clone(),
-            version,
-            file_name: name.clone(),
-            sha256: String::new(),
-            content_sha256: proposal.content_sha256.clone(),
-            rows: proposal.rows,
-            schema: proposal.schema.clone(),
-            date,
-        };
         self.pending_versions.update(|p| p.push((request_id, draft)));
         client.send(
             &Request::Export { request_id, dataset: proposal.dataset.clone(), format, file_name: Some(name) },
@@ -365,11 +355,15 @@ impl AppState {
         client.send_files(&Request::Replay { request_id }, files);
     }
 
-    /// Asks for the bundle zip of `files` (dataset, file name) with the reports, the profile
-    /// shown and the lineage.
-    pub fn bundle(&self, files: Vec<(String, Option<String>)>, format: FileFormat) {
+    /// Asks for the bundle zip of the chosen datasets, each under its versioned name, with the
+    /// reports, the profile shown and the lineage; once written, each data file's version is
+    /// kept in the history like a single export's.
+    pub fn bundle(&self, chosen: Vec<(VersionProposal, Version)>, format: FileFormat) {
         let client = client();
         let request_id = client.next_id();
+        let drafts: Vec<VersionRecord> = chosen.iter().map(|(p, v)| version_draft(p, *v, format)).collect();
+        let files = drafts.iter().map(|d| (d.dataset.clone(), Some(d.file_name.clone()))).collect();
+        self.pending_versions.update(|p| p.extend(drafts.into_iter().map(|d| (request_id, d))));
         let profile_json =
             self.profile.with_untracked(|p| p.as_ref().and_then(|p| serde_json::to_string_pretty(&p.profile).ok()));
         client.send(&Request::Bundle { request_id, files, format, profile_json, event_time: now_rfc3339() }, None);
@@ -497,15 +491,31 @@ impl AppState {
             }
             // The client keeps a file's parts until its Exported message.
             Response::ExportChunk { .. } => {}
-            Response::Exported { request_id, file_name, mime, sha256, .. } => {
+            Response::Exported { request_id, file_name, mime, sha256, contents, .. } => {
                 let parts = client().take_file(request_id);
                 let size = parts.iter().map(|p| p.unchecked_into::<js_sys::Uint8Array>().length() as u64).sum::<u64>();
-                let draft =
-                    self.pending_versions.with_untracked(|p| p.iter().find(|(id, _)| *id == request_id).cloned());
-                if let Some((_, mut record)) = draft {
+                let drafts: Vec<VersionRecord> = self
+                    .pending_versions
+                    .with_untracked(|p| p.iter().filter(|(id, _)| *id == request_id).map(|(_, d)| d.clone()).collect());
+                if !drafts.is_empty() {
                     self.pending_versions.update(|p| p.retain(|(id, _)| *id != request_id));
-                    record.file_name.clone_from(&file_name);
-                    record.sha256.clone_from(&sha256);
+                }
+                // A single export is the file itself; a bundle lists the data files it holds.
+                let written: Vec<VersionRecord> = drafts
+                    .into_iter()
+                    .filter_map(|mut record| {
+                        if contents.is_empty() {
+                            record.file_name.clone_from(&file_name);
+                            record.sha256.clone_from(&sha256);
+                        } else {
+                            let c = contents.iter().find(|c| c.dataset == record.dataset)?;
+                            record.file_name.clone_from(&c.file_name);
+                            record.sha256.clone_from(&c.sha256);
+                        }
+                        Some(record)
+                    })
+                    .collect();
+                for record in written {
                     self.history.update(|h| h.push(record.clone()));
                     let state = *self;
                     wasm_bindgen_futures::spawn_local(async move {
@@ -659,4 +669,20 @@ pub fn now_rfc3339() -> String {
 /// Today's date (UTC) as YYYY-MM-DD.
 pub fn today() -> String {
     now_rfc3339()[..10].to_string()
+}
+
+/// The version record an export under `version` will add to the history, before the file's
+/// hash is known (its name holds `{sha12}` until the worker fills it in).
+fn version_draft(proposal: &VersionProposal, version: Version, format: FileFormat) -> VersionRecord {
+    let date = today();
+    VersionRecord {
+        dataset: proposal.dataset.clone(),
+        version,
+        file_name: versioned_name(&proposal.dataset, version, &date, "{sha12}", format.extension()),
+        sha256: String::new(),
+        content_sha256: proposal.content_sha256.clone(),
+        rows: proposal.rows,
+        schema: proposal.schema.clone(),
+        date,
+    }
 }

@@ -105,3 +105,46 @@ impl std::io::Read for BlobRead {
         Ok(n)
     }
 }
+
+/// A `File` as `Read + Seek` through `FileReaderSync` (workers only), for readers that jump
+/// around, like a zip archive's directory; wrap it in a `BufReader` for small reads.
+pub struct BlobSeek {
+    source: BlobChunkReader,
+    pos: u64,
+}
+
+impl BlobSeek {
+    pub fn new(file: File) -> Self {
+        BlobSeek { source: BlobChunkReader::new(file), pos: 0 }
+    }
+}
+
+impl std::io::Read for BlobSeek {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let remaining = ParquetLength::len(&self.source).saturating_sub(self.pos);
+        let n = (buf.len() as u64).min(remaining) as usize;
+        if n == 0 {
+            return Ok(0);
+        }
+        let bytes = self.source.read(self.pos, n).map_err(std::io::Error::other)?;
+        buf[..bytes.len()].copy_from_slice(&bytes);
+        self.pos += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+}
+
+impl std::io::Seek for BlobSeek {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let len = ParquetLength::len(&self.source) as i128;
+        let target = match to {
+            std::io::SeekFrom::Start(p) => p as i128,
+            std::io::SeekFrom::End(d) => len + d as i128,
+            std::io::SeekFrom::Current(d) => self.pos as i128 + d as i128,
+        };
+        if target < 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start of the file"));
+        }
+        self.pos = target as u64;
+        Ok(self.pos)
+    }
+}

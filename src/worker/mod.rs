@@ -190,6 +190,7 @@ impl Engine {
                         file_name: record.file_name,
                         mime: format.mime().to_string(),
                         sha256: record.sha256,
+                        contents: Vec::new(),
                         bytes: Vec::new(),
                     }),
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
@@ -221,15 +222,24 @@ impl Engine {
                 }
             }
             Request::Bundle { request_id, files, format, profile_json, event_time } => {
-                let result = self.session.borrow_mut().bundle(&files, format, profile_json, &event_time);
+                // The zip goes to the page in parts as it is written, like a single export.
+                let result = self.session.borrow_mut().bundle_chunked(
+                    &files,
+                    format,
+                    profile_json,
+                    &event_time,
+                    export::EXPORT_CHUNK,
+                    &mut |bytes| self.send(Response::ExportChunk { request_id, bytes }),
+                );
                 match result {
-                    Ok((bytes, sha256)) => self.send(Response::Exported {
+                    Ok((written, contents)) => self.send(Response::Exported {
                         request_id,
                         dataset: String::new(),
                         file_name: format!("strata_bundle_{}.zip", &event_time[..10.min(event_time.len())]),
                         mime: "application/zip".into(),
-                        sha256,
-                        bytes,
+                        sha256: written.sha256,
+                        contents,
+                        bytes: Vec::new(),
                     }),
                     Err(e) => self.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
                 }
@@ -301,16 +311,23 @@ impl Engine {
     async fn replay(&self, request_id: u64, files: Vec<File>) -> Result<(Vec<ReplayCheck>, Vec<DatasetSummary>)> {
         let cancel = Rc::new(Cell::new(false));
         self.jobs.borrow_mut().insert(request_id, Rc::clone(&cancel));
-        // The lineage: the first .json file that carries a recipe.
+        // The lineage: the first .json file that carries a recipe, or a bundle's lineage.json.
         let mut recipe = None;
         let mut inputs = Vec::new();
         for f in files {
-            if recipe.is_none() && f.name().to_ascii_lowercase().ends_with(".json") && f.size() < 64e6 {
+            let lower = f.name().to_ascii_lowercase();
+            if recipe.is_none() && lower.ends_with(".json") && f.size() < 64e6 {
                 let text = read_range(&f, 0, f.size() as u64).await?;
                 if let Ok(r) = lineage::recipe_from_json(&String::from_utf8_lossy(&text)) {
                     recipe = Some(r);
                     continue;
                 }
+            }
+            if recipe.is_none() && lower.ends_with(".zip") && lineage::is_zip(&read_range(&f, 0, 4).await?) {
+                // Only the archive's directory and its lineage.json are read, not its data files.
+                let source = std::io::BufReader::new(file::BlobSeek::new(f.clone()));
+                recipe = Some(lineage::recipe_from_bundle(source)?);
+                continue;
             }
             inputs.push(f);
         }

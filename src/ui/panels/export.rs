@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 
 use crate::core::export::FileFormat;
-use crate::core::lineage::versioned_name;
 use crate::core::lineage::{LineageGraph, Version, VersionRecord};
 use crate::ui::glossary::Term;
-use crate::ui::state::{today, AppState};
+use crate::ui::state::AppState;
 use crate::view_model::thousands;
 
 const FORMATS: [(&str, &str); 5] = [
@@ -27,21 +26,19 @@ pub fn ExportPanel() -> impl IntoView {
     let left_out = RwSignal::new(std::collections::BTreeSet::<String>::new());
     let bundle = move |_| {
         let Some(f) = FileFormat::parse(&format.get_untracked()) else { return };
-        let date = today();
         let typed = versions.get_untracked();
         let out = left_out.get_untracked();
-        let files = state
+        let chosen = state
             .proposals
             .get_untracked()
             .into_iter()
             .filter(|p| !out.contains(&p.dataset))
             .map(|p| {
                 let v = typed.get(&p.dataset).and_then(|v| v.parse::<Version>().ok()).unwrap_or(p.version);
-                let name = versioned_name(&p.dataset, v, &date, "{sha12}", f.extension());
-                (p.dataset, Some(name))
+                (p, v)
             })
             .collect();
-        state.bundle(files, f);
+        state.bundle(chosen, f);
     };
     state.load_history();
     // Proposals depend on the datasets and on the history (which loads asynchronously).
@@ -436,13 +433,13 @@ fn Replay() -> impl IntoView {
         <section class="replay" data-testid="replay">
             <h3>"Replay a lineage JSON"</h3>
             <p class="explain">
-                "Choose a lineage JSON together with the file(s) it was made from. Each input is checked by "
+                "Choose a lineage JSON (or a downloaded bundle) together with the file(s) it was made from. Each input is checked by "
                 "its " <Term id="sha-256">"SHA-256"</Term> " before anything runs (a different file is refused); then every step runs again "
                 "and each dataset and file is compared with the hash the lineage recorded. The replayed "
                 "datasets replace the current ones."
             </p>
             <label class="picker">
-                "Lineage JSON and input files "
+                "Lineage JSON or bundle, and input files "
                 <input type="file" multiple data-testid="replay-input" on:change=on_pick/>
             </label>
             {move || state.replaying.get().map(|_| view! { <p class="notice">"Replaying…"</p> })}
