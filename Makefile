@@ -72,6 +72,7 @@ bench-browser: setup-e2e build-release
 	cd tests/e2e && node bench/validate.bench.mjs
 	cd tests/e2e && node bench/steps.bench.mjs
 	cd tests/e2e && node bench/startup.bench.mjs
+	cd tests/e2e && node bench/export.bench.mjs
 
 fuzz:
 	PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --release --test fuzz_ingest
