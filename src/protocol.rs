@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::compare::CompareReport;
 use crate::core::dataset::Dataset;
 use crate::core::dataset::{Page, SourceInfo};
 use crate::core::error::{chain, CoreError, Location};
@@ -77,6 +78,10 @@ pub enum Request {
     /// loads by SHA-256 before anything runs. The replayed session replaces the current one.
     /// Answered by `Replayed`.
     Replay { request_id: u64 },
+    /// Compare two snapshots kept in the version history (the two files sent beside this
+    /// message, the older first): read outside the session, so nothing is added to the recipe.
+    /// Answered by `SnapshotsCompared`.
+    CompareSnapshots { request_id: u64, keys: Vec<String> },
     /// Diagnostics: make the worker panic, to prove the page survives and recovers.
     Crash,
 }
@@ -171,6 +176,11 @@ pub enum Response {
         request_id: u64,
         checks: Vec<ReplayCheck>,
         datasets: Vec<DatasetSummary>,
+        elapsed_ms: f64,
+    },
+    SnapshotsCompared {
+        request_id: u64,
+        report: Box<CompareReport>,
         elapsed_ms: f64,
     },
     Cancelled {

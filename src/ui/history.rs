@@ -1,5 +1,6 @@
-//! The version history of exports, kept in the browser's IndexedDB (metadata only, never data).
-//! Each record is stored as its JSON text under an auto-incremented key.
+//! The version history of exports, kept in the browser's IndexedDB: metadata only (each record
+//! as its JSON text under an auto-incremented key), and the data itself only when the user asks
+//! to keep a snapshot (the exported file as a Blob, under its SHA-256, in a store of its own).
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -11,6 +12,7 @@ use crate::core::lineage::VersionRecord;
 
 const DB: &str = "strata";
 const STORE: &str = "versions";
+const SNAPSHOTS: &str = "snapshots";
 
 /// A promise that settles with a request's result.
 fn settle(req: &IdbRequest) -> Promise {
@@ -31,7 +33,8 @@ fn settle(req: &IdbRequest) -> Promise {
 async fn open() -> Result<IdbDatabase, JsValue> {
     let factory =
         web_sys::window().ok_or("no window")?.indexed_db()?.ok_or("this browser has no IndexedDB (private mode?)")?;
-    let req: IdbOpenDbRequest = factory.open_with_u32(DB, 1)?;
+    // Version 2 added the snapshot store; opening creates whatever store is missing.
+    let req: IdbOpenDbRequest = factory.open_with_u32(DB, 2)?;
     let upgrade = Closure::once_into_js({
         let req = req.clone();
         move |_: web_sys::Event| {
@@ -40,6 +43,9 @@ async fn open() -> Result<IdbDatabase, JsValue> {
                     let params = web_sys::IdbObjectStoreParameters::new();
                     params.set_auto_increment(true);
                     let _ = db.create_object_store_with_optional_parameters(STORE, &params);
+                }
+                if !db.object_store_names().contains(SNAPSHOTS) {
+                    let _ = db.create_object_store(SNAPSHOTS);
                 }
             }
         }
@@ -72,10 +78,43 @@ pub async fn put(record: &VersionRecord) -> Result<(), String> {
     Ok(())
 }
 
+/// Forgets every version and every snapshot.
 pub async fn clear() -> Result<(), String> {
     let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(message)?;
-    let store = tx.object_store(STORE).map_err(message)?;
-    JsFuture::from(settle(&store.clear().map_err(message)?)).await.map_err(message)?;
+    for name in [STORE, SNAPSHOTS] {
+        let tx = db.transaction_with_str_and_mode(name, IdbTransactionMode::Readwrite).map_err(message)?;
+        let store = tx.object_store(name).map_err(message)?;
+        JsFuture::from(settle(&store.clear().map_err(message)?)).await.map_err(message)?;
+    }
     Ok(())
+}
+
+/// Keeps an exported file's bytes under its SHA-256 (the browser stores the Blob on disk).
+pub async fn put_snapshot(sha256: &str, file: &web_sys::Blob) -> Result<(), String> {
+    let db = open().await.map_err(message)?;
+    let tx = db.transaction_with_str_and_mode(SNAPSHOTS, IdbTransactionMode::Readwrite).map_err(message)?;
+    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let req = store.put_with_key(file, &JsValue::from_str(sha256)).map_err(message)?;
+    JsFuture::from(settle(&req)).await.map_err(message)?;
+    Ok(())
+}
+
+/// The SHA-256 of every kept snapshot.
+pub async fn snapshot_keys() -> Result<Vec<String>, String> {
+    let db = open().await.map_err(message)?;
+    let tx = db.transaction_with_str(SNAPSHOTS).map_err(message)?;
+    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let all = JsFuture::from(settle(&store.get_all_keys().map_err(message)?)).await.map_err(message)?;
+    let array: js_sys::Array = all.dyn_into().map_err(message)?;
+    Ok(array.iter().filter_map(|v| v.as_string()).collect())
+}
+
+/// The snapshot kept under `sha256`, if any.
+pub async fn get_snapshot(sha256: &str) -> Result<Option<web_sys::Blob>, String> {
+    let db = open().await.map_err(message)?;
+    let tx = db.transaction_with_str(SNAPSHOTS).map_err(message)?;
+    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let found =
+        JsFuture::from(settle(&store.get(&JsValue::from_str(sha256)).map_err(message)?)).await.map_err(message)?;
+    Ok(found.dyn_into::<web_sys::Blob>().ok())
 }

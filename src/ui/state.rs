@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::File;
 
 use super::worker_client::WorkerClient;
@@ -126,6 +125,13 @@ pub struct AppState {
     /// A replay in flight (its id), and the last replay's checks with its worker milliseconds.
     pub replaying: RwSignal<Option<u64>>,
     pub replay_checks: RwSignal<Option<(Vec<ReplayCheck>, f64)>>,
+    /// Keep a snapshot of the data (the exported file) with each versioned export.
+    pub keep_snapshots: RwSignal<bool>,
+    /// The SHA-256 of every snapshot kept in IndexedDB.
+    pub snapshots: RwSignal<std::collections::BTreeSet<String>>,
+    /// A comparison of two snapshots in flight (its id), and the last one's report.
+    pub comparing_snapshots: RwSignal<Option<u64>>,
+    pub snapshot_compare: RwSignal<Option<(crate::core::compare::CompareReport, f64)>>,
     /// A recipe that came with the page's address (a shared link), ready to run on loaded data.
     pub shared: RwSignal<Option<crate::core::recipe::Recipe>>,
     /// The guided tour shown: its example and the step (0-based).
@@ -188,6 +194,10 @@ impl AppState {
             pending_versions: RwSignal::new(Vec::new()),
             replaying: RwSignal::new(None),
             replay_checks: RwSignal::new(None),
+            keep_snapshots: RwSignal::new(false),
+            snapshots: RwSignal::new(Default::default()),
+            comparing_snapshots: RwSignal::new(None),
+            snapshot_compare: RwSignal::new(None),
             shared: RwSignal::new(None),
             tour: RwSignal::new(None),
         };
@@ -377,6 +387,45 @@ impl AppState {
                 Ok(h) => state.history.set(h),
                 Err(e) => state.notice.set(Some(format!("The version history is unavailable: {e}"))),
             }
+            if let Ok(keys) = super::history::snapshot_keys().await {
+                state.snapshots.set(keys.into_iter().collect());
+            }
+        });
+    }
+
+    /// Compares the data of two kept snapshots (older first) in the worker, outside the session.
+    pub fn compare_snapshots(&self, old: VersionRecord, new: VersionRecord, keys: Vec<String>) {
+        let state = *self;
+        let client = client();
+        let request_id = client.next_id();
+        self.comparing_snapshots.set(Some(request_id));
+        self.snapshot_compare.set(None);
+        wasm_bindgen_futures::spawn_local(async move {
+            let mut files = Vec::new();
+            for r in [&old, &new] {
+                let blob = match super::history::get_snapshot(&r.sha256).await {
+                    Ok(Some(b)) => b,
+                    Ok(None) => {
+                        state.comparing_snapshots.set(None);
+                        state.notice.set(Some(format!("The snapshot of {} is no longer kept.", r.file_name)));
+                        return;
+                    }
+                    Err(e) => {
+                        state.comparing_snapshots.set(None);
+                        state.notice.set(Some(format!("The snapshot of {} cannot be read: {e}", r.file_name)));
+                        return;
+                    }
+                };
+                match web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), &r.file_name) {
+                    Ok(f) => files.push(f),
+                    Err(e) => {
+                        state.comparing_snapshots.set(None);
+                        state.notice.set(Some(format!("The snapshot of {} cannot be read: {e:?}", r.file_name)));
+                        return;
+                    }
+                }
+            }
+            client.send_files(&Request::CompareSnapshots { request_id, keys }, files);
         });
     }
 
@@ -386,6 +435,8 @@ impl AppState {
             match super::history::clear().await {
                 Ok(()) => {
                     state.history.set(Vec::new());
+                    state.snapshots.set(Default::default());
+                    state.snapshot_compare.set(None);
                     state.request_proposals();
                 }
                 Err(e) => state.notice.set(Some(format!("The version history could not be cleared: {e}"))),
@@ -492,8 +543,8 @@ impl AppState {
             // The client keeps a file's parts until its Exported message.
             Response::ExportChunk { .. } => {}
             Response::Exported { request_id, file_name, mime, sha256, contents, .. } => {
-                let parts = client().take_file(request_id);
-                let size = parts.iter().map(|p| p.unchecked_into::<js_sys::Uint8Array>().length() as u64).sum::<u64>();
+                let file = client().take_file(request_id);
+                let size = file.as_ref().map_or(0, |b| b.size() as u64);
                 let drafts: Vec<VersionRecord> = self
                     .pending_versions
                     .with_untracked(|p| p.iter().filter(|(id, _)| *id == request_id).map(|(_, d)| d.clone()).collect());
@@ -515,12 +566,24 @@ impl AppState {
                         Some(record)
                     })
                     .collect();
+                // With "keep a snapshot", a single versioned export's file is kept too.
+                let snapshot =
+                    (self.keep_snapshots.get_untracked() && contents.is_empty()).then(|| file.clone()).flatten();
                 for record in written {
                     self.history.update(|h| h.push(record.clone()));
                     let state = *self;
+                    let snapshot = snapshot.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let Err(e) = super::history::put(&record).await {
                             state.notice.set(Some(format!("The version could not be kept in the history: {e}")));
+                        }
+                        if let Some(blob) = snapshot {
+                            match super::history::put_snapshot(&record.sha256, &blob).await {
+                                Ok(()) => state.snapshots.update(|s| {
+                                    s.insert(record.sha256.clone());
+                                }),
+                                Err(e) => state.notice.set(Some(format!("The snapshot could not be kept: {e}"))),
+                            }
                         }
                         state.request_proposals();
                     });
@@ -528,12 +591,19 @@ impl AppState {
                 if self.step.get_untracked() == StepId::Export {
                     self.request_lineage(false);
                 }
+                let parts = file.map_or_else(js_sys::Array::new, |b| js_sys::Array::of1(&b));
                 match save_parts(&file_name, &mime, &parts) {
                     Ok(()) => self.downloads.update(|d| d.push((file_name, sha256, size))),
                     Err(message) => self.error.set(Some(ShownError {
                         title: format!("{file_name} could not be saved"),
                         error: WireError { kind: "download".into(), message, location: None },
                     })),
+                }
+            }
+            Response::SnapshotsCompared { request_id, report, elapsed_ms } => {
+                if self.comparing_snapshots.get_untracked() == Some(request_id) {
+                    self.comparing_snapshots.set(None);
+                    self.snapshot_compare.set(Some((*report, elapsed_ms)));
                 }
             }
             Response::Replayed { request_id, checks, datasets, elapsed_ms } => {
@@ -578,11 +648,15 @@ impl AppState {
                     }
                     Some(id) if self.applying.get_untracked() == Some(id) => "The step could not be run".into(),
                     Some(id) if self.replaying.get_untracked() == Some(id) => "The replay did not run".into(),
+                    Some(id) if self.comparing_snapshots.get_untracked() == Some(id) => {
+                        "The snapshots could not be compared".into()
+                    }
                     _ => "The worker reported a problem".into(),
                 };
                 self.profiling.set(None);
                 self.applying.set(None);
                 self.replaying.set(None);
+                self.comparing_snapshots.set(None);
                 self.measuring_formats.set(false);
                 self.error.set(Some(ShownError { title, error }));
             }
@@ -622,8 +696,8 @@ pub fn save_file(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), String
     save_parts(file_name, mime, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
 }
 
-/// Saves a file given as parts (JavaScript `Uint8Array`s): the browser joins them into one Blob,
-/// which it may keep on disk, so a large export is never one more copy in the page's memory.
+/// Saves a file given as parts (JavaScript `Uint8Array`s or `Blob`s, which are referenced, not
+/// copied): the browser joins them into one Blob, which it may keep on disk.
 pub fn save_parts(file_name: &str, mime: &str, parts: &js_sys::Array) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let js = |e: wasm_bindgen::JsValue| format!("{e:?}");

@@ -23,9 +23,10 @@ pub struct WorkerClient {
     next_id: Cell<u64>,
     /// Kept alive as long as the worker they are attached to.
     handlers: RefCell<Vec<EventHandler>>,
-    /// Parts of files being written, by request: JavaScript buffers, never copied into this
-    /// module's memory, until the page saves them.
-    files: RefCell<std::collections::HashMap<u64, js_sys::Array>>,
+    /// Files being written, by request: each part is appended to a `Blob` as it arrives, so the
+    /// bytes go to the browser's blob storage (which keeps large blobs on disk) and are never
+    /// held by this page's JavaScript or wasm memory.
+    files: RefCell<std::collections::HashMap<u64, web_sys::Blob>>,
 }
 
 impl WorkerClient {
@@ -43,9 +44,25 @@ impl WorkerClient {
         client
     }
 
-    /// The parts of the file written for `request_id` (taken: a second call gets none).
-    pub fn take_file(&self, request_id: u64) -> js_sys::Array {
-        self.files.borrow_mut().remove(&request_id).unwrap_or_default()
+    /// The file written for `request_id` (taken: a second call gets none).
+    pub fn take_file(&self, request_id: u64) -> Option<web_sys::Blob> {
+        self.files.borrow_mut().remove(&request_id)
+    }
+
+    /// Appends a part to the file of `request_id`: a new blob made of the old one and the part
+    /// (blobs made of blobs share their bytes, nothing is copied).
+    fn append_part(&self, request_id: u64, part: &js_sys::Uint8Array) {
+        let mut files = self.files.borrow_mut();
+        let parts = match files.remove(&request_id) {
+            Some(blob) => js_sys::Array::of2(&blob, part),
+            None => js_sys::Array::of1(part),
+        };
+        match web_sys::Blob::new_with_u8_array_sequence(&parts) {
+            Ok(blob) => {
+                files.insert(request_id, blob);
+            }
+            Err(e) => web_sys::console::error_1(&e),
+        }
     }
 
     fn start(self: &Rc<Self>) {
@@ -77,7 +94,7 @@ impl WorkerClient {
                 (&response, bytes)
             {
                 if part.length() > 0 {
-                    me.files.borrow_mut().entry(*request_id).or_insert_with(js_sys::Array::new).push(&part);
+                    me.append_part(*request_id, &part);
                 }
             }
             match response {

@@ -258,6 +258,21 @@ impl Engine {
                     me.jobs.borrow_mut().remove(&request_id);
                 });
             }
+            Request::CompareSnapshots { request_id, keys } => {
+                let me = Rc::clone(self);
+                let files: Vec<File> = file.into_iter().chain(files).collect();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let started = now_ms();
+                    match compare_snapshots(&files, &keys).await {
+                        Ok(report) => me.send(Response::SnapshotsCompared {
+                            request_id,
+                            report: Box::new(report),
+                            elapsed_ms: now_ms() - started,
+                        }),
+                        Err(e) => me.send(Response::Error { request_id: Some(request_id), error: WireError::from(&e) }),
+                    }
+                });
+            }
             Request::Crash => panic!("deliberate crash requested from the diagnostics panel"),
         }
     }
@@ -544,6 +559,24 @@ pub async fn yield_to_events() {
         let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Reads two exported files (snapshots the page kept) outside the session and compares the
+/// second with the first: schema diff, drift of every shared column, and the row diff by `keys`
+/// (whole rows as a multiset without keys).
+async fn compare_snapshots(files: &[File], keys: &[String]) -> Result<crate::core::compare::CompareReport> {
+    let [old, new] = files else {
+        return Err(CoreError::step(format!("comparing snapshots needs two files, {} came", files.len())));
+    };
+    let mut read = Vec::new();
+    for f in [old, new] {
+        let bytes = read_range(f, 0, f.size() as u64).await?;
+        let loaded = ingest::load_bytes(&f.name(), &bytes, &IngestOptions::default())?;
+        read.push(crate::core::dataset::Dataset::new(&f.name(), loaded.schema, loaded.batches));
+    }
+    let thresholds = crate::core::stats::drift::DriftThresholds::default();
+    let parts = crate::core::compare::CompareParts::Both;
+    Ok(crate::core::compare::compare_parts(&read[0], &read[1], keys, &thresholds, 50, parts)?.0)
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {

@@ -231,7 +231,7 @@ pub fn ComparePanel() -> impl IntoView {
 }
 
 #[component]
-fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
+pub(crate) fn CompareResult(report: CompareReport, elapsed_ms: f64) -> impl IntoView {
     let r = report;
     view! {
         <section class="compare-result" data-testid="compare-result">

@@ -83,6 +83,16 @@ pub fn ExportPanel() -> impl IntoView {
                                 .collect_view()}
                         </select>
                     </label>
+                    " "
+                    <label class="picker">
+                        <input
+                            type="checkbox"
+                            data-testid="keep-snapshot"
+                            prop:checked=move || state.keep_snapshots.get()
+                            on:change=move |ev| state.keep_snapshots.set(event_target_checked(&ev))
+                        />
+                        " Keep a snapshot of the data in this browser with each export"
+                    </label>
                     <ExportTable format=format versions=versions left_out=left_out/>
                     <p>
                         <button data-testid="download-lineage" on:click=move |_| state.request_lineage(true)>
@@ -308,7 +318,9 @@ fn History() -> impl IntoView {
             <h3>"Version history"</h3>
             <p class="explain">
                 "Kept in this browser only (IndexedDB): names, versions, hashes, schemas and row counts — never "
-                "the data. Tick two versions to compare them."
+                "the data, unless you ticked \"Keep a snapshot\" before exporting (the file is then kept here too). "
+                "Tick two versions to compare their schemas and counts; when both snapshots are kept, their data "
+                "can be compared in full."
             </p>
             <table>
                 <thead>
@@ -349,6 +361,17 @@ fn History() -> impl IntoView {
                                         </td>
                                         <td>
                                             <code>{r.file_name.clone()}</code>
+                                            {state
+                                                .snapshots
+                                                .with(|k| k.contains(&r.sha256))
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <span class="badge" data-testid="snapshot-kept">
+                                                            "snapshot kept"
+                                                        </span>
+                                                    }
+                                                })}
                                         </td>
                                         <td>{r.version.to_string()}</td>
                                         <td>{thousands(r.rows)}</td>
@@ -366,6 +389,16 @@ fn History() -> impl IntoView {
                 (p.len() == 2).then(|| {
                     let (a, b) = (h.get(p[0]).cloned(), h.get(p[1]).cloned());
                     a.zip(b).map(|(a, b)| compare_versions(&a, &b))
+                })
+            }}
+            {move || {
+                let p = picked.get();
+                let h = state.history.get();
+                let kept = state.snapshots.get();
+                let pair = (p.len() == 2).then(|| h.get(p[0]).cloned().zip(h.get(p[1]).cloned())).flatten();
+                pair.filter(|(a, b)| kept.contains(&a.sha256) && kept.contains(&b.sha256)).map(|(a, b)| {
+                    let (old, new) = if a.version <= b.version { (a, b) } else { (b, a) };
+                    view! { <SnapshotCompare old=old new=new/> }
                 })
             }}
             <button class="secondary" data-testid="clear-history" on:click=move |_| state.clear_history()>
@@ -406,6 +439,53 @@ fn compare_versions(a: &VersionRecord, b: &VersionRecord) -> impl IntoView {
             </p>
             <p>{format!("Columns added: {}. Removed: {}. Retyped: {}.", list(&added), list(&removed), list(&retyped))}</p>
             <p class="meta">{format!("Files: {} ({}) and {} ({}).", old.file_name, bytes_hint(old), new.file_name, bytes_hint(new))}</p>
+        </div>
+    }
+}
+
+/// The full comparison of two kept snapshots: the Compare step's report (schema diff, drift of
+/// every shared column, row diff), computed in the worker without touching the session.
+#[component]
+fn SnapshotCompare(old: VersionRecord, new: VersionRecord) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let keys = RwSignal::new(String::new());
+    let run = {
+        let (old, new) = (old.clone(), new.clone());
+        move |_| {
+            let keys: Vec<String> =
+                keys.get_untracked().split(',').map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();
+            state.compare_snapshots(old.clone(), new.clone(), keys);
+        }
+    };
+    view! {
+        <div class="snapshot-compare" data-testid="snapshot-compare">
+            <p class="explain">
+                "Both snapshots are kept, so their data can be compared: the schema diff, "
+                <Term id="data-drift">"drift"</Term>
+                " in every shared column, and the rows added, removed or changed ("
+                {format!("{} {} against {} {}", old.dataset, old.version, new.dataset, new.version)}
+                ")."
+            </p>
+            <label class="picker">
+                "Key columns (optional, comma-separated) "
+                <input
+                    type="text"
+                    data-testid="snapshot-keys"
+                    prop:value=move || keys.get()
+                    on:input=move |ev| keys.set(event_target_value(&ev))
+                />
+            </label>
+            " "
+            <button data-testid="compare-snapshots" on:click=run>
+                "Compare the data"
+            </button>
+            {move || state.comparing_snapshots.get().map(|_| view! { <p class="notice">"Comparing…"</p> })}
+            {move || {
+                state
+                    .snapshot_compare
+                    .get()
+                    .map(|(report, ms)| view! { <crate::ui::panels::compare::CompareResult report=report elapsed_ms=ms/> })
+            }}
         </div>
     }
 }

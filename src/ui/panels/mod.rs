@@ -1,7 +1,7 @@
 //! One panel per step of the rail.
 
 mod clean;
-mod compare;
+pub(crate) mod compare;
 mod export;
 mod load;
 mod profile;

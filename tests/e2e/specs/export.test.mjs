@@ -39,6 +39,8 @@ test('versioned exports, history, lineage JSON and graph, and a native byte-iden
   await strata.openStep('export');
   const panel = page.locator('[data-testid=panel-export]');
   await panel.locator('[data-testid=clear-history]').click();
+  // Snapshots: the exported files are kept in this browser too, so versions can be compared in full.
+  await panel.locator('[data-testid=keep-snapshot]').check();
   await panel.locator('[data-testid=export-row][data-dataset=slim]').waitFor();
   assert.equal(await panel.locator('[data-testid=version-slim]').inputValue(), '1.0.0');
   const first = await strata.download('[data-testid=export-slim]');
@@ -61,6 +63,15 @@ test('versioned exports, history, lineage JSON and graph, and a native byte-iden
   await panel.locator('[data-testid=history-pick-0]').check();
   await panel.locator('[data-testid=history-pick-1]').check();
   assert.match(await panel.locator('[data-testid=history-compare]').innerText(), /Removed: amount/);
+  // Both snapshots are kept: their data is compared in full (the Parquet v1 against the CSV v2),
+  // keyed by id, and nothing is added to the session's recipe.
+  assert.equal(await panel.locator('[data-testid=snapshot-kept]').count(), 2);
+  const full = panel.locator('[data-testid=snapshot-compare]');
+  await full.locator('[data-testid=snapshot-keys]').fill('id');
+  await full.locator('[data-testid=compare-snapshots]').click();
+  await full.locator('[data-testid=compare-result]').waitFor({ timeout: 60_000 });
+  assert.match(await full.locator('[data-testid=compare-schema]').innerText(), /amount/);
+  assert.match(await full.locator('[data-testid=compare-verdict]').innerText(), /\S/);
   // The lineage graph: the source file, the datasets, the exported file, rows on the edges.
   await panel.locator('[data-testid=graph-node][data-kind=file]').first().waitFor();
   assert.equal(await panel.locator('[data-testid=graph-node][data-kind=source]').count(), 1);
