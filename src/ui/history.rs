@@ -59,20 +59,23 @@ fn message(e: JsValue) -> String {
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
+/// One object store of the database, in a transaction of its own.
+async fn store(name: &str, mode: IdbTransactionMode) -> Result<web_sys::IdbObjectStore, String> {
+    let db = open().await.map_err(message)?;
+    let tx = db.transaction_with_str_and_mode(name, mode).map_err(message)?;
+    tx.object_store(name).map_err(message)
+}
+
 /// Every recorded version, oldest first.
 pub async fn load_all() -> Result<Vec<VersionRecord>, String> {
-    let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str(STORE).map_err(message)?;
-    let store = tx.object_store(STORE).map_err(message)?;
+    let store = store(STORE, IdbTransactionMode::Readonly).await?;
     let all = JsFuture::from(settle(&store.get_all().map_err(message)?)).await.map_err(message)?;
     let array: js_sys::Array = all.dyn_into().map_err(message)?;
     Ok(array.iter().filter_map(|v| v.as_string()).filter_map(|s| serde_json::from_str(&s).ok()).collect())
 }
 
 pub async fn put(record: &VersionRecord) -> Result<(), String> {
-    let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(message)?;
-    let store = tx.object_store(STORE).map_err(message)?;
+    let store = store(STORE, IdbTransactionMode::Readwrite).await?;
     let json = serde_json::to_string(record).expect("records serialize");
     JsFuture::from(settle(&store.add(&JsValue::from_str(&json)).map_err(message)?)).await.map_err(message)?;
     Ok(())
@@ -80,10 +83,8 @@ pub async fn put(record: &VersionRecord) -> Result<(), String> {
 
 /// Forgets every version and every snapshot.
 pub async fn clear() -> Result<(), String> {
-    let db = open().await.map_err(message)?;
     for name in [STORE, SNAPSHOTS] {
-        let tx = db.transaction_with_str_and_mode(name, IdbTransactionMode::Readwrite).map_err(message)?;
-        let store = tx.object_store(name).map_err(message)?;
+        let store = store(name, IdbTransactionMode::Readwrite).await?;
         JsFuture::from(settle(&store.clear().map_err(message)?)).await.map_err(message)?;
     }
     Ok(())
@@ -91,9 +92,7 @@ pub async fn clear() -> Result<(), String> {
 
 /// Keeps an exported file's bytes under its SHA-256 (the browser stores the Blob on disk).
 pub async fn put_snapshot(sha256: &str, file: &web_sys::Blob) -> Result<(), String> {
-    let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str_and_mode(SNAPSHOTS, IdbTransactionMode::Readwrite).map_err(message)?;
-    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let store = store(SNAPSHOTS, IdbTransactionMode::Readwrite).await?;
     let req = store.put_with_key(file, &JsValue::from_str(sha256)).map_err(message)?;
     JsFuture::from(settle(&req)).await.map_err(message)?;
     Ok(())
@@ -101,9 +100,7 @@ pub async fn put_snapshot(sha256: &str, file: &web_sys::Blob) -> Result<(), Stri
 
 /// The SHA-256 of every kept snapshot.
 pub async fn snapshot_keys() -> Result<Vec<String>, String> {
-    let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str(SNAPSHOTS).map_err(message)?;
-    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let store = store(SNAPSHOTS, IdbTransactionMode::Readonly).await?;
     let all = JsFuture::from(settle(&store.get_all_keys().map_err(message)?)).await.map_err(message)?;
     let array: js_sys::Array = all.dyn_into().map_err(message)?;
     Ok(array.iter().filter_map(|v| v.as_string()).collect())
@@ -111,9 +108,7 @@ pub async fn snapshot_keys() -> Result<Vec<String>, String> {
 
 /// The snapshot kept under `sha256`, if any.
 pub async fn get_snapshot(sha256: &str) -> Result<Option<web_sys::Blob>, String> {
-    let db = open().await.map_err(message)?;
-    let tx = db.transaction_with_str(SNAPSHOTS).map_err(message)?;
-    let store = tx.object_store(SNAPSHOTS).map_err(message)?;
+    let store = store(SNAPSHOTS, IdbTransactionMode::Readonly).await?;
     let found =
         JsFuture::from(settle(&store.get(&JsValue::from_str(sha256)).map_err(message)?)).await.map_err(message)?;
     Ok(found.dyn_into::<web_sys::Blob>().ok())
