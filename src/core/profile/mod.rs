@@ -254,9 +254,35 @@ fn format_cell(batch: &RecordBatch, c: usize, i: usize) -> Option<String> {
 
 use arrow_array::Array;
 
+/// Per-part wall times, printed to stderr when `STRATA_PROFILE_TIMINGS` is set (native only):
+/// what a speed change is measured against.
+struct Timings {
+    #[cfg(not(target_arch = "wasm32"))]
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    fn start() -> Self {
+        Timings {
+            #[cfg(not(target_arch = "wasm32"))]
+            last: std::env::var_os("STRATA_PROFILE_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+    fn lap(&mut self, _part: &str) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(last) = &mut self.last {
+            let now = std::time::Instant::now();
+            eprintln!("profile timing: {_part:<24} {:>8.1} ms", (now - *last).as_secs_f64() * 1e3);
+            *last = now;
+        }
+    }
+}
+
 /// Profiles a dataset: one pass of accumulators, then the relations and alerts.
 pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
+    let mut timings = Timings::start();
     let table = Table::new(dataset);
+    timings.lap("views");
     let n = table.rows;
     let mut accs: Vec<ColumnAccumulator> = table.kinds.iter().map(|(k, _)| ColumnAccumulator::new(*k)).collect();
     let mut row_hashes = vec![0u64; n as usize];
@@ -267,12 +293,16 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
             acc.add(view, start as u64, n, &mut row_hashes[start..start + len]);
         }
     }
+    timings.lap("first pass");
     let (duplicate_rows, duplicate_examples) = duplicate_rows(&row_hashes);
     drop(row_hashes);
+    timings.lap("duplicate rows");
 
     let mut columns: Vec<ColumnProfile> =
         (0..table.width()).map(|c| columns::finish(&table, c, &accs[c], options.top_k)).collect();
+    timings.lap("finish columns");
     columns::second_pass(&table, &mut columns, &accs);
+    timings.lap("second pass");
 
     let missing_cells = columns.iter().map(|c| c.nulls).sum();
     let missingness = Missingness {
@@ -291,17 +321,25 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     };
     let codes = relations::Codes::take(&mut accs);
     let correlations = relations::correlations(&table, &columns, &codes);
+    timings.lap("correlations");
     let (label, label_guessed) = relations::choose_label(&table, &columns, options.label.as_deref());
     let mut alerts = Vec::new();
     alerts::missing(&table, &columns, &codes, &mut alerts);
+    timings.lap("alerts: missing");
     alerts::inconsistent(&table, &columns, &accs, &mut alerts);
+    timings.lap("alerts: inconsistent");
     alerts::duplicates(&table, &columns, duplicate_rows, &duplicate_examples, &mut alerts);
+    timings.lap("alerts: duplicates");
     alerts::outliers(&columns, &mut alerts);
+    timings.lap("alerts: outliers");
     alerts::redundant(&table, &columns, &correlations, &codes, &mut alerts);
+    timings.lap("alerts: redundant");
     alerts::constant(&columns, &mut alerts);
+    timings.lap("alerts: constant");
     if let Some(label) = &label {
         alerts::leakage(&table, &columns, &codes, label, &mut alerts);
     }
+    timings.lap("alerts: leakage");
     let mut method_notes = vec![format!(
         "Distinct values and quantiles are exact up to {EXACT_DISTINCT_CAP} distinct values per column; beyond that distinct counts are HyperLogLog estimates (±{:.1}% standard error) and quantiles come from a sketch ({}).",
         sketch::HLL_STANDARD_ERROR * 100.0,
