@@ -383,7 +383,11 @@ impl ColumnAccumulator {
     /// `text` the value of a text column (classified once per distinct value).
     #[inline]
     fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
-        self.hll.add_hash(h);
+        // While the counts are exact they are the distinct values; the HyperLogLog starts at
+        // the overflow, from the hashes counted so far (adding a hash twice changes nothing).
+        if self.overflowed {
+            self.hll.add_hash(h);
+        }
         if let Some(e) = self.values.get_mut(&h) {
             e.count += 1;
             let (code, shape, len) = (e.code, e.shape, e.len);
@@ -438,6 +442,9 @@ impl ColumnAccumulator {
     /// From here on values go to the sketches; the ones seen so far are replayed into them.
     fn start_sketches(&mut self) {
         self.overflowed = true;
+        for &h in self.values.keys() {
+            self.hll.add_hash(h);
+        }
         match self.kind {
             Kind::Integer | Kind::Float => {
                 let mut s = LogLinearSketch::default();
@@ -472,6 +479,11 @@ impl ColumnAccumulator {
     pub fn add(&mut self, view: &ColumnView, first_row: u64, total_rows: u64, row_hashes: &mut [u64]) {
         let n = row_hashes.len();
         self.rows += n as u64;
+        if let Some(c) = &mut self.codes {
+            if c.capacity() == 0 {
+                c.reserve_exact(total_rows.saturating_sub(first_row) as usize);
+            }
+        }
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
         // Rows per segment: whole runs at a time rather than a division per row.
@@ -634,6 +646,7 @@ impl ColumnAccumulator {
         if !self.overflowed {
             self.start_sketches();
         }
+        self.hll.merge(&theirs.hll);
         if let (Some(a), Some(b)) = (&mut self.log_sketch, &theirs.log_sketch) {
             a.merge(b);
         }

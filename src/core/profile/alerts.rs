@@ -96,9 +96,11 @@ fn pct(part: u64, whole: u64) -> String {
 
 /// Missing values per column, with a test of whether missingness goes with other columns.
 pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mut Vec<Alert>) {
+    // The association tests run on the sample (every row of smaller tables); the counts in
+    // the alert are over every row.
     let numeric: Vec<(usize, &[f64])> = (0..columns.len())
         .filter(|&c| matches!(columns[c].kind, Kind::Integer | Kind::Float | Kind::Temporal))
-        .map(|c| (c, table.numbers(c)))
+        .map(|c| (c, table.sampled_numbers(c)))
         .collect();
     for (c, col) in columns.iter().enumerate() {
         if col.nulls == 0 {
@@ -109,8 +111,11 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
         if col.nulls < col.rows {
             let missing: Vec<bool> = {
                 let mut m = Vec::with_capacity(table.rows as usize);
-                table.for_each_batch(c, |_, v| (0..v.len()).for_each(|i| m.push(v.is_null(i))));
-                m
+                table.for_each_batch(c, |_, v| match v.nulls() {
+                    Some(nulls) => m.extend(nulls.iter().map(|valid| !valid)),
+                    None => m.extend(std::iter::repeat_n(false, v.len())),
+                });
+                table.sampled(m.as_slice()).into_owned()
             };
             for (o, values) in &numeric {
                 if *o == c {
@@ -142,7 +147,7 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
                 if o == c || !relations::is_categorical(other, codes, o) {
                     continue;
                 }
-                let b = codes.get(o).unwrap();
+                let b = codes.sampled(o).unwrap();
                 let t = contingency(&ind, b, 2, codes.cardinality[o] as usize);
                 if let Some((chi, df, _, v)) = chi_square(&t) {
                     if v >= 0.1 && chi_square_z(chi, df) > 3.09 {
@@ -174,16 +179,17 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
             format!("`{}` is empty in every row.", col.name)
         } else if findings.is_empty() {
             format!(
-                "`{}` is missing in {} of {} rows ({}). Missingness shows no clear association with the other columns tested, which is consistent with MCAR — but MNAR cannot be ruled out from the data.",
-                col.name, fmt_num(col.nulls as f64), fmt_num(col.rows as f64), pct(col.nulls, col.rows)
+                "`{}` is missing in {} of {} rows ({}). Missingness shows no clear association with the other columns tested{}, which is consistent with MCAR — but MNAR cannot be ruled out from the data.",
+                col.name, fmt_num(col.nulls as f64), fmt_num(col.rows as f64), pct(col.nulls, col.rows), table.sample_note()
             )
         } else {
             format!(
-                "`{}` is missing in {} of {} rows ({}). A MAR hint: {}.",
+                "`{}` is missing in {} of {} rows ({}). A MAR hint{}: {}.",
                 col.name,
                 fmt_num(col.nulls as f64),
                 fmt_num(col.rows as f64),
                 pct(col.nulls, col.rows),
+                table.sample_note(),
                 findings.iter().take(3).map(|f| f.1.clone()).collect::<Vec<_>>().join("; ")
             )
         };
@@ -697,7 +703,8 @@ pub fn constant(columns: &[ColumnProfile], out: &mut Vec<Alert>) {
 /// Columns that predict the label (almost) perfectly.
 pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &str, out: &mut Vec<Alert>) {
     let Some(l) = columns.iter().position(|c| c.name == label) else { return };
-    let Some(lc) = codes.get(l) else { return };
+    // Accuracies and the base rate are both measured on the sample (every row of smaller tables).
+    let Some(lc) = codes.sampled(l) else { return };
     let kl = codes.cardinality[l] as usize;
     let mut class_counts = vec![0u64; kl];
     for &x in lc.iter().filter(|&&x| x != NULL_CODE) {
@@ -712,7 +719,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
         if c == l {
             continue;
         }
-        let accuracy = match codes.get(c) {
+        let accuracy = match codes.sampled(c) {
             Some(cc) if codes.cardinality[c] as u64 * 20 <= labelled => {
                 let t = contingency(cc, lc, codes.cardinality[c] as usize, kl);
                 let (hits, n) = t.iter().fold((0u64, 0u64), |(h, n), row| {
@@ -721,7 +728,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
                 (n >= 20).then(|| hits as f64 / n as f64)
             }
             _ if matches!(col.kind, Kind::Integer | Kind::Float | Kind::Temporal) => {
-                relations::stump_accuracy(table.numbers(c), lc)
+                relations::stump_accuracy(table.sampled_numbers(c), lc)
             }
             _ => None,
         };
@@ -736,9 +743,10 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
             columns: vec![col.name.clone(), label.to_string()],
             title: format!("{} predicts {} almost perfectly", col.name, label),
             detail: format!(
-                "Knowing only `{}` predicts `{label}` correctly in {} of rows (always guessing the commonest class: {}). {}",
+                "Knowing only `{}` predicts `{label}` correctly in {} of rows{} (always guessing the commonest class: {}). {}",
                 col.name,
                 pct((acc * 10_000.0).round() as u64, 10_000),
+                table.sample_note(),
                 pct((base * 10_000.0).round() as u64, 10_000),
                 if codes.get(c).is_some() && codes.cardinality[c] as u64 * 20 <= labelled {
                     "Each of its values goes with one label."

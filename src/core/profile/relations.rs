@@ -14,11 +14,13 @@ pub const SPEARMAN_ROWS: u64 = 50_000;
 pub struct Codes {
     pub codes: Vec<Option<Vec<u32>>>,
     pub cardinality: Vec<u32>,
+    /// The codes at the table's sampled rows (empty when there is no sample).
+    sampled: Vec<Option<Vec<u32>>>,
 }
 
 impl Codes {
     /// Takes the per-row codes the first pass collected.
-    pub fn take(accs: &mut [ColumnAccumulator]) -> Codes {
+    pub fn take(accs: &mut [ColumnAccumulator], table: &Table) -> Codes {
         let mut codes = Vec::new();
         let mut cardinality = Vec::new();
         for acc in accs.iter_mut() {
@@ -26,11 +28,24 @@ impl Codes {
             cardinality.push(if c.is_some() { acc.values.len() as u32 } else { 0 });
             codes.push(c);
         }
-        Codes { codes, cardinality }
+        let sampled = match table.sample {
+            Some(_) => codes.iter().map(|c| c.as_ref().map(|c| table.sampled(c.as_slice()).into_owned())).collect(),
+            None => Vec::new(),
+        };
+        Codes { codes, cardinality, sampled }
     }
 
+    /// Codes of every row.
     pub fn get(&self, c: usize) -> Option<&[u32]> {
         self.codes[c].as_deref()
+    }
+
+    /// Codes of the sampled rows (of every row when the table is not sampled).
+    pub fn sampled(&self, c: usize) -> Option<&[u32]> {
+        match self.sampled.get(c) {
+            Some(s) => s.as_deref(),
+            None => self.get(c),
+        }
     }
 }
 
@@ -149,13 +164,19 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
     let mut spearman_m = vec![vec![None; k]; k];
     let step = table.rows.div_ceil(SPEARMAN_ROWS).max(1) as usize;
     let sampled: Vec<Vec<f64>> = values.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
+    // A column with a value in every sampled row is ranked once for all its pairs.
+    let ranked: Vec<Option<Vec<f64>>> =
+        sampled.iter().map(|s| (!s.iter().any(|x| x.is_nan())).then(|| ranks(s))).collect();
     for i in 0..k {
         pearson_m[i][i] = Some(1.0);
         spearman_m[i][i] = Some(1.0);
         for j in i + 1..k {
             let shift = (columns[numeric[i]].mean.unwrap_or(0.0), columns[numeric[j]].mean.unwrap_or(0.0));
             let p = pearson(values[i], values[j], shift);
-            let s = spearman(&sampled[i], &sampled[j]);
+            let s = match (&ranked[i], &ranked[j]) {
+                (Some(a), Some(b)) => pearson(a, b, (0.0, 0.0)),
+                _ => spearman(&sampled[i], &sampled[j]),
+            };
             pearson_m[i][j] = p;
             pearson_m[j][i] = p;
             spearman_m[i][j] = s;
@@ -171,8 +192,8 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
         for j in i + 1..m {
             let (a, b) = (categorical[i], categorical[j]);
             let t = contingency(
-                codes.get(a).unwrap(),
-                codes.get(b).unwrap(),
+                codes.sampled(a).unwrap(),
+                codes.sampled(b).unwrap(),
                 codes.cardinality[a] as usize,
                 codes.cardinality[b] as usize,
             );
@@ -188,6 +209,7 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
         spearman_rows: sampled.first().map(|s| s.len() as u64).unwrap_or(table.rows).min(table.rows),
         categorical_columns: categorical.iter().map(|&c| columns[c].name.clone()).collect(),
         cramers_v: v,
+        cramers_v_rows: table.sample_rows(),
     }
 }
 

@@ -55,6 +55,7 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
     let label = profile.label.clone().unwrap_or_default();
     let guessed = profile.label_guessed;
     let corr = profile.correlations.clone();
+    let total_rows = profile.rows;
     let miss = profile.missingness.clone();
     let any_missing = profile.missing_cells > 0;
     let dataset = profile.dataset.clone();
@@ -145,7 +146,12 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                 })}
             {(corr.categorical_columns.len() >= 2)
                 .then(|| {
-                    view! { <Heatmap names=corr.categorical_columns values=corr.cramers_v caption="Cramér's V".to_string()/> }
+                    let caption = if corr.cramers_v_rows > 0 && corr.cramers_v_rows < total_rows {
+                        format!("Cramér's V ({} sampled rows)", thousands(corr.cramers_v_rows))
+                    } else {
+                        "Cramér's V".to_string()
+                    };
+                    view! { <Heatmap names=corr.categorical_columns values=corr.cramers_v caption=caption/> }
                 })}
         </section>
         <FormatsLesson/>
