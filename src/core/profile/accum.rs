@@ -24,13 +24,14 @@ pub const NULL_CODE: u32 = u32::MAX;
 const NULL_HASH: u64 = 0x6e75_6c6c_6e75_6c6c;
 
 /// Folds one cell's hash into its row's hash (order-sensitive).
-#[inline]
+#[inline(always)]
 fn mix_row(row: u64, h: u64) -> u64 {
     (row.rotate_left(23) ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+#[inline]
 fn char_len(s: &str) -> u64 {
-    s.bytes().filter(|b| (b & 0xC0) != 0x80).count() as u64
+    s.chars().count() as u64
 }
 
 /// Row segments of the missingness matrix.
@@ -381,7 +382,7 @@ impl ColumnAccumulator {
 
     /// Counts a value by its hash; `number` is the value for numeric and temporal columns,
     /// `text` the value of a text column (classified once per distinct value).
-    #[inline]
+    #[inline(always)]
     fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
         // While the counts are exact they are the distinct values; the HyperLogLog starts at
         // the overflow, from the hashes counted so far (adding a hash twice changes nothing).
@@ -432,7 +433,7 @@ impl ColumnAccumulator {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_len(&mut self, len: u64) {
         self.len_min = self.len_min.min(len);
         self.len_max = self.len_max.max(len);
@@ -591,7 +592,7 @@ impl ColumnAccumulator {
         self.moments.merge(&Moments { n, mean, m2, m3 });
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_code(&mut self, code: u32) {
         if let Some(c) = &mut self.codes {
             c.push(code);

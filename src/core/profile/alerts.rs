@@ -441,15 +441,17 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
         if !col.id_like {
             continue;
         }
-        let mut hashes = Vec::with_capacity(table.rows as usize);
-        let mut nulls = Vec::with_capacity(table.rows as usize);
-        table.for_each_batch(c, |_, v| {
-            for i in 0..v.len() {
-                hashes.push(v.hash(i));
-                nulls.push(v.is_null(i));
-            }
+        let (dups, ex) = integer_repeats(table, c, 8).unwrap_or_else(|| {
+            let mut hashes = Vec::with_capacity(table.rows as usize);
+            let mut nulls = Vec::with_capacity(table.rows as usize);
+            table.for_each_batch(c, |_, v| {
+                for i in 0..v.len() {
+                    hashes.push(v.hash(i));
+                    nulls.push(v.is_null(i));
+                }
+            });
+            super::repeats(&hashes, |i| !nulls[i], 8)
         });
-        let (dups, ex) = super::repeats(&hashes, |i| !nulls[i], 8);
         if dups == 0 {
             continue;
         }
@@ -473,6 +475,53 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
                 .collect(),
         });
     }
+}
+
+/// `super::repeats` for an integer column whose values span at most eight per row (ids
+/// numbered 1, 2, 3…): a bitmap over the range finds the repeats in one pass, without hashing
+/// and sorting every value. Same count and same examples; `None` for other columns.
+fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64, Vec<(u64, u64)>)> {
+    use super::accum::ColumnView;
+    let ints = || {
+        table.views.iter().map(move |views| match &views[c] {
+            ColumnView::Int(a) => Some(a),
+            _ => None,
+        })
+    };
+    if ints().any(|a| a.is_none()) {
+        return None;
+    }
+    let valid = || ints().flatten().flat_map(|a| a.iter().flatten());
+    let (lo, hi) = valid().fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return Some((0, Vec::new()));
+    }
+    let span = (hi as i128 - lo as i128 + 1) as u128;
+    if span > 8 * table.rows.max(1) as u128 {
+        return None;
+    }
+    let mut bits = vec![0u64; (span as usize).div_ceil(64)];
+    let mut count = 0u64;
+    let mut repeated: Vec<u64> = Vec::new();
+    for v in valid() {
+        let k = (v - lo) as usize;
+        let (word, bit) = (k / 64, 1u64 << (k % 64));
+        if bits[word] & bit != 0 {
+            count += 1;
+            repeated.push(super::sketch::mix64(v as u64));
+        } else {
+            bits[word] |= bit;
+        }
+    }
+    if count == 0 {
+        return Some((0, Vec::new()));
+    }
+    // The examples `repeats` would pick: the repeated values with the smallest hashes.
+    repeated.sort_unstable();
+    repeated.dedup();
+    repeated.truncate(max_examples);
+    let hashes = ints().flatten().flat_map(|a| a.iter().map(|v| v.map(|v| super::sketch::mix64(v as u64))));
+    Some((count, super::repeat_examples(hashes, &repeated, max_examples)))
 }
 
 pub fn outliers(columns: &[ColumnProfile], out: &mut Vec<Alert>) {
@@ -519,7 +568,10 @@ pub fn redundant(table: &Table, columns: &[ColumnProfile], corr: &Correlations, 
                     severity: Severity::Info,
                     columns: vec![a.clone(), b.clone()],
                     title: format!("{a} and {b} are strongly correlated"),
-                    detail: format!("Pearson r = {p:.3}, Spearman ρ = {s:.3} between `{a}` and `{b}`."),
+                    detail: format!(
+                        "Pearson r = {p:.3}{}, Spearman ρ = {s:.3} between `{a}` and `{b}`.",
+                        table.sample_note()
+                    ),
                     explanation: CORRELATED_LESSON.into(),
                     rows: Vec::new(),
                     examples: Vec::new(),
@@ -758,5 +810,44 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
             rows: Vec::new(),
             examples: Vec::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::synth::SplitMix64;
+    use crate::core::Dataset;
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+
+    /// The bitmap path finds the same repeats, with the same examples, as hashing every value.
+    #[test]
+    fn integer_repeats_match_hashed_repeats() {
+        let mut rng = SplitMix64::new(9);
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, true)]));
+        let batches: Vec<RecordBatch> = (0..3)
+            .map(|_| {
+                let values: Vec<Option<i64>> =
+                    (0..4000).map(|_| (rng.below(20) > 0).then(|| rng.below(11_000) as i64 - 500)).collect();
+                let col: ArrayRef = Arc::new(Int64Array::from(values));
+                RecordBatch::try_new(schema.clone(), vec![col]).unwrap()
+            })
+            .collect();
+        let dataset = Dataset::new("ids", schema, batches);
+        let table = Table::new(&dataset);
+        let (count, examples) = integer_repeats(&table, 0, 8).expect("a narrow integer range");
+        let mut hashes = Vec::new();
+        let mut nulls = Vec::new();
+        table.for_each_batch(0, |_, v| {
+            for i in 0..v.len() {
+                hashes.push(v.hash(i));
+                nulls.push(v.is_null(i));
+            }
+        });
+        let expected = crate::core::profile::repeats(&hashes, |i| !nulls[i], 8);
+        assert!(count > 100, "{count}");
+        assert_eq!((count, examples), expected);
     }
 }

@@ -169,9 +169,9 @@ pub struct Correlations {
     pub spearman_rows: u64,
     pub categorical_columns: Vec<String>,
     pub cramers_v: Vec<Vec<Option<f64>>>,
-    /// Rows Cramér's V was computed on (a random sample on large tables).
+    /// Rows Pearson's r and Cramér's V were computed on (a random sample on large tables).
     #[serde(default)]
-    pub cramers_v_rows: u64,
+    pub sampled_rows: u64,
 }
 
 /// The table seen through the accumulators' eyes: per batch, one view per column.
@@ -304,9 +304,10 @@ fn format_cell(batch: &RecordBatch, c: usize, i: usize) -> Option<String> {
 
 use arrow_array::Array;
 
-/// Tables longer than this have the relations between columns (missingness associations,
-/// Cramér's V, the leakage check) computed on a random sample of this many rows; everything
-/// about single columns, duplicates, Pearson correlations and dependencies uses every row.
+/// Tables longer than this have the relations between columns that take a pass per pair
+/// (Pearson correlations, Cramér's V, missingness associations, the leakage check) computed on
+/// a random sample of this many rows; everything about single columns, duplicates, functional
+/// dependencies and derived columns uses every row.
 pub const RELATION_SAMPLE_ROWS: u64 = 200_000;
 
 /// A stratified random sample of `k` of `n` rows, in row order, the same every time: the rows
@@ -464,7 +465,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     )];
     if table.sample.is_some() {
         method_notes.push(format!(
-            "Relations between columns that need a pass per pair (missingness associations, Cramér's V and the leakage check) use a random sample of {} of the {} rows: one row drawn at random from each of {} equal blocks, the same sample every time. Counts, missing values, minimum, maximum, mean, quantiles, duplicates, Pearson correlations and dependencies cover every row.",
+            "Relations between columns that need a pass per pair of columns (Pearson correlations, Cramér's V, missingness associations and the leakage check) use a random sample of {} of the {} rows: one row drawn at random from each of {} equal blocks, the same sample every time. Counts, missing values, minimum, maximum, mean, quantiles, histograms, outliers, duplicates, dependencies and derived columns cover every row.",
             columns::fmt_thousands(table.sample_rows()),
             columns::fmt_thousands(n),
             columns::fmt_thousands(table.sample_rows())
@@ -514,25 +515,39 @@ pub(crate) fn repeats(hashes: &[u64], keep: impl Fn(usize) -> bool, max_examples
             }
         }
     }
+    let examples = if count > 0 {
+        repeat_examples(hashes.iter().enumerate().map(|(i, &h)| keep(i).then_some(h)), &repeated, max_examples)
+    } else {
+        Vec::new()
+    };
+    (count, examples)
+}
+
+/// Up to `max_examples` (index, index of the first occurrence) of entries whose hash is in
+/// `repeated` (sorted) and occurred before; `None` entries are skipped.
+pub(crate) fn repeat_examples(
+    hashes: impl Iterator<Item = Option<u64>>,
+    repeated: &[u64],
+    max_examples: usize,
+) -> Vec<(u64, u64)> {
     let mut examples = Vec::new();
-    if count > 0 {
-        let mut first: accum::PrehashedMap<u64> = accum::PrehashedMap::default();
-        for (i, &h) in hashes.iter().enumerate() {
-            if examples.len() >= max_examples {
-                break;
-            }
-            if !keep(i) || repeated.binary_search(&h).is_err() {
-                continue;
-            }
-            match first.get(&h) {
-                Some(&f) => examples.push((i as u64, f)),
-                None => {
-                    first.insert(h, i as u64);
-                }
+    let mut first: accum::PrehashedMap<u64> = accum::PrehashedMap::default();
+    for (i, h) in hashes.enumerate() {
+        if examples.len() >= max_examples {
+            break;
+        }
+        let Some(h) = h else { continue };
+        if repeated.binary_search(&h).is_err() {
+            continue;
+        }
+        match first.get(&h) {
+            Some(&f) => examples.push((i as u64, f)),
+            None => {
+                first.insert(h, i as u64);
             }
         }
     }
-    (count, examples)
+    examples
 }
 
 /// Sorts 64-bit hashes: one counting pass and one scatter by the top 16 bits, then each small

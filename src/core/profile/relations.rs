@@ -158,12 +158,14 @@ pub fn chi_square_z(chi: f64, df: f64) -> f64 {
 
 pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> Correlations {
     let numeric: Vec<usize> = (0..columns.len()).filter(|&c| is_numeric(&columns[c])).take(40).collect();
-    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
+    // Pearson on the sample (every row of smaller tables), Spearman on every `step`-th row.
+    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.sampled_numbers(c)).collect();
+    let full: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
     let k = numeric.len();
     let mut pearson_m = vec![vec![None; k]; k];
     let mut spearman_m = vec![vec![None; k]; k];
     let step = table.rows.div_ceil(SPEARMAN_ROWS).max(1) as usize;
-    let sampled: Vec<Vec<f64>> = values.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
+    let sampled: Vec<Vec<f64>> = full.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
     // A column with a value in every sampled row is ranked once for all its pairs.
     let ranked: Vec<Option<Vec<f64>>> =
         sampled.iter().map(|s| (!s.iter().any(|x| x.is_nan())).then(|| ranks(s))).collect();
@@ -209,7 +211,7 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
         spearman_rows: sampled.first().map(|s| s.len() as u64).unwrap_or(table.rows).min(table.rows),
         categorical_columns: categorical.iter().map(|&c| columns[c].name.clone()).collect(),
         cramers_v: v,
-        cramers_v_rows: table.sample_rows(),
+        sampled_rows: table.sample_rows(),
     }
 }
 

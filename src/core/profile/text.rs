@@ -199,6 +199,15 @@ fn classify_date(s: &str) -> Option<Shape> {
     None
 }
 
+/// `s.contains(char::is_whitespace)`, a byte at a time for ASCII text.
+fn has_whitespace(s: &str) -> bool {
+    if s.is_ascii() {
+        s.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+    } else {
+        s.contains(char::is_whitespace)
+    }
+}
+
 fn classify_contact(s: &str) -> Option<Shape> {
     let starts = |p: &str| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if (starts("http://") || starts("https://") || starts("www.")) && !s.contains(' ') {
@@ -207,12 +216,7 @@ fn classify_contact(s: &str) -> Option<Shape> {
     let at = s.find('@')?;
     let (local, domain) = (&s[..at], &s[at + 1..]);
     let dot = domain.rfind('.')?;
-    if !local.is_empty()
-        && dot > 0
-        && dot + 2 <= domain.len()
-        && !s.contains(char::is_whitespace)
-        && !domain.contains('@')
-    {
+    if !local.is_empty() && dot > 0 && dot + 2 <= domain.len() && !has_whitespace(s) && !domain.contains('@') {
         return Some(Shape::Email);
     }
     None
@@ -322,6 +326,16 @@ pub fn bigram_similarity(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_whitespace_test_agrees_with_char_is_whitespace() {
+        for b in 0u8..128 {
+            let s = format!("a{}b", b as char);
+            assert_eq!(has_whitespace(&s), s.contains(char::is_whitespace), "byte {b}");
+        }
+        assert!(has_whitespace("a\u{00A0}b@c.de"));
+        assert!(!has_whitespace("é@c.de"));
+    }
 
     #[test]
     fn shapes() {

@@ -135,7 +135,15 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="heatmaps">
-                            <Heatmap names=corr.numeric_columns.clone() values=corr.pearson.clone() caption="Pearson r".to_string()/>
+                            <Heatmap
+                                names=corr.numeric_columns.clone()
+                                values=corr.pearson.clone()
+                                caption=if corr.sampled_rows > 0 && corr.sampled_rows < total_rows {
+                                    format!("Pearson r ({} sampled rows)", thousands(corr.sampled_rows))
+                                } else {
+                                    "Pearson r".to_string()
+                                }
+                            />
                             <Heatmap
                                 names=corr.numeric_columns.clone()
                                 values=corr.spearman.clone()
@@ -146,8 +154,8 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                 })}
             {(corr.categorical_columns.len() >= 2)
                 .then(|| {
-                    let caption = if corr.cramers_v_rows > 0 && corr.cramers_v_rows < total_rows {
-                        format!("Cramér's V ({} sampled rows)", thousands(corr.cramers_v_rows))
+                    let caption = if corr.sampled_rows > 0 && corr.sampled_rows < total_rows {
+                        format!("Cramér's V ({} sampled rows)", thousands(corr.sampled_rows))
                     } else {
                         "Cramér's V".to_string()
                     };
