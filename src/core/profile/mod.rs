@@ -226,7 +226,24 @@ impl<'a> Table<'a> {
         if self.sample.is_none() {
             return self.numbers(c);
         }
-        self.sampled_nums[c].get_or_init(|| self.sampled(self.numbers(c)).into_owned())
+        self.sampled_nums[c].get_or_init(|| match (self.nums[c].get(), &self.sample) {
+            (Some(all), _) => self.sampled(all).into_owned(),
+            // Read straight from the batches: a column only ever needed at the sampled rows
+            // (dates, usually) is never turned into numbers for every row.
+            (None, Some(rows)) => {
+                let mut out = Vec::with_capacity(rows.len());
+                let mut b = 0;
+                for &r in rows {
+                    let r = u64::from(r);
+                    while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
+                        b += 1;
+                    }
+                    out.push(self.views[b][c].number((r - self.offsets[b]) as usize).unwrap_or(f64::NAN));
+                }
+                out
+            }
+            (None, None) => self.numbers(c).to_vec(),
+        })
     }
 
     /// A note for a figure computed on the sample ("" without one).
@@ -414,7 +431,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
         (0..table.width()).map(|c| columns::finish(&table, c, &accs[c], options.top_k)).collect();
     timings.lap("finish columns");
     for c in 0..table.width() {
-        if matches!(columns[c].kind, Kind::Integer | Kind::Float | Kind::Temporal) && !columns[c].quantiles.is_empty() {
+        if matches!(columns[c].kind, Kind::Integer | Kind::Float) && !columns[c].quantiles.is_empty() {
             table.numbers(c);
         }
     }

@@ -90,8 +90,10 @@ pub fn pearson(x: &[f64], y: &[f64], shift: (f64, f64)) -> Option<f64> {
 
 /// Ranks with ties averaged (1-based), as scipy's `rankdata`.
 pub fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..values.len()).collect();
-    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // Sorting (key, index) pairs by plain integer comparison: the key orders as `total_cmp`.
+    let mut keyed: Vec<(u64, u32)> = values.iter().enumerate().map(|(i, &x)| (order_key(x), i as u32)).collect();
+    keyed.sort_unstable();
+    let idx: Vec<usize> = keyed.iter().map(|&(_, i)| i as usize).collect();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
     while i < idx.len() {
@@ -106,6 +108,17 @@ pub fn ranks(values: &[f64]) -> Vec<f64> {
         i = j + 1;
     }
     out
+}
+
+/// A key whose unsigned order is `f64::total_cmp`'s order.
+#[inline]
+pub fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Spearman's rho: Pearson's r of the ranks over rows where both values are present.
@@ -272,7 +285,12 @@ pub fn stump_accuracy(x: &[f64], label: &[u32]) -> Option<f64> {
     if classes.len() != 2 {
         return None;
     }
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut keyed: Vec<(u64, u32)> = pairs.iter().map(|&(v, l)| (order_key(v), l)).collect();
+    keyed.sort_unstable();
+    for (p, &(k, l)) in pairs.iter_mut().zip(&keyed) {
+        let bits = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
+        *p = (f64::from_bits(bits), l);
+    }
     let n = pairs.len();
     let total_a = pairs.iter().filter(|p| p.1 == classes[0]).count();
     let mut left_a = 0;
@@ -295,6 +313,18 @@ pub fn stump_accuracy(x: &[f64], label: &[u32]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_key_sorts_like_total_cmp() {
+        let mut xs = vec![3.5, -0.0, 0.0, -2.0, f64::INFINITY, f64::NEG_INFINITY, 1e-300, -1e-300, 7.0, -7.5];
+        let mut by_key = xs.clone();
+        by_key.sort_by_key(|&x| order_key(x));
+        xs.sort_by(f64::total_cmp);
+        assert_eq!(
+            xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            by_key.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn ranks_average_ties() {
