@@ -758,6 +758,21 @@ mod tests {
         assert_eq!(a.segment_nulls, whole.segment_nulls);
     }
 
+    /// The HyperLogLog only starts at the overflow (from the values counted so far): merged
+    /// halves, overflowed or not, must estimate exactly what one pass does.
+    #[test]
+    fn distinct_estimates_merge_like_one_pass_across_the_overflow() {
+        let xs: Vec<Option<f64>> = (0..60_000).map(|i| Some(((i * 7919) % 45_000) as f64)).collect();
+        let whole = accumulate(&xs, 0);
+        assert!(whole.overflowed);
+        for split in [5_000, 30_000, 55_000] {
+            let mut a = accumulate(&xs[..split], 0);
+            let b = accumulate(&xs[split..], split as u64);
+            a.merge(&b);
+            assert_eq!(a.distinct(), whole.distinct(), "split at {split}");
+        }
+    }
+
     #[test]
     fn pandas_quantile_convention() {
         let v = [(1.0, 1), (2.0, 2), (10.0, 1)];

@@ -430,8 +430,8 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     let mut columns: Vec<ColumnProfile> =
         (0..table.width()).map(|c| columns::finish(&table, c, &accs[c], options.top_k)).collect();
     timings.lap("finish columns");
-    for c in 0..table.width() {
-        if matches!(columns[c].kind, Kind::Integer | Kind::Float) && !columns[c].quantiles.is_empty() {
+    for (c, col) in columns.iter().enumerate() {
+        if matches!(col.kind, Kind::Integer | Kind::Float) && !col.quantiles.is_empty() {
             table.numbers(c);
         }
     }
