@@ -421,6 +421,9 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
             timings.add_column(c, t);
         }
     }
+    for acc in &mut accs {
+        acc.settle_text_stats();
+    }
     timings.lap("first pass");
     timings.columns(&table);
     let (duplicate_rows, duplicate_examples) = duplicate_rows(&row_hashes);
