@@ -808,7 +808,7 @@ mod tests {
                     match k % 4 {
                         0 => Some(format!("user{k}@example.com")),
                         1 => Some(format!("2024-01-{:02}", k % 28 + 1)),
-                        2 => (k % 3 != 0).then(|| format!("{k}")),
+                        2 => (!k.is_multiple_of(3)).then(|| format!("{k}")),
                         _ => Some(format!("été {k}")),
                     }
                 })
