@@ -247,6 +247,62 @@ fn lesson_table_triggers_every_alert_kind() {
     assert!(p.alerts.iter().all(|a| !a.explanation.is_empty() && !a.detail.is_empty()));
 }
 
+/// Past `RELATION_SAMPLE_ROWS` rows the relations between columns are computed on a random
+/// sample: the lesson table repeated 400 times (240,000 rows) must still raise the alerts that
+/// rest on them, say that they were sampled, and keep every single-column figure exact.
+#[test]
+fn lesson_table_past_the_sample_size_keeps_its_alerts_and_exact_figures() {
+    let text = std::fs::read_to_string(format!("{DIR}/lesson_patients.csv")).unwrap();
+    let (header, body) = text.split_once('\n').unwrap();
+    let body = if body.ends_with('\n') { body.to_string() } else { format!("{body}\n") };
+    let big = format!("{header}\n{}", body.repeat(400));
+    let options = ProfileOptions { label: Some("readmitted".into()), ..Default::default() };
+    let p = profile(&dataset_of("lesson_x400.csv", big.as_bytes()), &options).unwrap();
+    let small = lesson();
+    assert_eq!(p.rows, 240_000);
+    assert!(
+        p.method_notes.iter().any(|n| n.contains("random sample of 200,000 of the 240,000 rows")),
+        "{:#?}",
+        p.method_notes
+    );
+    assert_eq!(p.correlations.sampled_rows, 200_000);
+    assert_eq!(small.correlations.sampled_rows, 600);
+    assert!(!small.method_notes.iter().any(|n| n.contains("random sample")), "{:#?}", small.method_notes);
+
+    // Exact over every row: counts, missing values, min, max, mean, duplicates.
+    for (big_col, col) in p.columns.iter().zip(&small.columns) {
+        assert_eq!(big_col.rows, col.rows * 400, "{}", col.name);
+        assert_eq!(big_col.nulls, col.nulls * 400, "{}", col.name);
+        assert_eq!((&big_col.min, &big_col.max), (&col.min, &col.max), "{}", col.name);
+        match (big_col.mean, col.mean) {
+            (Some(a), Some(b)) => assert!(close(a, b, 1e-9), "{}: mean {a} vs {b}", col.name),
+            (a, b) => assert_eq!(a, b, "{}", col.name),
+        }
+    }
+    assert_eq!(p.duplicate_rows, 240_000 - (600 - small.duplicate_rows));
+
+    // The sampled relations still find what the table was built to show, and say so.
+    let a = alert(&p, AlertKind::Missing, &["cholesterol"]);
+    assert!(a.title.contains("MAR hint"), "{}", a.title);
+    assert!(a.detail.contains("`age` is lower"), "{}", a.detail);
+    assert!(a.detail.contains("on a random sample of 200,000 rows"), "{}", a.detail);
+    let a = alert(&p, AlertKind::Leakage, &["followup_flag", "readmitted"]);
+    assert!(a.detail.contains("on a random sample of 200,000 rows"), "{}", a.detail);
+    // Dependencies and derived columns are checked on every row. (Repeating the table makes
+    // new, real dependencies: `bill`, unique in one copy, now fixes every column of its row;
+    // the report lists the first twelve, so `ward_code → ward_name` may not be among them.)
+    let deps: Vec<_> = p.alerts.iter().filter(|a| a.kind == AlertKind::FunctionalDependency).collect();
+    assert!(!deps.is_empty());
+    for a in deps {
+        assert!(a.detail.contains("in all 240000 rows") || a.title.contains("determine each other"), "{}", a.detail);
+        assert!(!a.detail.contains("sample"), "{}", a.detail);
+    }
+    let a = alert(&p, AlertKind::DerivedColumn, &["bill", "visits", "fee"]);
+    assert!(a.detail.contains("240000 of 240000"), "{}", a.detail);
+    let a = alert(&p, AlertKind::Correlated, &["weight_kg", "weight_lb"]);
+    assert!(a.detail.contains("on a random sample of 200,000 rows"), "{}", a.detail);
+}
+
 /// Exact quantile with linear interpolation (pandas' default) over sorted values.
 fn exact_quantile(sorted: &[f64], q: f64) -> f64 {
     let pos = q * (sorted.len() - 1) as f64;
@@ -305,4 +361,23 @@ fn sketches_on_many_rows_are_within_their_bounds() {
     // The moments stay exact.
     let mean = amount.iter().sum::<f64>() / amount.len() as f64;
     assert!(close(c.mean.unwrap(), mean, 1e-9), "mean {} vs {mean}", c.mean.unwrap());
+    // Minimum and maximum over every row (shown to four decimals).
+    let shown = |v: &Option<String>| v.as_deref().and_then(|m| m.parse::<f64>().ok()).unwrap();
+    assert!(close(shown(&c.min), amount[0], 1e-9), "min {:?} vs {}", c.min, amount[0]);
+    assert!(close(shown(&c.max), amount[amount.len() - 1], 1e-9), "max {:?} vs {}", c.max, amount[amount.len() - 1]);
+
+    // Relations between columns use a sample of 200,000 rows and say so; counts do not.
+    assert!(
+        p.method_notes.iter().any(|n| n.contains("random sample of 200,000 of the 1,000,000 rows")),
+        "{:#?}",
+        p.method_notes
+    );
+    assert_eq!(p.correlations.sampled_rows, 200_000);
+    let email = d.batches.iter().map(|b| b.column(9).null_count() as u64).sum::<u64>();
+    assert_eq!(col("email").nulls, email);
+    let a = alert(&p, AlertKind::Missing, &["email"]);
+    assert!(a.detail.contains(&format!("missing in {email} of 1000000 rows")), "{}", a.detail);
+    assert!(a.detail.contains("on a random sample of 200,000 rows"), "{}", a.detail);
+    let a = alert(&p, AlertKind::DerivedColumn, &["amount", "quantity", "unit_price"]);
+    assert!(a.detail.contains("of 1000000 rows"), "{}", a.detail);
 }

@@ -22,15 +22,22 @@ pub const CODE_CAP: usize = 10_000;
 /// The code of a null cell (or of a value without a code).
 pub const NULL_CODE: u32 = u32::MAX;
 const NULL_HASH: u64 = 0x6e75_6c6c_6e75_6c6c;
+/// `ValueEntry::shape` of a value that is not text.
+const NO_SHAPE: u8 = u8::MAX;
 
 /// Folds one cell's hash into its row's hash (order-sensitive).
-#[inline]
+#[inline(always)]
 fn mix_row(row: u64, h: u64) -> u64 {
     (row.rotate_left(23) ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+#[inline]
 fn char_len(s: &str) -> u64 {
-    s.bytes().filter(|b| (b & 0xC0) != 0x80).count() as u64
+    if s.is_ascii() {
+        s.len() as u64
+    } else {
+        s.chars().count() as u64
+    }
 }
 
 /// Row segments of the missingness matrix.
@@ -381,14 +388,19 @@ impl ColumnAccumulator {
 
     /// Counts a value by its hash; `number` is the value for numeric and temporal columns,
     /// `text` the value of a text column (classified once per distinct value).
-    #[inline]
+    #[inline(always)]
     fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
-        self.hll.add_hash(h);
+        // While the counts are exact they are the distinct values; the HyperLogLog starts at
+        // the overflow, from the hashes counted so far (adding a hash twice changes nothing).
+        if self.overflowed {
+            self.hll.add_hash(h);
+        }
         if let Some(e) = self.values.get_mut(&h) {
             e.count += 1;
             let (code, shape, len) = (e.code, e.shape, e.len);
             self.push_code(code);
-            if text.is_some() {
+            // While counts are exact, shapes and lengths follow from them (`settle_text_stats`).
+            if text.is_some() && self.overflowed {
                 self.shapes[shape as usize] += 1;
                 self.add_len(len as u64);
             }
@@ -402,13 +414,9 @@ impl ColumnAccumulator {
             let code = self.values.len() as u32;
             let (shape, len) = match text {
                 Some(s) => (classify(s).index() as u8, char_len(s) as u32),
-                None => (0, 0),
+                None => (NO_SHAPE, 0),
             };
             self.values.insert(h, ValueEntry { count: 1, first_row: row, value: number, code, shape, len });
-            if text.is_some() {
-                self.shapes[shape as usize] += 1;
-                self.add_len(len as u64);
-            }
             self.push_code(code);
             if self.values.len() > CODE_CAP {
                 self.codes = None;
@@ -428,16 +436,37 @@ impl ColumnAccumulator {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add_len(&mut self, len: u64) {
         self.len_min = self.len_min.min(len);
         self.len_max = self.len_max.max(len);
         self.len_sum += len;
     }
 
+    /// Text shapes and lengths of a column whose value counts are still exact, from those
+    /// counts (the first pass leaves them there rather than adding them up row by row). Once
+    /// the counts overflowed the fields are kept row by row; then this changes nothing.
+    pub fn settle_text_stats(&mut self) {
+        if self.overflowed || self.kind != Kind::Text {
+            return;
+        }
+        self.shapes = [0; SHAPES.len()];
+        (self.len_min, self.len_max, self.len_sum) = (u64::MAX, 0, 0);
+        for e in self.values.values().filter(|e| e.shape != NO_SHAPE) {
+            self.shapes[e.shape as usize] += e.count;
+            self.len_min = self.len_min.min(u64::from(e.len));
+            self.len_max = self.len_max.max(u64::from(e.len));
+            self.len_sum += u64::from(e.len) * e.count;
+        }
+    }
+
     /// From here on values go to the sketches; the ones seen so far are replayed into them.
     fn start_sketches(&mut self) {
+        self.settle_text_stats();
         self.overflowed = true;
+        for &h in self.values.keys() {
+            self.hll.add_hash(h);
+        }
         match self.kind {
             Kind::Integer | Kind::Float => {
                 let mut s = LogLinearSketch::default();
@@ -472,6 +501,11 @@ impl ColumnAccumulator {
     pub fn add(&mut self, view: &ColumnView, first_row: u64, total_rows: u64, row_hashes: &mut [u64]) {
         let n = row_hashes.len();
         self.rows += n as u64;
+        if let Some(c) = &mut self.codes {
+            if c.capacity() == 0 {
+                c.reserve_exact(total_rows.saturating_sub(first_row) as usize);
+            }
+        }
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
         // Rows per segment: whole runs at a time rather than a division per row.
@@ -579,7 +613,7 @@ impl ColumnAccumulator {
         self.moments.merge(&Moments { n, mean, m2, m3 });
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_code(&mut self, code: u32) {
         if let Some(c) = &mut self.codes {
             c.push(code);
@@ -599,12 +633,6 @@ impl ColumnAccumulator {
         self.max = self.max.max(other.max);
         self.zeros += other.zeros;
         self.negatives += other.negatives;
-        self.len_min = self.len_min.min(other.len_min);
-        self.len_max = self.len_max.max(other.len_max);
-        self.len_sum += other.len_sum;
-        for (a, b) in self.shapes.iter_mut().zip(&other.shapes) {
-            *a += b;
-        }
         for (a, b) in self.segment_nulls.iter_mut().zip(&other.segment_nulls) {
             *a += b;
         }
@@ -623,6 +651,8 @@ impl ColumnAccumulator {
             }
             if self.values.len() > EXACT_DISTINCT_CAP {
                 self.start_sketches();
+            } else {
+                self.settle_text_stats();
             }
             return;
         }
@@ -633,6 +663,14 @@ impl ColumnAccumulator {
         }
         if !self.overflowed {
             self.start_sketches();
+        }
+        self.hll.merge(&theirs.hll);
+        // Both sides now hold their text shapes and lengths in the fields.
+        self.len_min = self.len_min.min(theirs.len_min);
+        self.len_max = self.len_max.max(theirs.len_max);
+        self.len_sum += theirs.len_sum;
+        for (a, b) in self.shapes.iter_mut().zip(&theirs.shapes) {
+            *a += b;
         }
         if let (Some(a), Some(b)) = (&mut self.log_sketch, &theirs.log_sketch) {
             a.merge(b);
@@ -742,6 +780,71 @@ mod tests {
         assert_eq!(a.distinct(), whole.distinct());
         assert_eq!(a.exact_numbers(), whole.exact_numbers());
         assert_eq!(a.segment_nulls, whole.segment_nulls);
+    }
+
+    /// The HyperLogLog only starts at the overflow (from the values counted so far): merged
+    /// halves, overflowed or not, must estimate exactly what one pass does.
+    #[test]
+    fn distinct_estimates_merge_like_one_pass_across_the_overflow() {
+        let xs: Vec<Option<f64>> = (0..60_000).map(|i| Some(((i * 7919) % 45_000) as f64)).collect();
+        let whole = accumulate(&xs, 0);
+        assert!(whole.overflowed);
+        for split in [5_000, 30_000, 55_000] {
+            let mut a = accumulate(&xs[..split], 0);
+            let b = accumulate(&xs[split..], split as u64);
+            a.merge(&b);
+            assert_eq!(a.distinct(), whole.distinct(), "split at {split}");
+        }
+    }
+
+    /// Text shapes and lengths, left in the value counts until the overflow, come out as if
+    /// added row by row, in one pass or merged.
+    #[test]
+    fn text_shapes_and_lengths_as_if_counted_row_by_row() {
+        fn texts(n: usize, distinct: usize) -> Vec<Option<String>> {
+            (0..n)
+                .map(|i| {
+                    let k = (i * 7919) % distinct;
+                    match k % 4 {
+                        0 => Some(format!("user{k}@example.com")),
+                        1 => Some(format!("2024-01-{:02}", k % 28 + 1)),
+                        2 => (!k.is_multiple_of(3)).then(|| format!("{k}")),
+                        _ => Some(format!("été {k}")),
+                    }
+                })
+                .collect()
+        }
+        fn add(values: &[Option<String>], first_row: u64) -> ColumnAccumulator {
+            let arr: ArrayRef = Arc::new(StringArray::from(values.to_vec()));
+            let mut a = ColumnAccumulator::new(Kind::Text);
+            let mut hashes = vec![0; values.len()];
+            a.add(&ColumnView::new(&arr, Kind::Text), first_row, 1_000_000, &mut hashes);
+            a
+        }
+        for distinct in [50, 30_000] {
+            let values = texts(40_000, distinct);
+            let mut shapes = [0u64; SHAPES.len()];
+            let (mut lo, mut hi, mut sum) = (u64::MAX, 0, 0);
+            for s in values.iter().flatten() {
+                shapes[classify(s).index()] += 1;
+                let l = s.chars().count() as u64;
+                (lo, hi, sum) = (lo.min(l), hi.max(l), sum + l);
+            }
+            let mut whole = add(&values, 0);
+            whole.settle_text_stats();
+            assert_eq!(whole.overflowed, distinct > EXACT_DISTINCT_CAP);
+            assert_eq!(
+                (whole.shapes, whole.len_min, whole.len_max, whole.len_sum),
+                (shapes, lo, hi, sum),
+                "{distinct}"
+            );
+            for split in [1_000, 25_000] {
+                let mut a = add(&values[..split], 0);
+                a.merge(&add(&values[split..], split as u64));
+                a.settle_text_stats();
+                assert_eq!((a.shapes, a.len_min, a.len_max, a.len_sum), (shapes, lo, hi, sum), "{distinct} {split}");
+            }
+        }
     }
 
     #[test]

@@ -96,9 +96,11 @@ fn pct(part: u64, whole: u64) -> String {
 
 /// Missing values per column, with a test of whether missingness goes with other columns.
 pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mut Vec<Alert>) {
+    // The association tests run on the sample (every row of smaller tables); the counts in
+    // the alert are over every row.
     let numeric: Vec<(usize, &[f64])> = (0..columns.len())
         .filter(|&c| matches!(columns[c].kind, Kind::Integer | Kind::Float | Kind::Temporal))
-        .map(|c| (c, table.numbers(c)))
+        .map(|c| (c, table.sampled_numbers(c)))
         .collect();
     for (c, col) in columns.iter().enumerate() {
         if col.nulls == 0 {
@@ -109,8 +111,11 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
         if col.nulls < col.rows {
             let missing: Vec<bool> = {
                 let mut m = Vec::with_capacity(table.rows as usize);
-                table.for_each_batch(c, |_, v| (0..v.len()).for_each(|i| m.push(v.is_null(i))));
-                m
+                table.for_each_batch(c, |_, v| match v.nulls() {
+                    Some(nulls) => m.extend(nulls.iter().map(|valid| !valid)),
+                    None => m.extend(std::iter::repeat_n(false, v.len())),
+                });
+                table.sampled(m.as_slice()).into_owned()
             };
             for (o, values) in &numeric {
                 if *o == c {
@@ -142,7 +147,7 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
                 if o == c || !relations::is_categorical(other, codes, o) {
                     continue;
                 }
-                let b = codes.get(o).unwrap();
+                let b = codes.sampled(o).unwrap();
                 let t = contingency(&ind, b, 2, codes.cardinality[o] as usize);
                 if let Some((chi, df, _, v)) = chi_square(&t) {
                     if v >= 0.1 && chi_square_z(chi, df) > 3.09 {
@@ -174,16 +179,17 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
             format!("`{}` is empty in every row.", col.name)
         } else if findings.is_empty() {
             format!(
-                "`{}` is missing in {} of {} rows ({}). Missingness shows no clear association with the other columns tested, which is consistent with MCAR — but MNAR cannot be ruled out from the data.",
-                col.name, fmt_num(col.nulls as f64), fmt_num(col.rows as f64), pct(col.nulls, col.rows)
+                "`{}` is missing in {} of {} rows ({}). Missingness shows no clear association with the other columns tested{}, which is consistent with MCAR — but MNAR cannot be ruled out from the data.",
+                col.name, fmt_num(col.nulls as f64), fmt_num(col.rows as f64), pct(col.nulls, col.rows), table.sample_note()
             )
         } else {
             format!(
-                "`{}` is missing in {} of {} rows ({}). A MAR hint: {}.",
+                "`{}` is missing in {} of {} rows ({}). A MAR hint{}: {}.",
                 col.name,
                 fmt_num(col.nulls as f64),
                 fmt_num(col.rows as f64),
                 pct(col.nulls, col.rows),
+                table.sample_note(),
                 findings.iter().take(3).map(|f| f.1.clone()).collect::<Vec<_>>().join("; ")
             )
         };
@@ -435,15 +441,17 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
         if !col.id_like {
             continue;
         }
-        let mut hashes = Vec::with_capacity(table.rows as usize);
-        let mut nulls = Vec::with_capacity(table.rows as usize);
-        table.for_each_batch(c, |_, v| {
-            for i in 0..v.len() {
-                hashes.push(v.hash(i));
-                nulls.push(v.is_null(i));
-            }
+        let (dups, ex) = integer_repeats(table, c, 8).unwrap_or_else(|| {
+            let mut hashes = Vec::with_capacity(table.rows as usize);
+            let mut nulls = Vec::with_capacity(table.rows as usize);
+            table.for_each_batch(c, |_, v| {
+                for i in 0..v.len() {
+                    hashes.push(v.hash(i));
+                    nulls.push(v.is_null(i));
+                }
+            });
+            super::repeats(&hashes, |i| !nulls[i], 8)
         });
-        let (dups, ex) = super::repeats(&hashes, |i| !nulls[i], 8);
         if dups == 0 {
             continue;
         }
@@ -467,6 +475,53 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
                 .collect(),
         });
     }
+}
+
+/// `super::repeats` for an integer column whose values span at most eight per row (ids
+/// numbered 1, 2, 3…): a bitmap over the range finds the repeats in one pass, without hashing
+/// and sorting every value. Same count and same examples; `None` for other columns.
+fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64, Vec<(u64, u64)>)> {
+    use super::accum::ColumnView;
+    let ints = || {
+        table.views.iter().map(move |views| match &views[c] {
+            ColumnView::Int(a) => Some(a),
+            _ => None,
+        })
+    };
+    if ints().any(|a| a.is_none()) {
+        return None;
+    }
+    let valid = || ints().flatten().flat_map(|a| a.iter().flatten());
+    let (lo, hi) = valid().fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return Some((0, Vec::new()));
+    }
+    let span = (hi as i128 - lo as i128 + 1) as u128;
+    if span > 8 * table.rows.max(1) as u128 {
+        return None;
+    }
+    let mut bits = vec![0u64; (span as usize).div_ceil(64)];
+    let mut count = 0u64;
+    let mut repeated: Vec<u64> = Vec::new();
+    for v in valid() {
+        let k = (v - lo) as usize;
+        let (word, bit) = (k / 64, 1u64 << (k % 64));
+        if bits[word] & bit != 0 {
+            count += 1;
+            repeated.push(super::sketch::mix64(v as u64));
+        } else {
+            bits[word] |= bit;
+        }
+    }
+    if count == 0 {
+        return Some((0, Vec::new()));
+    }
+    // The examples `repeats` would pick: the repeated values with the smallest hashes.
+    repeated.sort_unstable();
+    repeated.dedup();
+    repeated.truncate(max_examples);
+    let hashes = ints().flatten().flat_map(|a| a.iter().map(|v| v.map(|v| super::sketch::mix64(v as u64))));
+    Some((count, super::repeat_examples(hashes, &repeated, max_examples)))
 }
 
 pub fn outliers(columns: &[ColumnProfile], out: &mut Vec<Alert>) {
@@ -513,7 +568,10 @@ pub fn redundant(table: &Table, columns: &[ColumnProfile], corr: &Correlations, 
                     severity: Severity::Info,
                     columns: vec![a.clone(), b.clone()],
                     title: format!("{a} and {b} are strongly correlated"),
-                    detail: format!("Pearson r = {p:.3}, Spearman ρ = {s:.3} between `{a}` and `{b}`."),
+                    detail: format!(
+                        "Pearson r = {p:.3}{}, Spearman ρ = {s:.3} between `{a}` and `{b}`.",
+                        table.sample_note()
+                    ),
                     explanation: CORRELATED_LESSON.into(),
                     rows: Vec::new(),
                     examples: Vec::new(),
@@ -697,7 +755,8 @@ pub fn constant(columns: &[ColumnProfile], out: &mut Vec<Alert>) {
 /// Columns that predict the label (almost) perfectly.
 pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &str, out: &mut Vec<Alert>) {
     let Some(l) = columns.iter().position(|c| c.name == label) else { return };
-    let Some(lc) = codes.get(l) else { return };
+    // Accuracies and the base rate are both measured on the sample (every row of smaller tables).
+    let Some(lc) = codes.sampled(l) else { return };
     let kl = codes.cardinality[l] as usize;
     let mut class_counts = vec![0u64; kl];
     for &x in lc.iter().filter(|&&x| x != NULL_CODE) {
@@ -712,7 +771,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
         if c == l {
             continue;
         }
-        let accuracy = match codes.get(c) {
+        let accuracy = match codes.sampled(c) {
             Some(cc) if codes.cardinality[c] as u64 * 20 <= labelled => {
                 let t = contingency(cc, lc, codes.cardinality[c] as usize, kl);
                 let (hits, n) = t.iter().fold((0u64, 0u64), |(h, n), row| {
@@ -721,7 +780,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
                 (n >= 20).then(|| hits as f64 / n as f64)
             }
             _ if matches!(col.kind, Kind::Integer | Kind::Float | Kind::Temporal) => {
-                relations::stump_accuracy(table.numbers(c), lc)
+                relations::stump_accuracy(table.sampled_numbers(c), lc)
             }
             _ => None,
         };
@@ -736,9 +795,10 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
             columns: vec![col.name.clone(), label.to_string()],
             title: format!("{} predicts {} almost perfectly", col.name, label),
             detail: format!(
-                "Knowing only `{}` predicts `{label}` correctly in {} of rows (always guessing the commonest class: {}). {}",
+                "Knowing only `{}` predicts `{label}` correctly in {} of rows{} (always guessing the commonest class: {}). {}",
                 col.name,
                 pct((acc * 10_000.0).round() as u64, 10_000),
+                table.sample_note(),
                 pct((base * 10_000.0).round() as u64, 10_000),
                 if codes.get(c).is_some() && codes.cardinality[c] as u64 * 20 <= labelled {
                     "Each of its values goes with one label."
@@ -750,5 +810,44 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
             rows: Vec::new(),
             examples: Vec::new(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::synth::SplitMix64;
+    use crate::core::Dataset;
+    use arrow_array::{ArrayRef, Int64Array, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+
+    /// The bitmap path finds the same repeats, with the same examples, as hashing every value.
+    #[test]
+    fn integer_repeats_match_hashed_repeats() {
+        let mut rng = SplitMix64::new(9);
+        let schema = Arc::new(Schema::new(vec![Field::new("id", DataType::Int64, true)]));
+        let batches: Vec<RecordBatch> = (0..3)
+            .map(|_| {
+                let values: Vec<Option<i64>> =
+                    (0..4000).map(|_| (rng.below(20) > 0).then(|| rng.below(11_000) as i64 - 500)).collect();
+                let col: ArrayRef = Arc::new(Int64Array::from(values));
+                RecordBatch::try_new(schema.clone(), vec![col]).unwrap()
+            })
+            .collect();
+        let dataset = Dataset::new("ids", schema, batches);
+        let table = Table::new(&dataset);
+        let (count, examples) = integer_repeats(&table, 0, 8).expect("a narrow integer range");
+        let mut hashes = Vec::new();
+        let mut nulls = Vec::new();
+        table.for_each_batch(0, |_, v| {
+            for i in 0..v.len() {
+                hashes.push(v.hash(i));
+                nulls.push(v.is_null(i));
+            }
+        });
+        let expected = crate::core::profile::repeats(&hashes, |i| !nulls[i], 8);
+        assert!(count > 100, "{count}");
+        assert_eq!((count, examples), expected);
     }
 }

@@ -24,6 +24,19 @@ pub fn fmt_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A count with thousands separators: 1,000,000.
+pub fn fmt_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 pub fn finish(table: &Table, c: usize, acc: &ColumnAccumulator, top_k: usize) -> ColumnProfile {
     let field = table.dataset.schema.field(c);
     let (kind, unit) = table.kinds[c].clone();
@@ -161,18 +174,30 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
         let (mean, std) = (col.mean.unwrap_or(0.0), col.std.unwrap_or(0.0));
         let (mut mild, mut extreme, mut z3) = (0, 0, 0);
         let mut examples: Vec<(f64, u64, f64)> = Vec::new();
-        for (row, &x) in table.numbers(c).iter().enumerate() {
+        let mut place = |x: f64, n: u64| {
+            if x < lo {
+                below += n;
+            } else if x > hi {
+                above += n;
+            } else {
+                let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
+                counts[b.min(bins - 1)] += n;
+            }
+        };
+        // Dates and times with exact value counts: the histogram comes from the counts, without
+        // a pass over the rows (they have no outlier figures, which need rows).
+        let exact_dates = if numeric { None } else { accs[c].exact_numbers() };
+        if let Some(pairs) = &exact_dates {
+            for &(x, n) in pairs {
+                place(x, n);
+            }
+        }
+        let rows: &[f64] = if exact_dates.is_some() { &[] } else { table.numbers(c) };
+        for (row, &x) in rows.iter().enumerate() {
             if x.is_nan() {
                 continue;
             }
-            if x < lo {
-                below += 1;
-            } else if x > hi {
-                above += 1;
-            } else {
-                let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
-                counts[b.min(bins - 1)] += 1;
-            }
+            place(x, 1);
             if !numeric {
                 continue;
             }

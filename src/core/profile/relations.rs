@@ -14,11 +14,13 @@ pub const SPEARMAN_ROWS: u64 = 50_000;
 pub struct Codes {
     pub codes: Vec<Option<Vec<u32>>>,
     pub cardinality: Vec<u32>,
+    /// The codes at the table's sampled rows (empty when there is no sample).
+    sampled: Vec<Option<Vec<u32>>>,
 }
 
 impl Codes {
     /// Takes the per-row codes the first pass collected.
-    pub fn take(accs: &mut [ColumnAccumulator]) -> Codes {
+    pub fn take(accs: &mut [ColumnAccumulator], table: &Table) -> Codes {
         let mut codes = Vec::new();
         let mut cardinality = Vec::new();
         for acc in accs.iter_mut() {
@@ -26,11 +28,24 @@ impl Codes {
             cardinality.push(if c.is_some() { acc.values.len() as u32 } else { 0 });
             codes.push(c);
         }
-        Codes { codes, cardinality }
+        let sampled = match table.sample {
+            Some(_) => codes.iter().map(|c| c.as_ref().map(|c| table.sampled(c.as_slice()).into_owned())).collect(),
+            None => Vec::new(),
+        };
+        Codes { codes, cardinality, sampled }
     }
 
+    /// Codes of every row.
     pub fn get(&self, c: usize) -> Option<&[u32]> {
         self.codes[c].as_deref()
+    }
+
+    /// Codes of the sampled rows (of every row when the table is not sampled).
+    pub fn sampled(&self, c: usize) -> Option<&[u32]> {
+        match self.sampled.get(c) {
+            Some(s) => s.as_deref(),
+            None => self.get(c),
+        }
     }
 }
 
@@ -75,8 +90,10 @@ pub fn pearson(x: &[f64], y: &[f64], shift: (f64, f64)) -> Option<f64> {
 
 /// Ranks with ties averaged (1-based), as scipy's `rankdata`.
 pub fn ranks(values: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..values.len()).collect();
-    idx.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // Sorting (key, index) pairs by plain integer comparison: the key orders as `total_cmp`.
+    let mut keyed: Vec<(u64, u32)> = values.iter().enumerate().map(|(i, &x)| (order_key(x), i as u32)).collect();
+    keyed.sort_unstable();
+    let idx: Vec<usize> = keyed.iter().map(|&(_, i)| i as usize).collect();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
     while i < idx.len() {
@@ -91,6 +108,17 @@ pub fn ranks(values: &[f64]) -> Vec<f64> {
         i = j + 1;
     }
     out
+}
+
+/// A key whose unsigned order is `f64::total_cmp`'s order.
+#[inline]
+pub fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
 }
 
 /// Spearman's rho: Pearson's r of the ranks over rows where both values are present.
@@ -143,19 +171,27 @@ pub fn chi_square_z(chi: f64, df: f64) -> f64 {
 
 pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> Correlations {
     let numeric: Vec<usize> = (0..columns.len()).filter(|&c| is_numeric(&columns[c])).take(40).collect();
-    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
+    // Pearson on the sample (every row of smaller tables), Spearman on every `step`-th row.
+    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.sampled_numbers(c)).collect();
+    let full: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
     let k = numeric.len();
     let mut pearson_m = vec![vec![None; k]; k];
     let mut spearman_m = vec![vec![None; k]; k];
     let step = table.rows.div_ceil(SPEARMAN_ROWS).max(1) as usize;
-    let sampled: Vec<Vec<f64>> = values.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
+    let sampled: Vec<Vec<f64>> = full.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
+    // A column with a value in every sampled row is ranked once for all its pairs.
+    let ranked: Vec<Option<Vec<f64>>> =
+        sampled.iter().map(|s| (!s.iter().any(|x| x.is_nan())).then(|| ranks(s))).collect();
     for i in 0..k {
         pearson_m[i][i] = Some(1.0);
         spearman_m[i][i] = Some(1.0);
         for j in i + 1..k {
             let shift = (columns[numeric[i]].mean.unwrap_or(0.0), columns[numeric[j]].mean.unwrap_or(0.0));
             let p = pearson(values[i], values[j], shift);
-            let s = spearman(&sampled[i], &sampled[j]);
+            let s = match (&ranked[i], &ranked[j]) {
+                (Some(a), Some(b)) => pearson(a, b, (0.0, 0.0)),
+                _ => spearman(&sampled[i], &sampled[j]),
+            };
             pearson_m[i][j] = p;
             pearson_m[j][i] = p;
             spearman_m[i][j] = s;
@@ -171,8 +207,8 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
         for j in i + 1..m {
             let (a, b) = (categorical[i], categorical[j]);
             let t = contingency(
-                codes.get(a).unwrap(),
-                codes.get(b).unwrap(),
+                codes.sampled(a).unwrap(),
+                codes.sampled(b).unwrap(),
                 codes.cardinality[a] as usize,
                 codes.cardinality[b] as usize,
             );
@@ -188,6 +224,7 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
         spearman_rows: sampled.first().map(|s| s.len() as u64).unwrap_or(table.rows).min(table.rows),
         categorical_columns: categorical.iter().map(|&c| columns[c].name.clone()).collect(),
         cramers_v: v,
+        sampled_rows: table.sample_rows(),
     }
 }
 
@@ -248,7 +285,12 @@ pub fn stump_accuracy(x: &[f64], label: &[u32]) -> Option<f64> {
     if classes.len() != 2 {
         return None;
     }
-    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut keyed: Vec<(u64, u32)> = pairs.iter().map(|&(v, l)| (order_key(v), l)).collect();
+    keyed.sort_unstable();
+    for (p, &(k, l)) in pairs.iter_mut().zip(&keyed) {
+        let bits = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
+        *p = (f64::from_bits(bits), l);
+    }
     let n = pairs.len();
     let total_a = pairs.iter().filter(|p| p.1 == classes[0]).count();
     let mut left_a = 0;
@@ -271,6 +313,18 @@ pub fn stump_accuracy(x: &[f64], label: &[u32]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_key_sorts_like_total_cmp() {
+        let mut xs = vec![3.5, -0.0, 0.0, -2.0, f64::INFINITY, f64::NEG_INFINITY, 1e-300, -1e-300, 7.0, -7.5];
+        let mut by_key = xs.clone();
+        by_key.sort_by_key(|&x| order_key(x));
+        xs.sort_by(f64::total_cmp);
+        assert_eq!(
+            xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            by_key.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn ranks_average_ties() {

@@ -199,6 +199,25 @@ fn classify_date(s: &str) -> Option<Shape> {
     None
 }
 
+/// `s.contains(char::is_whitespace)`, a byte at a time for ASCII text.
+fn has_whitespace(s: &str) -> bool {
+    if !s.is_ascii() {
+        return s.contains(char::is_whitespace);
+    }
+    // ASCII whitespace is all below 0x21: eight bytes at a time, a word with no byte below
+    // 0x21 has none (the classic "has a byte less than n" bit trick).
+    let b = s.as_bytes();
+    let mut words = b.chunks_exact(8);
+    let low = |w: u64| w.wrapping_sub(0x2121_2121_2121_2121) & !w & 0x8080_8080_8080_8080 != 0;
+    let is_space = |c: &u8| matches!(c, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ');
+    for w in &mut words {
+        if low(u64::from_le_bytes(w.try_into().expect("8 bytes"))) && w.iter().any(is_space) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(is_space)
+}
+
 fn classify_contact(s: &str) -> Option<Shape> {
     let starts = |p: &str| s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     if (starts("http://") || starts("https://") || starts("www.")) && !s.contains(' ') {
@@ -207,12 +226,7 @@ fn classify_contact(s: &str) -> Option<Shape> {
     let at = s.find('@')?;
     let (local, domain) = (&s[..at], &s[at + 1..]);
     let dot = domain.rfind('.')?;
-    if !local.is_empty()
-        && dot > 0
-        && dot + 2 <= domain.len()
-        && !s.contains(char::is_whitespace)
-        && !domain.contains('@')
-    {
+    if !local.is_empty() && dot > 0 && dot + 2 <= domain.len() && !has_whitespace(s) && !domain.contains('@') {
         return Some(Shape::Email);
     }
     None
@@ -322,6 +336,25 @@ pub fn bigram_similarity(a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_whitespace_test_agrees_with_char_is_whitespace() {
+        for b in 0u8..128 {
+            let s = format!("a{}b", b as char);
+            assert_eq!(has_whitespace(&s), s.contains(char::is_whitespace), "byte {b}");
+        }
+        assert!(has_whitespace("a\u{00A0}b@c.de"));
+        assert!(!has_whitespace("é@c.de"));
+        // Every position of a long value, every ASCII byte.
+        for pos in 0..20 {
+            for b in 0u8..128 {
+                let mut v = vec![b'x'; 20];
+                v[pos] = b;
+                let s = String::from_utf8(v).unwrap();
+                assert_eq!(has_whitespace(&s), s.contains(char::is_whitespace), "byte {b} at {pos}");
+            }
+        }
+    }
 
     #[test]
     fn shapes() {

@@ -55,6 +55,12 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
     let label = profile.label.clone().unwrap_or_default();
     let guessed = profile.label_guessed;
     let corr = profile.correlations.clone();
+    // Pearson's r and Cramér's V of a large table come from a random sample of its rows.
+    let sampled_rows = (corr.sampled_rows > 0 && corr.sampled_rows < profile.rows).then_some(corr.sampled_rows);
+    let sampled_caption = move |what: &str| match sampled_rows {
+        Some(n) => format!("{what} ({} sampled rows)", thousands(n)),
+        None => what.to_string(),
+    };
     let miss = profile.missingness.clone();
     let any_missing = profile.missing_cells > 0;
     let dataset = profile.dataset.clone();
@@ -134,7 +140,11 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                 .then(|| {
                     view! {
                         <div class="heatmaps">
-                            <Heatmap names=corr.numeric_columns.clone() values=corr.pearson.clone() caption="Pearson r".to_string()/>
+                            <Heatmap
+                                names=corr.numeric_columns.clone()
+                                values=corr.pearson.clone()
+                                caption=sampled_caption("Pearson r")
+                            />
                             <Heatmap
                                 names=corr.numeric_columns.clone()
                                 values=corr.spearman.clone()
@@ -145,7 +155,13 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
                 })}
             {(corr.categorical_columns.len() >= 2)
                 .then(|| {
-                    view! { <Heatmap names=corr.categorical_columns values=corr.cramers_v caption="Cramér's V".to_string()/> }
+                    view! {
+                        <Heatmap
+                            names=corr.categorical_columns
+                            values=corr.cramers_v
+                            caption=sampled_caption("Cramér's V")
+                        />
+                    }
                 })}
         </section>
         <FormatsLesson/>
