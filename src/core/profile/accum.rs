@@ -427,7 +427,7 @@ impl ColumnAccumulator {
                 return;
             }
         }
-        if self.overflowed {
+        if self.overflowed && number.is_finite() {
             match self.kind {
                 Kind::Integer | Kind::Float => self.log_sketch.get_or_insert_with(Default::default).add(number),
                 Kind::Temporal => self.linear_sketch.get_or_insert_with(Default::default).add(number as i64),
@@ -470,7 +470,7 @@ impl ColumnAccumulator {
         match self.kind {
             Kind::Integer | Kind::Float => {
                 let mut s = LogLinearSketch::default();
-                for e in self.values.values() {
+                for e in self.values.values().filter(|e| e.value.is_finite()) {
                     for _ in 0..e.count {
                         s.add(e.value);
                     }
@@ -562,8 +562,9 @@ impl ColumnAccumulator {
                         self.zeros += u64::from(x == 0.0);
                         self.negatives += u64::from(x < 0.0);
                     } else {
+                        // Counted as a value of its own, kept out of the quantiles and sketches.
                         self.non_finite += 1;
-                        self.count_value(h, row, 0.0, None);
+                        self.count_value(h, row, x, None);
                     }
                     h
                 });
@@ -749,6 +750,25 @@ mod tests {
         let mut hashes = vec![0; values.len()];
         a.add(&ColumnView::new(&arr, Kind::Float), first_row, 1_000_000, &mut hashes);
         a
+    }
+
+    /// NaN and ±infinity are counted (as distinct values and as non-finite) but never enter the
+    /// exact numbers, the quantiles or the sketches as if they were zeros.
+    #[test]
+    fn non_finite_values_stay_out_of_the_numbers() {
+        let xs = [Some(1.0), Some(f64::NAN), Some(f64::NAN), Some(3.0), Some(f64::INFINITY), None];
+        let a = accumulate(&xs, 0);
+        assert_eq!(a.non_finite, 3);
+        assert_eq!(a.zeros, 0);
+        assert_eq!(a.exact_numbers(), Some(vec![(1.0, 1), (3.0, 1)]));
+        assert_eq!(quantile_from_counts(&a.exact_numbers().unwrap(), 0.5), Some(2.0));
+        // Past the overflow the sketch is replayed from the counts: still no zeros in it.
+        let mut many: Vec<Option<f64>> = (0..30_000).map(|i| Some(100.0 + i as f64)).collect();
+        many.extend(std::iter::repeat_n(Some(f64::NAN), 20_000));
+        let b = accumulate(&many, 0);
+        assert!(b.overflowed);
+        let sketch = b.log_sketch.as_ref().unwrap();
+        assert!(sketch.quantile(0.0).unwrap() >= 99.0, "{:?}", sketch.quantile(0.0));
     }
 
     #[test]
