@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent, Worker, WorkerOptions};
 
 use crate::core::error::Result;
-use crate::core::ingest::SourceHasher;
+use crate::core::ingest::{SourceHasher, PUSH_PIECE};
 
 /// The name the hash worker is started with; `worker::start` checks it to pick the mode.
 pub const HASH_WORKER_NAME: &str = "strata-hash";
@@ -47,11 +47,27 @@ pub fn hash_file_sync(file: &File, chunk: u64, progress: &mut dyn FnMut(u64)) ->
         let array = js_sys::Uint8Array::new(&ab);
         buf.resize(array.length() as usize, 0);
         array.copy_to(&mut buf);
-        hasher.update(&buf);
+        release(&ab);
+        // In pieces, so the hasher's loop runs optimised code after its first calls (see
+        // `ingest::PUSH_PIECE`): one 8 MB call ran entirely in V8's baseline code, 4x slower.
+        for piece in buf.chunks(PUSH_PIECE) {
+            hasher.update(piece);
+        }
         offset = end;
         progress(offset);
     }
     Ok(hasher.finish())
+}
+
+/// Frees a buffer now instead of at the next garbage collection (an idle worker may not run
+/// one for a while, and a file's worth of 8 MB buffers would pile up): `transfer(0)` detaches
+/// it. Browsers without `ArrayBuffer.prototype.transfer` just keep it until then.
+fn release(buffer: &JsValue) {
+    if let Ok(transfer) =
+        js_sys::Reflect::get(buffer, &"transfer".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = transfer.call1(buffer, &JsValue::from_f64(0.0));
+    }
 }
 
 /// Entry of the hash worker: answers `[id, file]` messages, one at a time.

@@ -666,8 +666,8 @@ pub fn start() {
         Some(url) => Engine::with_hash_worker(sink, &url),
         None => Engine::new(sink),
     };
-    let warm_engine = Rc::clone(&engine);
     let sink_scope = scope.clone();
+    let warm_engine = Rc::clone(&engine);
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data = ev.data();
         let (json, file) = if data.is_array() {
@@ -691,10 +691,7 @@ pub fn start() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&scope, &Response::Ready);
-    // The hash worker starts once the page has drawn, not in competition with its first paint.
-    let warm = Closure::once_into_js(move || warm_engine.warm_up());
-    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(warm.unchecked_ref(), HASH_WORKER_WARM_UP_MS);
+    // The hash worker starts now (it takes a few hundred milliseconds), so it is ready by the
+    // first load; the page has its Ready already.
+    warm_engine.warm_up();
 }
-
-/// Milliseconds after Ready at which the hash worker is started.
-const HASH_WORKER_WARM_UP_MS: i32 = 500;
