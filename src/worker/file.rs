@@ -24,6 +24,13 @@ pub(crate) fn js_err(context: &str, e: wasm_bindgen::JsValue) -> CoreError {
     CoreError::Io(std::io::Error::other(format!("{context}: {detail}")))
 }
 
+/// Reads bytes `start..end` of a file without blocking, as a JavaScript buffer.
+pub async fn read_range_buffer(file: &File, start: u64, end: u64) -> Result<js_sys::ArrayBuffer> {
+    let blob = file.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_err("cannot slice the file", e))?;
+    let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| js_err("cannot read the file", e))?;
+    Ok(buf.unchecked_into())
+}
+
 /// Reads bytes `start..end` of a file without blocking (the event loop runs meanwhile, so a
 /// Cancel message is seen between chunks).
 pub async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>> {

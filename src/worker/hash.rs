@@ -70,32 +70,66 @@ fn release(buffer: &JsValue) {
     }
 }
 
-/// Entry of the hash worker: answers `[id, file]` messages, one at a time.
+/// Entry of the hash worker: answers `[id, file]` (hash this file) and `[id, "chunk", buffer]`
+/// ... `[id, "end"]` (hash these bytes, handed over in order), one job at a time.
 pub fn serve(scope: DedicatedWorkerGlobalScope) {
     let out = scope.clone();
+    let mut streams: Vec<(f64, SourceHasher)> = Vec::new();
+    let mut buf = Vec::new();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data: js_sys::Array = match ev.data().dyn_into() {
             Ok(a) => a,
             Err(_) => return,
         };
         let id = data.get(0);
-        let Ok(file) = data.get(1).dyn_into::<File>() else {
-            return;
-        };
         let send = |kind: &str, value: JsValue| {
             let _ = out.post_message(&js_sys::Array::of3(&id, &JsValue::from_str(kind), &value));
         };
-        let mut last = js_sys::Date::now();
-        let result = hash_file_sync(&file, HASH_CHUNK_BYTES, &mut |bytes| {
-            let t = js_sys::Date::now();
-            if t - last >= 100.0 {
-                last = t;
-                send("progress", JsValue::from_f64(bytes as f64));
+        let key = id.as_f64().unwrap_or(-1.0);
+        match data.get(1).as_string().as_deref() {
+            Some("chunk") => {
+                let ab = data.get(2);
+                let pos = match streams.iter().position(|(k, _)| *k == key) {
+                    Some(p) => p,
+                    None => {
+                        streams.push((key, SourceHasher::default()));
+                        streams.len() - 1
+                    }
+                };
+                let array = js_sys::Uint8Array::new(&ab);
+                buf.resize(array.length() as usize, 0);
+                array.copy_to(&mut buf);
+                release(&ab);
+                let hasher = &mut streams[pos].1;
+                for piece in buf.chunks(PUSH_PIECE) {
+                    hasher.update(piece);
+                }
+                send("progress", JsValue::from_f64(hasher.bytes() as f64));
             }
-        });
-        match result {
-            Ok((sha, _)) => send("done", JsValue::from_str(&sha)),
-            Err(e) => send("error", JsValue::from_str(&e.to_string())),
+            Some("end") => {
+                let hasher = match streams.iter().position(|(k, _)| *k == key) {
+                    Some(p) => streams.swap_remove(p).1,
+                    None => SourceHasher::default(),
+                };
+                send("done", JsValue::from_str(&hasher.finish().0));
+            }
+            _ => {
+                let Ok(file) = data.get(1).dyn_into::<File>() else {
+                    return;
+                };
+                let mut last = js_sys::Date::now();
+                let result = hash_file_sync(&file, HASH_CHUNK_BYTES, &mut |bytes| {
+                    let t = js_sys::Date::now();
+                    if t - last >= 100.0 {
+                        last = t;
+                        send("progress", JsValue::from_f64(bytes as f64));
+                    }
+                });
+                match result {
+                    Ok((sha, _)) => send("done", JsValue::from_str(&sha)),
+                    Err(e) => send("error", JsValue::from_str(&e.to_string())),
+                }
+            }
         }
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -125,7 +159,7 @@ struct Running {
     worker: Worker,
     ready: Rc<Cell<bool>>,
     /// Files handed over before the worker listened.
-    queue: Rc<RefCell<Vec<js_sys::Array>>>,
+    queue: Rc<RefCell<Vec<(js_sys::Array, js_sys::Array)>>>,
     jobs: Jobs,
     _handlers: [Closure<dyn FnMut(web_sys::Event)>; 2],
 }
@@ -163,7 +197,7 @@ impl HashWorker {
             return false;
         };
         let ready = Rc::new(Cell::new(false));
-        let queue: Rc<RefCell<Vec<js_sys::Array>>> = Rc::new(RefCell::new(Vec::new()));
+        let queue: Rc<RefCell<Vec<(js_sys::Array, js_sys::Array)>>> = Rc::new(RefCell::new(Vec::new()));
         let jobs: Jobs = Rc::new(RefCell::new(Vec::new()));
         let on_message = {
             let (ready, queue, jobs, worker) = (Rc::clone(&ready), Rc::clone(&queue), Rc::clone(&jobs), worker.clone());
@@ -178,8 +212,8 @@ impl HashWorker {
                 let kind = data.get(1).as_string().unwrap_or_default();
                 if kind == "ready" {
                     ready.set(true);
-                    for m in queue.borrow_mut().drain(..) {
-                        let _ = worker.post_message(&m);
+                    for (m, transfer) in queue.borrow_mut().drain(..) {
+                        let _ = worker.post_message_with_transfer(&m, &transfer);
                     }
                     return;
                 }
@@ -210,8 +244,18 @@ impl HashWorker {
         true
     }
 
-    /// Starts hashing `file`; `None` when the hash worker cannot be started.
+    /// Starts hashing `file`, which the hash worker reads itself; `None` when the hash worker
+    /// cannot be started.
     pub fn start(self: &Rc<Self>, file: &File) -> Option<HashJob> {
+        let job = self.start_stream()?;
+        self.post(js_sys::Array::of2(&JsValue::from_f64(job.id as f64), file), js_sys::Array::new(), &job.state);
+        Some(job)
+    }
+
+    /// Starts hashing bytes the caller has read anyway: hand each piece, in order, to
+    /// `HashJob::feed` (the buffer moves to the hash worker, no copy and no second read of the
+    /// file), then call `HashJob::end`.
+    pub fn start_stream(self: &Rc<Self>) -> Option<HashJob> {
         if !self.ensure_started() {
             return None;
         }
@@ -221,15 +265,22 @@ impl HashWorker {
         self.next_id.set(id.wrapping_add(1).max(1));
         let state = Rc::new(RefCell::new(JobState::Running(0)));
         running.jobs.borrow_mut().push((id, Rc::clone(&state)));
-        let message = js_sys::Array::of2(&JsValue::from_f64(id as f64), file);
+        Some(HashJob { owner: Rc::downgrade(self), id, state })
+    }
+
+    fn post(&self, message: js_sys::Array, transfer: js_sys::Array, state: &RefCell<JobState>) {
+        let inner = self.inner.borrow();
+        let Some(running) = inner.as_ref() else {
+            *state.borrow_mut() = JobState::Failed("the hash worker was stopped".into());
+            return;
+        };
         if running.ready.get() {
-            if running.worker.post_message(&message).is_err() {
-                *state.borrow_mut() = JobState::Failed("the file could not be handed to the hash worker".into());
+            if running.worker.post_message_with_transfer(&message, &transfer).is_err() {
+                *state.borrow_mut() = JobState::Failed("the bytes could not be handed to the hash worker".into());
             }
         } else {
-            running.queue.borrow_mut().push(message);
+            running.queue.borrow_mut().push((message, transfer));
         }
-        Some(HashJob { owner: Rc::downgrade(self), state })
     }
 
     /// Stops the hash worker (it is busy with a file nobody waits for); the next job starts a
@@ -249,6 +300,7 @@ fn fail_all(jobs: &Jobs, why: &str) {
 /// parse), it stops the hash worker so the second core is free again.
 pub struct HashJob {
     owner: Weak<HashWorker>,
+    id: u32,
     state: Rc<RefCell<JobState>>,
 }
 
@@ -262,6 +314,26 @@ pub enum HashPoll {
 }
 
 impl HashJob {
+    /// Hands the next bytes of a streamed job to the hash worker (the buffer is transferred:
+    /// it is empty here afterwards).
+    pub fn feed(&self, buffer: &js_sys::ArrayBuffer) {
+        if let Some(owner) = self.owner.upgrade() {
+            let message = js_sys::Array::of3(&JsValue::from_f64(self.id as f64), &"chunk".into(), buffer);
+            owner.post(message, js_sys::Array::of1(buffer), &self.state);
+        }
+    }
+
+    /// Says a streamed job has had all its bytes.
+    pub fn end(&self) {
+        if let Some(owner) = self.owner.upgrade() {
+            owner.post(
+                js_sys::Array::of2(&JsValue::from_f64(self.id as f64), &"end".into()),
+                js_sys::Array::new(),
+                &self.state,
+            );
+        }
+    }
+
     pub fn poll(&self) -> HashPoll {
         match &*self.state.borrow() {
             JobState::Running(b) => HashPoll::Running(*b),

@@ -313,14 +313,20 @@ impl Engine {
         let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, &head));
         let reporter = ProgressReporter { engine: self, request_id, total: size, last: Cell::new(f64::MIN) };
         // The SHA-256 on the other core while this one parses.
+        // Text is read once, in order, by the load: its buffers go on to the hash worker. Parquet
+        // is read by row groups and footer, so the hash worker reads the file itself.
         let hash_job = match &self.hash_worker {
-            Some(h) if size >= PARALLEL_HASH_MIN_BYTES => h.start(file),
+            Some(h) if size >= PARALLEL_HASH_MIN_BYTES => match format {
+                SourceFormat::Parquet => h.start(file),
+                _ => h.start_stream(),
+            },
             _ => None,
         };
-        let hash_inline = hash_job.is_none();
         let mut loaded = match format {
-            SourceFormat::Parquet => self.load_parquet(file, name, &options, &cancel, &reporter, hash_inline).await?,
-            _ => load_text(file, name, format, &options, &cancel, &reporter, hash_inline).await?,
+            SourceFormat::Parquet => {
+                self.load_parquet(file, name, &options, &cancel, &reporter, hash_job.is_none()).await?
+            }
+            _ => load_text(file, name, format, &options, &cancel, &reporter, Hashing::of(hash_job.as_ref())).await?,
         };
         if let Some(job) = hash_job {
             loaded.source_sha256 = await_hash(job, file, &cancel, &reporter, loaded.report.rows_loaded).await?;
@@ -430,7 +436,10 @@ impl Engine {
                         SourceFormat::Parquet => {
                             self.load_parquet(&f, &l.source.name, &l.options, &cancel, &reporter, false).await?
                         }
-                        _ => load_text(&f, &l.source.name, format, &l.options, &cancel, &reporter, false).await?,
+                        _ => {
+                            load_text(&f, &l.source.name, format, &l.options, &cancel, &reporter, Hashing::Known)
+                                .await?
+                        }
                     };
                     loaded.source_sha256 = sha;
                     StepInput::Loaded(Box::new(loaded))
@@ -541,17 +550,31 @@ async fn load_text(
     options: &IngestOptions,
     cancel: &Cell<bool>,
     progress: &ProgressReporter<'_>,
-    hash_inline: bool,
+    hashing: Hashing<'_>,
 ) -> Result<ingest::Loaded> {
     let mut retry = ingest::Retry::new(options);
     loop {
         let phase = if retry.is_rereading() { Phase::Rereading } else { Phase::Reading };
-        let hasher = if hash_inline { SourceHasher::default() } else { SourceHasher::count_only() };
+        let hasher =
+            if matches!(hashing, Hashing::Inline) { SourceHasher::default() } else { SourceHasher::count_only() };
+        // The hash worker gets the bytes of the first pass only.
+        let feed = match hashing {
+            Hashing::Worker(job) if !retry.is_rereading() => Some(job),
+            _ => None,
+        };
         let mut loader = ingest::TextLoader::with_hasher(format, name, retry.options().clone(), hasher)?;
         let mut offset = 0;
         while offset < progress.total {
             let end = (offset + CHUNK_BYTES).min(progress.total);
-            let bytes = read_range(file, offset, end).await?;
+            let buffer = file::read_range_buffer(file, offset, end).await?;
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            if let Some(job) = feed {
+                job.feed(&buffer);
+                if end == progress.total {
+                    job.end();
+                }
+            }
+            drop(buffer);
             loader.push(&bytes)?;
             drop(bytes);
             offset = end;
@@ -562,6 +585,23 @@ async fn load_text(
         if let Some(loaded) = retry.next(loader.finish()?) {
             return Ok(loaded);
         }
+    }
+}
+
+/// Who computes the SHA-256 of a text load.
+#[derive(Clone, Copy)]
+enum Hashing<'a> {
+    /// The loader, as it parses.
+    Inline,
+    /// The hash worker, fed the buffers the load reads.
+    Worker(&'a hash::HashJob),
+    /// Nobody: the caller knows it already.
+    Known,
+}
+
+impl<'a> Hashing<'a> {
+    fn of(job: Option<&'a hash::HashJob>) -> Self {
+        job.map_or(Hashing::Inline, Hashing::Worker)
     }
 }
 
