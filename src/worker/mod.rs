@@ -34,6 +34,9 @@ const PROGRESS_EVERY_MS: f64 = 100.0;
 /// Files at least this big are hashed by the hash worker while the load parses them; smaller
 /// ones are hashed inline (a round trip would cost more than it saves).
 pub const PARALLEL_HASH_MIN_BYTES: u64 = 1 << 20;
+/// A hash worker that reports nothing for this long, after the load has parsed, is given up
+/// (the file is then hashed here).
+const HASH_STALL_MS: f64 = 10_000.0;
 
 /// Where responses go: `postMessage` in the real worker, a vector in tests.
 pub type Sink = Rc<dyn Fn(Response)>;
@@ -521,10 +524,20 @@ async fn await_hash(
     progress: &ProgressReporter<'_>,
     rows: u64,
 ) -> Result<String> {
+    // The hash worker's last progress and when it came: silent for too long, it is given up.
+    let mut last: (f64, Option<u64>) = (now_ms(), None);
     loop {
         check(cancel)?;
         match job.poll() {
-            hash::HashPoll::Running(bytes) => progress.report(Phase::Hashing, bytes, rows, false),
+            hash::HashPoll::Running(bytes) => {
+                if last.1 != Some(bytes) {
+                    last = (now_ms(), Some(bytes));
+                } else if now_ms() - last.0 > HASH_STALL_MS {
+                    drop(job);
+                    return hash_with_reads(file, cancel, progress, rows).await;
+                }
+                progress.report(Phase::Hashing, bytes, rows, false)
+            }
             hash::HashPoll::Done(sha) if hash::is_sha256_hex(&sha) => return Ok(sha),
             hash::HashPoll::Done(_) | hash::HashPoll::Failed(_) => {
                 drop(job);
