@@ -1,17 +1,20 @@
 //! The source's SHA-256 on the second core.
 //!
-//! SHA-256 in wasm (no SHA instructions) costs about as much as parsing the file, and a load
-//! otherwise uses one core. So the worker starts a second dedicated worker, the same script in
-//! "hash" mode (told apart by its name), hands it the `File` handle, and parses meanwhile without
-//! hashing; the load completes once both are done. The hash worker reads the file in 8 MB
-//! pieces through `FileReaderSync` and feeds the same streaming hasher as the native path, so the
-//! recorded hash is the same. Cancel (or a failed parse) terminates it; if it cannot start or
-//! fails, the worker hashes the file itself as before.
+//! SHA-256 in wasm (no SHA instructions) is a large part of a load, and a load otherwise uses one
+//! core. So the worker starts a second dedicated worker, the same script in "hash" mode (told
+//! apart by its name), and parses without hashing meanwhile; the load completes once both are
+//! done. For CSV and JSON Lines the load hands each 8 MB buffer it has read (and copied into its
+//! own memory) on to the hash worker, transferred rather than copied, so the file is read once;
+//! for Parquet, read by row groups, the hash worker reads the `File` itself in 8 MB pieces
+//! through `FileReaderSync`. Either way the same streaming hasher as the native path computes
+//! it, so the recorded hash is the same. Cancel (or a failed parse) terminates the hash worker;
+//! if it cannot start, fails, or goes silent, the worker hashes the file itself as before.
 //!
 //! WebCrypto's SHA-256 would be faster still (it uses the CPU's SHA instructions), but it takes
 //! the whole file as one buffer and copies it: measured on the 92 MB benchmark CSV, the page's
 //! memory went from about 1.5x to 3.6x the file size, above the 3x budget.
 //!
+//! Messages to the hash worker are `[id, file]`, or `[id, "chunk", buffer]`… `[id, "end"]`.
 //! Messages from the hash worker are arrays `[id, kind, value]`: `[0, "ready"]` once it listens,
 //! `[id, "progress", bytes]` about every 100 ms, `[id, "done", hex]` or `[id, "error", text]`.
 
@@ -47,7 +50,6 @@ pub fn hash_file_sync(file: &File, chunk: u64, progress: &mut dyn FnMut(u64)) ->
         let array = js_sys::Uint8Array::new(&ab);
         buf.resize(array.length() as usize, 0);
         array.copy_to(&mut buf);
-        release(&ab);
         // In pieces, so the hasher's loop runs optimised code after its first calls (see
         // `ingest::PUSH_PIECE`): one 8 MB call ran entirely in V8's baseline code, 4x slower.
         for piece in buf.chunks(PUSH_PIECE) {
@@ -57,17 +59,6 @@ pub fn hash_file_sync(file: &File, chunk: u64, progress: &mut dyn FnMut(u64)) ->
         progress(offset);
     }
     Ok(hasher.finish())
-}
-
-/// Frees a buffer now instead of at the next garbage collection (an idle worker may not run
-/// one for a while, and a file's worth of 8 MB buffers would pile up): `transfer(0)` detaches
-/// it. Browsers without `ArrayBuffer.prototype.transfer` just keep it until then.
-fn release(buffer: &JsValue) {
-    if let Ok(transfer) =
-        js_sys::Reflect::get(buffer, &"transfer".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
-    {
-        let _ = transfer.call1(buffer, &JsValue::from_f64(0.0));
-    }
 }
 
 /// Entry of the hash worker: answers `[id, file]` (hash this file) and `[id, "chunk", buffer]`
@@ -99,7 +90,6 @@ pub fn serve(scope: DedicatedWorkerGlobalScope) {
                 let array = js_sys::Uint8Array::new(&ab);
                 buf.resize(array.length() as usize, 0);
                 array.copy_to(&mut buf);
-                release(&ab);
                 let hasher = &mut streams[pos].1;
                 for piece in buf.chunks(PUSH_PIECE) {
                     hasher.update(piece);
@@ -185,6 +175,12 @@ impl HashWorker {
     /// Starts the hash worker ahead of the first load (compiling its wasm takes a moment).
     pub fn warm_up(&self) {
         self.ensure_started();
+    }
+
+    /// Whether the hash worker is running and listening (it takes a few hundred milliseconds
+    /// to start).
+    pub fn is_ready(&self) -> bool {
+        self.inner.borrow().as_ref().is_some_and(|r| r.ready.get())
     }
 
     fn ensure_started(&self) -> bool {
