@@ -129,6 +129,9 @@ test('a file of several 8 MB pieces is hashed on the second core to the same SHA
   await strata.load(file);
   assert.equal(await strata.rowCount(), 400_000);
   assert.equal((await page.locator('[data-testid=sha256]').innerText()).trim(), expected);
+  // The hash worker runs beside the worker (the page's policy allows it: worker-src 'self').
+  const names = await Promise.all(page.workers().map((w) => w.evaluate(() => self.name)));
+  assert.ok(names.includes('strata-hash'), `workers: ${JSON.stringify(names)}`);
   strata.assertNoConsoleErrors();
   await context.close();
 });
