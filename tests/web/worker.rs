@@ -482,3 +482,84 @@ async fn load_example_loads_each_file_with_the_pinned_bytes() {
     };
     assert_eq!(json.matches("\"op\": \"load\"").count() + json.matches("\"op\":\"load\"").count(), 2, "{json}");
 }
+
+/// Waits up to a minute (debug wasm parses a few MB a second).
+async fn wait_long(got: &Rc<RefCell<Vec<Response>>>, pred: impl Fn(&Response) -> bool) -> Response {
+    for _ in 0..1200 {
+        if let Some(r) = got.borrow().iter().find(|r| pred(r)) {
+            return r.clone();
+        }
+        strata::worker::hash::sleep_ms(50).await;
+    }
+    panic!("no matching response; got {:?}", got.borrow().iter().rev().take(5).collect::<Vec<_>>());
+}
+
+fn native_sha(bytes: &[u8]) -> String {
+    let mut h = strata::core::ingest::SourceHasher::default();
+    h.update(bytes);
+    h.finish().0
+}
+
+fn numbers_csv(min_bytes: usize) -> Vec<u8> {
+    let mut out = b"id,double,label\n".to_vec();
+    let mut i = 0u64;
+    while out.len() < min_bytes {
+        out.extend_from_slice(format!("{i},{},row{}\n", i * 2, i % 7).as_bytes());
+        i += 1;
+    }
+    out
+}
+
+/// What the hash worker runs: the file in pieces through `FileReaderSync` gives the same SHA-256
+/// as the native streaming hasher over the bytes at once, whatever the piece size.
+#[wasm_bindgen_test]
+fn hash_of_a_file_in_pieces_equals_the_native_hash() {
+    assert_eq!(
+        strata::worker::hash_file_sync(&file(b"abc", "abc.txt"), 8 << 20, &mut |_| {}).unwrap().0,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    let bytes: Vec<u8> = (0..3_000_037u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let f = file(&bytes, "noise.bin");
+    for chunk in [1_000_003u64, 1 << 20, 8 << 20] {
+        let mut seen = Vec::new();
+        let (sha, n) = strata::worker::hash_file_sync(&f, chunk, &mut |b| seen.push(b)).unwrap();
+        assert_eq!((sha.as_str(), n), (native_sha(&bytes).as_str(), bytes.len() as u64), "pieces of {chunk}");
+        assert_eq!(seen.last().copied(), Some(bytes.len() as u64));
+        assert_eq!(seen.len() as u64, (bytes.len() as u64).div_ceil(chunk), "progress after each piece");
+    }
+    assert_eq!(strata::worker::hash_file_sync(&file(b"", "empty"), 8 << 20, &mut |_| {}).unwrap().0, native_sha(b""));
+}
+
+/// An engine whose hash worker cannot start still records the right hash (it hashes inline), a
+/// load it runs can be cancelled, and the next load works.
+#[wasm_bindgen_test]
+async fn a_failed_hash_worker_falls_back_and_cancel_still_stops_a_load() {
+    let got = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&got);
+    let engine = Engine::with_hash_worker(Rc::new(move |r| sink.borrow_mut().push(r)), "./no-such-hash-worker.js");
+    const { assert!(strata::worker::PARALLEL_HASH_MIN_BYTES <= 2 << 20) };
+
+    let big = numbers_csv(10 << 20);
+    let load = |id: u64, name: &str| Request::Load {
+        request_id: id,
+        file_name: name.into(),
+        options: IngestOptions::default(),
+        replaces: None,
+    };
+    engine.handle(load(1, "big.csv"), Some(file(&big, "big.csv")));
+    wait_long(&got, |r| matches!(r, Response::Progress { request_id: 1, .. })).await;
+    engine.handle(Request::Cancel { request_id: 1 }, None);
+    wait_long(&got, |r| matches!(r, Response::Cancelled { request_id: 1 })).await;
+    assert!(!got.borrow().iter().any(|r| matches!(r, Response::Loaded { request_id: 1, .. })));
+
+    let small = numbers_csv(3 << 20);
+    engine.handle(load(2, "small.csv"), Some(file(&small, "small.csv")));
+    let Response::Loaded { summary, .. } =
+        wait_long(&got, |r| matches!(r, Response::Loaded { request_id: 2, .. } | Response::Error { .. })).await
+    else {
+        panic!("{:?}", got.borrow().last())
+    };
+    let source = summary.source.as_ref().unwrap();
+    assert_eq!(source.sha256, native_sha(&small));
+    assert_eq!(source.bytes, small.len() as u64);
+}

@@ -676,7 +676,12 @@ fn unique_names(names: Vec<String>) -> Vec<String> {
 
 impl CsvLoader {
     pub fn new(name: &str, options: IngestOptions) -> Self {
-        Self { name: name.to_string(), options, hasher: SourceHasher::default(), head: Vec::new(), stream: None }
+        Self::with_hasher(name, options, SourceHasher::default())
+    }
+
+    /// See `TextLoader::with_hasher`.
+    pub fn with_hasher(name: &str, options: IngestOptions, hasher: SourceHasher) -> Self {
+        Self { name: name.to_string(), options, hasher, head: Vec::new(), stream: None }
     }
 
     /// Data rows loaded so far.

@@ -43,7 +43,12 @@ struct State {
 
 impl JsonlLoader {
     pub fn new(options: IngestOptions) -> Self {
-        Self { options, hasher: SourceHasher::default(), head: Vec::new(), carry: Vec::new(), state: None }
+        Self::with_hasher(options, SourceHasher::default())
+    }
+
+    /// See `TextLoader::with_hasher`.
+    pub fn with_hasher(options: IngestOptions, hasher: SourceHasher) -> Self {
+        Self { options, hasher, head: Vec::new(), carry: Vec::new(), state: None }
     }
 
     pub fn rows(&self) -> u64 {

@@ -264,23 +264,37 @@ pub enum Pass {
     Again(IngestOptions, Vec<String>),
 }
 
-/// Hashes the source bytes as they stream by.
-#[derive(Clone, Default)]
+/// Hashes the source bytes as they stream by (or, made with `count_only`, only counts them: the
+/// browser worker hashes the same file on another core meanwhile).
+#[derive(Clone)]
 pub struct SourceHasher {
-    hasher: Sha256,
+    hasher: Option<Sha256>,
     bytes: u64,
 }
 
+impl Default for SourceHasher {
+    fn default() -> Self {
+        SourceHasher { hasher: Some(Sha256::new()), bytes: 0 }
+    }
+}
+
 impl SourceHasher {
+    /// Counts bytes without hashing them; `finish` then gives an empty hash, which the caller
+    /// replaces with the one computed elsewhere.
+    pub fn count_only() -> Self {
+        SourceHasher { hasher: None, bytes: 0 }
+    }
     pub fn update(&mut self, chunk: &[u8]) {
-        self.hasher.update(chunk);
+        if let Some(h) = &mut self.hasher {
+            h.update(chunk);
+        }
         self.bytes += chunk.len() as u64;
     }
     pub fn bytes(&self) -> u64 {
         self.bytes
     }
     pub fn finish(self) -> (String, u64) {
-        (hex(&self.hasher.finalize()), self.bytes)
+        (self.hasher.map(|h| hex(&h.finalize())).unwrap_or_default(), self.bytes)
     }
 
     /// Hashes everything a reader yields, in 8 MB reads.
@@ -321,9 +335,14 @@ pub enum TextLoader {
 
 impl TextLoader {
     pub fn new(format: SourceFormat, name: &str, options: IngestOptions) -> Result<Self> {
+        Self::with_hasher(format, name, options, SourceHasher::default())
+    }
+    /// A loader that hashes with `hasher`: `SourceHasher::count_only()` when the source's
+    /// SHA-256 is computed elsewhere (the finished load then has an empty `source_sha256`).
+    pub fn with_hasher(format: SourceFormat, name: &str, options: IngestOptions, hasher: SourceHasher) -> Result<Self> {
         match format {
-            SourceFormat::Csv => Ok(TextLoader::Csv(Box::new(csv::CsvLoader::new(name, options)))),
-            SourceFormat::Jsonl => Ok(TextLoader::Jsonl(Box::new(jsonl::JsonlLoader::new(options)))),
+            SourceFormat::Csv => Ok(TextLoader::Csv(Box::new(csv::CsvLoader::with_hasher(name, options, hasher)))),
+            SourceFormat::Jsonl => Ok(TextLoader::Jsonl(Box::new(jsonl::JsonlLoader::with_hasher(options, hasher)))),
             SourceFormat::Parquet => {
                 Err(CoreError::invalid("Parquet is read by random access, not as a stream", Default::default()))
             }

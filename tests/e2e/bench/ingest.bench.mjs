@@ -1,6 +1,8 @@
 // In-browser ingest benchmark: the real page (release build), a file picked through the file
 // input, timed until the summary shows; then the Profile step, timed until its report shows. Also the peak resident memory of Chromium's processes.
 // Run with `make bench-browser`. Sizes: STRATA_BENCH_ROWS="100000,1000000,5000000".
+// STRATA_BENCH_SETTLE_MS=3000 waits that long after the page is ready before picking the file
+// (by default the file is picked at once, before the worker's hash worker has started).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -59,6 +61,7 @@ for (const c of cases) {
   const page = await browser.newPage();
   const strata = new StrataPage(page, server.url);
   await strata.open();
+  if (process.env.STRATA_BENCH_SETTLE_MS) await new Promise((r) => setTimeout(r, Number(process.env.STRATA_BENCH_SETTLE_MS)));
   const baseline = chromiumRssBytes();
   let peak = baseline;
   const timer = setInterval(() => (peak = Math.max(peak, chromiumRssBytes())), 50);

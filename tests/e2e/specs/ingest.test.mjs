@@ -2,6 +2,8 @@
 // ragged-row report, a zstd Parquet file whose footer is shown, and a virtual grid over many rows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { useStrata } from '../lib/session.mjs';
 import { fixture, bigCsv } from '../lib/fixtures.mjs';
 
@@ -109,5 +111,27 @@ test('the grid keeps only visible rows in the DOM and scrolls to the last row', 
   await page.locator('[data-testid=grid-row] th', { hasText: '200,000' }).waitFor({ timeout: 20_000 });
   const last = await page.locator('[data-testid=grid-row]').last();
   assert.equal((await last.locator('td').first().innerText()), '199999');
+  await context.close();
+});
+
+test('a file of several 8 MB pieces is hashed on the second core to the same SHA-256, also after a cancelled load', async () => {
+  const big = bigCsv(1_500_000);
+  const file = bigCsv(400_000);
+  const expected = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  assert.ok(fs.statSync(file).size > 2 * 8 * 1024 * 1024, 'the file spans several hash pieces');
+  const { context, page, strata } = await open();
+  // A load cancelled while the hash worker is busy with it stops that worker; the next load
+  // starts a fresh one.
+  await strata.upload(big);
+  await page.locator('[data-testid=progress-text]').filter({ hasText: 'rows' }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=cancel]').click();
+  await page.locator('[data-testid=notice]', { hasText: 'cancelled' }).waitFor({ timeout: 10_000 });
+  await strata.load(file);
+  assert.equal(await strata.rowCount(), 400_000);
+  assert.equal((await page.locator('[data-testid=sha256]').innerText()).trim(), expected);
+  // The hash worker runs beside the worker (the page's policy allows it: worker-src 'self').
+  const names = await Promise.all(page.workers().map((w) => w.evaluate(() => self.name)));
+  assert.ok(names.includes('strata-hash'), `workers: ${JSON.stringify(names)}`);
+  strata.assertNoConsoleErrors();
   await context.close();
 });
