@@ -28,7 +28,18 @@ pub use hash::{hash_file_sync, HashWorker};
 pub const CHUNK_BYTES: u64 = 8 << 20;
 /// Above this much wasm memory a load stops with "too large for this tab" instead of letting
 /// the allocator fail (wasm32 can address 4 GiB at most).
-const MEMORY_CEILING: u64 = 3_400 << 20;
+pub const MEMORY_CEILING: u64 = 3_400 << 20;
+
+thread_local! {
+    /// The ceiling in force: `MEMORY_CEILING`, or another set by `set_memory_ceiling` (tests).
+    static CEILING: Cell<u64> = const { Cell::new(MEMORY_CEILING) };
+}
+
+/// Sets the wasm memory above which a load stops with "too large for this tab" (a test sets
+/// it low to take that path without a 1.5 GB file; `MEMORY_CEILING` restores it).
+pub fn set_memory_ceiling(bytes: u64) {
+    CEILING.with(|c| c.set(bytes));
+}
 /// Minimum milliseconds between progress messages (≥ 4 a second are sent while reading).
 const PROGRESS_EVERY_MS: f64 = 100.0;
 /// Files at least this big are hashed by the hash worker while the load parses them; smaller
@@ -669,7 +680,7 @@ fn check(cancel: &Cell<bool>) -> Result<()> {
 }
 
 /// Bytes of linear memory this wasm instance holds.
-fn memory_bytes() -> u64 {
+pub fn memory_bytes() -> u64 {
     #[cfg(target_arch = "wasm32")]
     {
         core::arch::wasm32::memory_size(0) as u64 * 65_536
@@ -682,7 +693,7 @@ fn memory_bytes() -> u64 {
 
 fn check_memory() -> Result<()> {
     let used = memory_bytes();
-    if used > MEMORY_CEILING {
+    if used > CEILING.with(Cell::get) {
         return Err(CoreError::TooLarge {
             what: format!(
                 "the table already uses {} MB of the 4,096 MB a browser tab gives WebAssembly; use the `strata` command line for files this big",

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use strata::core::ingest::IngestOptions;
 use strata::protocol::{Request, Response};
-use strata::worker::{yield_to_events, Engine};
+use strata::worker::{memory_bytes, set_memory_ceiling, yield_to_events, Engine, MEMORY_CEILING};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -562,4 +562,37 @@ async fn a_failed_hash_worker_falls_back_and_cancel_still_stops_a_load() {
     let source = summary.source.as_ref().unwrap();
     assert_eq!(source.sha256, native_sha(&small));
     assert_eq!(source.bytes, small.len() as u64);
+}
+
+/// A load that takes the tab's wasm memory past the ceiling stops with "too large for this tab"
+/// and its size, instead of letting the allocator abort the worker; the engine then loads the
+/// next file as usual. (The ceiling is set just below the memory in use, so a 9 MB file takes
+/// the path a 1.5 GB one takes at the real 3.4 GB ceiling.)
+#[wasm_bindgen_test]
+async fn a_load_past_the_memory_ceiling_stops_with_a_clear_message_and_the_worker_goes_on() {
+    let (engine, got) = engine();
+    let mut csv = String::from("id,amount,note\n");
+    let mut i = 0u64;
+    while csv.len() < 9 << 20 {
+        csv.push_str(&format!("{i},{}.25,row number {i}\n", i % 997));
+        i += 1;
+    }
+    set_memory_ceiling(memory_bytes().saturating_sub(1));
+    let load = |id: u64, name: &str| Request::Load {
+        request_id: id,
+        file_name: name.into(),
+        options: IngestOptions::default(),
+        replaces: None,
+    };
+    engine.handle(load(1, "big.csv"), Some(file(csv.as_bytes(), "big.csv")));
+    let r = wait_for(&got, |r| matches!(r, Response::Loaded { .. } | Response::Error { .. })).await;
+    set_memory_ceiling(MEMORY_CEILING);
+    let Response::Error { error, .. } = r else { panic!("expected the too-large stop, got {r:?}") };
+    assert_eq!(error.kind, "too_large", "{error:?}");
+    assert!(error.message.starts_with("too large for this tab"), "{}", error.message);
+    assert!(error.message.contains("command line"), "{}", error.message);
+    engine.handle(load(2, "small.csv"), Some(file(b"a,b\n1,2\n", "small.csv")));
+    let r = wait_for(&got, |r| matches!(r, Response::Loaded { request_id: 2, .. })).await;
+    let Response::Loaded { summary, .. } = r else { unreachable!() };
+    assert_eq!(summary.rows, 1);
 }
