@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../lib/server.mjs';
 import { launch } from '../lib/browser.mjs';
 import { StrataPage } from '../lib/strata_page.mjs';
+import { chromiumRssBytes } from '../lib/memory.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -27,21 +28,6 @@ function synth(rows, ext, codec) {
     execFileSync(strataBin, args, { stdio: 'inherit' });
   }
   return file;
-}
-
-function chromiumRssBytes() {
-  let total = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      if (!/^Name:\s+(chromium|chrome)/m.test(status)) continue;
-      const m = status.match(/^VmRSS:\s+(\d+) kB/m);
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      /* the process ended */
-    }
-  }
-  return total;
 }
 
 const cases = [];
