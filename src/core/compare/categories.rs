@@ -25,8 +25,8 @@ use arrow_schema::DataType;
 
 use crate::core::dataset::Dataset;
 use crate::core::stats::drift::{
-    categorical_drift, chi2_2xk, empty_side_reason, finish, fmt_num, fmt_p, is_id_like, jensen_shannon, linf_counts,
-    list, plural, psi_from_counts, HighCardinality, MAX_LISTED_CATEGORIES,
+    categorical_drift, categorical_verdict, chi2_2xk, empty_side_reason, fmt_num, is_id_like, jensen_shannon,
+    linf_counts, psi_from_counts, HighCardinality, OneSided, MAX_LISTED_CATEGORIES,
 };
 use crate::core::stats::{ColumnDrift, DriftBars, DriftKind, DriftSeverity, DriftThresholds};
 
@@ -375,38 +375,10 @@ fn top_k_drift(
         return (drift, bars);
     }
 
-    let mut drift_reasons = Vec::new();
-    let mut warn_reasons = Vec::new();
-    if l >= t.linf_drift {
-        drift_reasons.push(format!("L∞ {} ≥ {}", fmt_num(l), fmt_num(t.linf_drift)));
-    } else if l >= t.linf_warning {
-        warn_reasons.push(format!("L∞ {} ≥ {}", fmt_num(l), fmt_num(t.linf_warning)));
-    }
-    if psi >= t.psi_drift {
-        drift_reasons.push(format!("PSI {} ≥ {}", fmt_num(psi), fmt_num(t.psi_drift)));
-    } else if psi >= t.psi_warning {
-        warn_reasons.push(format!("PSI {} ≥ {}", fmt_num(psi), fmt_num(t.psi_warning)));
-    }
-    if chi2.p_value < t.chi2_p_value && l >= t.linf_warning && drift_reasons.is_empty() {
-        warn_reasons.push(format!("χ² = {} (dof {}), p = {}", fmt_num(chi2.statistic), chi2.dof, fmt_p(chi2.p_value)));
-    }
-    if new_big > 0 {
-        warn_reasons.push(format!(
-            "{new_n} new {}: {}",
-            plural(new_n, "value", "values"),
-            list(&drift.new_categories, new_n)
-        ));
-    }
-    if gone_big > 0 {
-        warn_reasons.push(format!(
-            "{gone_n} vanished {}: {}",
-            plural(gone_n, "value", "values"),
-            list(&drift.vanished_categories, gone_n)
-        ));
-    }
-    finish(&mut drift, drift_reasons, warn_reasons, || {
-        format!("stable: L∞ {}, PSI {}, χ² p = {}", fmt_num(l), fmt_num(psi), fmt_p(chi2.p_value))
-    });
+    let nouns = ("value", "values");
+    let new_side = OneSided { listed: new_big > 0, n: new_n, nouns };
+    let gone_side = OneSided { listed: gone_big > 0, n: gone_n, nouns };
+    categorical_verdict(&mut drift, t, l, psi, &chi2, new_side, gone_side);
     drift.reason = format!("{}; {method}", drift.reason);
     (drift, bars)
 }

@@ -754,6 +754,35 @@ pub fn categorical_drift(
         return (drift, bars);
     }
 
+    let nouns = ("category", "categories");
+    let new_side = OneSided { listed: new_big > 0, n: new.len(), nouns };
+    let gone_side = OneSided { listed: gone_big > 0, n: gone.len(), nouns };
+    categorical_verdict(&mut drift, t, l, psi, &chi2, new_side, gone_side);
+    (drift, bars)
+}
+
+/// Categories found on one side only, as a categorical verdict names them.
+pub(crate) struct OneSided {
+    /// Some of them pass the new-category share, so they are listed as a warning.
+    pub listed: bool,
+    pub n: usize,
+    /// What they are called, singular and plural ("category", "categories").
+    pub nouns: (&'static str, &'static str),
+}
+
+/// The severity and reason of a categorical column from its statistics (the exact comparison
+/// and the high-cardinality one share it): drift when L∞ or PSI passes its drift threshold,
+/// a warning at the warning thresholds, for a significant χ² with a visible L∞ (only when
+/// nothing is drift), and for new or vanished values past their share; else stable.
+pub(crate) fn categorical_verdict(
+    drift: &mut ColumnDrift,
+    t: &DriftThresholds,
+    l: f64,
+    psi: f64,
+    chi2: &Chi2,
+    new: OneSided,
+    gone: OneSided,
+) {
     let mut drift_reasons = Vec::new();
     let mut warn_reasons = Vec::new();
     if l >= t.linf_drift {
@@ -769,26 +798,27 @@ pub fn categorical_drift(
     if chi2.p_value < t.chi2_p_value && l >= t.linf_warning && drift_reasons.is_empty() {
         warn_reasons.push(format!("χ² = {} (dof {}), p = {}", fmt_num(chi2.statistic), chi2.dof, fmt_p(chi2.p_value)));
     }
-    if new_big > 0 {
+    if new.listed {
+        let (one, many) = new.nouns;
         warn_reasons.push(format!(
             "{} new {}: {}",
-            new.len(),
-            plural(new.len(), "category", "categories"),
-            list(&drift.new_categories, new.len())
+            new.n,
+            plural(new.n, one, many),
+            list(&drift.new_categories, new.n)
         ));
     }
-    if gone_big > 0 {
+    if gone.listed {
+        let (one, many) = gone.nouns;
         warn_reasons.push(format!(
             "{} vanished {}: {}",
-            gone.len(),
-            plural(gone.len(), "category", "categories"),
-            list(&drift.vanished_categories, gone.len())
+            gone.n,
+            plural(gone.n, one, many),
+            list(&drift.vanished_categories, gone.n)
         ));
     }
-    finish(&mut drift, drift_reasons, warn_reasons, || {
+    finish(drift, drift_reasons, warn_reasons, || {
         format!("stable: L∞ {}, PSI {}, χ² p = {}", fmt_num(l), fmt_num(psi), fmt_p(chi2.p_value))
     });
-    (drift, bars)
 }
 
 /// Smallest number of values for a categorical column to count as id-like.
