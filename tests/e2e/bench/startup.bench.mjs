@@ -12,15 +12,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../lib/server.mjs';
 import { launch } from '../lib/browser.mjs';
+import { root, dataDir } from '../lib/bench.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../../..');
 const dist = process.env.STRATA_DIST || path.join(root, 'dist');
-const dataDir = process.env.STRATA_BENCH_DIR || '/tmp/strata-bench';
-fs.mkdirSync(dataDir, { recursive: true });
 const runs = Number(process.env.STRATA_BENCH_RUNS || 10);
 
 const MB = (n) => `${(n / 1e6).toFixed(2)} MB`;

@@ -6,17 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../lib/server.mjs';
 import { launch } from '../lib/browser.mjs';
 import { StrataPage } from '../lib/strata_page.mjs';
+import { root, strataBin, dataDir } from '../lib/bench.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../../..');
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
-const strataBin = process.env.STRATA_BIN || path.join(targetDir, 'release', 'strata');
-const dataDir = process.env.STRATA_BENCH_DIR || '/tmp/strata-bench';
-fs.mkdirSync(dataDir, { recursive: true });
 const rows = Number(process.env.STRATA_BENCH_ROWS || 1000000);
 const file = path.join(dataDir, `orders_${rows}.csv`);
 if (!fs.existsSync(file)) execFileSync(strataBin, ['synth', '--rows', String(rows), '--out', file], { stdio: 'inherit' });
