@@ -490,19 +490,6 @@ impl<'a> ZipStream<'a> {
     }
 }
 
-/// A zip archive of `entries` (name, bytes), all deflated: [`ZipStream`] collected in memory.
-pub fn zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut collect = |c: Vec<u8>| out.extend_from_slice(&c);
-    let mut z = ZipStream::new(EXPORT_CHUNK, &mut collect);
-    for (name, bytes) in entries {
-        z.start(name, true, false)?;
-        z.write(bytes)?;
-    }
-    z.finish()?;
-    Ok(out)
-}
-
 /// Whether a dataset written as a file might pass 4 GiB (then its zip entry needs zip64 sizes).
 /// Decided from the table's Arrow buffers, generously, so the same table always decides the same.
 pub fn may_pass_4gib(dataset: &Dataset) -> bool {
@@ -600,9 +587,20 @@ mod tests {
 
     #[test]
     fn zip_bundles_are_deterministic_and_readable() {
-        let entries = vec![("a.csv".to_string(), b"x\n1\n".to_vec()), ("lineage.json".to_string(), b"{}".to_vec())];
-        let one = zip(&entries).unwrap();
-        assert_eq!(one, zip(&entries).unwrap());
+        let entries = [("a.csv", &b"x\n1\n"[..]), ("lineage.json", &b"{}"[..])];
+        let zip = || {
+            let mut out = Vec::new();
+            let mut collect = |c: Vec<u8>| out.extend_from_slice(&c);
+            let mut z = ZipStream::new(EXPORT_CHUNK, &mut collect);
+            for (name, bytes) in entries {
+                z.start(name, true, false).unwrap();
+                z.write(bytes).unwrap();
+            }
+            z.finish().unwrap();
+            out
+        };
+        let one = zip();
+        assert_eq!(one, zip());
         let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(one)).unwrap();
         assert_eq!(archive.len(), 2);
         let mut text = String::new();
