@@ -449,6 +449,7 @@ fn compare_versions(a: &VersionRecord, b: &VersionRecord) -> impl IntoView {
 fn SnapshotCompare(old: VersionRecord, new: VersionRecord) -> impl IntoView {
     let state = expect_context::<AppState>();
     let keys = RwSignal::new(String::new());
+    let (old_name, new_name) = (old.file_name.clone(), new.file_name.clone());
     let run = {
         let (old, new) = (old.clone(), new.clone());
         move |_| {
@@ -481,9 +482,11 @@ fn SnapshotCompare(old: VersionRecord, new: VersionRecord) -> impl IntoView {
             </button>
             {move || state.comparing_snapshots.get().map(|_| view! { <p class="notice">"Comparing…"</p> })}
             {move || {
+                // Only the result of this pair: the last comparison may be of two other versions.
                 state
                     .snapshot_compare
                     .get()
+                    .filter(|(r, _)| r.left == old_name && r.right == new_name)
                     .map(|(report, ms)| view! { <crate::ui::panels::compare::CompareResult report=report elapsed_ms=ms/> })
             }}
         </div>
