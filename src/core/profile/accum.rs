@@ -163,6 +163,18 @@ impl ColumnView {
         }
     }
 
+    /// Rows `offset..offset + len` of this view (no copy).
+    pub fn slice(&self, offset: usize, len: usize) -> ColumnView {
+        match self {
+            ColumnView::Int(a) => ColumnView::Int(a.slice(offset, len)),
+            ColumnView::Temporal(a) => ColumnView::Temporal(a.slice(offset, len)),
+            ColumnView::Float(a) => ColumnView::Float(a.slice(offset, len)),
+            ColumnView::Bool(a) => ColumnView::Bool(a.slice(offset, len)),
+            ColumnView::Text(a) => ColumnView::Text(a.slice(offset, len)),
+            ColumnView::Other(a) => ColumnView::Other(a.slice(offset, len)),
+        }
+    }
+
     pub fn is_null(&self, i: usize) -> bool {
         self.nulls().is_some_and(|n| n.is_null(i))
     }
@@ -255,6 +267,110 @@ impl Hasher for PrehashedHasher {
 
 pub type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 
+/// A column's distinct values by hash: an open-addressing table (linear probing, at most half
+/// full) over entries kept in order of first appearance, so an entry's index is its code.
+/// Written out rather than a `HashMap` because the lookup runs once per cell and must inline:
+/// the release build optimizes for size, which left the generic map's probe an out-of-line
+/// call, and in wasm (no SIMD probe groups) a slower one.
+#[derive(Clone, Default)]
+pub struct ValueCounts {
+    entries: Vec<(u64, ValueEntry)>,
+    /// (hash, index + 1) of each entry; index 0 marks an empty slot. Length a power of two.
+    slots: Vec<(u64, u32)>,
+}
+
+impl ValueCounts {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry of hash `h`, if counted.
+    #[inline(always)]
+    pub fn get_mut(&mut self, h: u64) -> Option<&mut ValueEntry> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (k, e) = self.slots[i];
+            if e == 0 {
+                return None;
+            }
+            if k == h {
+                return Some(&mut self.entries[e as usize - 1].1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds a hash not counted yet.
+    #[inline]
+    pub fn insert(&mut self, h: u64, entry: ValueEntry) {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        self.entries.push((h, entry));
+        self.place(h, self.entries.len() as u32);
+    }
+
+    #[inline(always)]
+    fn place(&mut self, h: u64, index_plus_one: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        while self.slots[i].1 != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (h, index_plus_one);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots = vec![(0, 0); size];
+        for i in 0..self.entries.len() {
+            self.place(self.entries[i].0, i as u32 + 1);
+        }
+    }
+
+    /// Entries in order of first appearance.
+    pub fn values(&self) -> impl Iterator<Item = &ValueEntry> + Clone {
+        self.entries.iter().map(|(_, e)| e)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &u64> {
+        self.entries.iter().map(|(h, _)| h)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, &ValueEntry)> {
+        self.entries.iter().map(|(h, e)| (h, e))
+    }
+
+    /// Removes every entry, returning them in order of first appearance.
+    pub fn take(&mut self) -> Vec<(u64, ValueEntry)> {
+        self.slots.clear();
+        std::mem::take(&mut self.entries)
+    }
+}
+
+impl FromIterator<(u64, ValueEntry)> for ValueCounts {
+    fn from_iter<I: IntoIterator<Item = (u64, ValueEntry)>>(iter: I) -> Self {
+        let mut v = ValueCounts::default();
+        for (h, e) in iter {
+            match v.get_mut(h) {
+                Some(m) => *m = e,
+                None => v.insert(h, e),
+            }
+        }
+        v
+    }
+}
+
 /// One distinct value: how often it occurs, the first row holding it, and (for numbers) its value.
 #[derive(Debug, Clone, Copy)]
 pub struct ValueEntry {
@@ -335,7 +451,7 @@ pub struct ColumnAccumulator {
     pub nulls: u64,
     /// Float NaN and ±infinity: present but not numbers the statistics can use.
     pub non_finite: u64,
-    pub values: PrehashedMap<ValueEntry>,
+    pub values: ValueCounts,
     /// More distinct values were seen than `EXACT_DISTINCT_CAP`: counts are now lower bounds.
     pub overflowed: bool,
     pub hll: HyperLogLog,
@@ -351,8 +467,9 @@ pub struct ColumnAccumulator {
     pub len_max: u64,
     pub len_sum: u64,
     pub shapes: [u64; SHAPES.len()],
-    /// Per-row value codes while the column has at most `CODE_CAP` distinct values (else `None`):
-    /// what cross-column statistics (dependencies, Cramér's V, leakage) are computed on.
+    /// Value codes of the rows of the last `add`, while the column has at most `CODE_CAP`
+    /// distinct values (else `None`): what cross-column statistics (dependencies, Cramér's V,
+    /// leakage) are computed on, taken batch by batch (`relations::CodeStream`).
     pub codes: Option<Vec<u32>>,
     /// Nulls per segment of rows (the missingness matrix).
     pub segment_nulls: Vec<u64>,
@@ -366,7 +483,7 @@ impl ColumnAccumulator {
             rows: 0,
             nulls: 0,
             non_finite: 0,
-            values: PrehashedMap::default(),
+            values: ValueCounts::default(),
             overflowed: false,
             hll: HyperLogLog::default(),
             moments: Moments::default(),
@@ -395,7 +512,7 @@ impl ColumnAccumulator {
         if self.overflowed {
             self.hll.add_hash(h);
         }
-        if let Some(e) = self.values.get_mut(&h) {
+        if let Some(e) = self.values.get_mut(h) {
             e.count += 1;
             let (code, shape, len) = (e.code, e.shape, e.len);
             self.push_code(code);
@@ -490,7 +607,7 @@ impl ColumnAccumulator {
         }
         // Keep counting only the commonest values so far (the likely top values): a small map
         // stays in cache, and memory no longer grows with the column.
-        let mut entries: Vec<(u64, ValueEntry)> = self.values.drain().collect();
+        let mut entries: Vec<(u64, ValueEntry)> = self.values.take();
         entries.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_row.cmp(&b.1.first_row)));
         entries.truncate(TRACKED_AFTER_OVERFLOW);
         self.values = entries.into_iter().collect();
@@ -502,9 +619,8 @@ impl ColumnAccumulator {
         let n = row_hashes.len();
         self.rows += n as u64;
         if let Some(c) = &mut self.codes {
-            if c.capacity() == 0 {
-                c.reserve_exact(total_rows.saturating_sub(first_row) as usize);
-            }
+            c.clear();
+            c.reserve(n);
         }
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
@@ -549,8 +665,12 @@ impl ColumnAccumulator {
                     }
                     h
                 });
-                let valid = values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| v as f64);
-                self.add_batch_numbers(valid, !temporal);
+                if nulls.is_none() {
+                    self.add_batch_numbers(values.iter().map(|&v| v as f64), !temporal);
+                } else {
+                    let valid = values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| v as f64);
+                    self.add_batch_numbers(valid, !temporal);
+                }
             }
             ColumnView::Float(a) => {
                 let values = a.values();
@@ -568,8 +688,13 @@ impl ColumnAccumulator {
                     }
                     h
                 });
-                let valid = values.iter().enumerate().filter(|(i, v)| !is_null(*i) && v.is_finite()).map(|(_, &v)| v);
-                self.add_batch_numbers(valid, true);
+                if nulls.is_none() {
+                    self.add_batch_numbers(values.iter().copied().filter(|v| v.is_finite()), true);
+                } else {
+                    let valid =
+                        values.iter().enumerate().filter(|(i, v)| !is_null(*i) && v.is_finite()).map(|(_, &v)| v);
+                    self.add_batch_numbers(valid, true);
+                }
             }
             ColumnView::Bool(a) => each_valid!(|i, row| {
                 let b = a.value(i);
@@ -641,14 +766,14 @@ impl ColumnAccumulator {
             *a += b;
         }
         if !self.overflowed && !other.overflowed {
-            for (h, e) in &other.values {
-                self.values
-                    .entry(*h)
-                    .and_modify(|m| {
+            for (&h, e) in other.values.iter() {
+                match self.values.get_mut(h) {
+                    Some(m) => {
                         m.count += e.count;
                         m.first_row = m.first_row.min(e.first_row);
-                    })
-                    .or_insert(*e);
+                    }
+                    None => self.values.insert(h, *e),
+                }
             }
             if self.values.len() > EXACT_DISTINCT_CAP {
                 self.start_sketches();
@@ -679,7 +804,7 @@ impl ColumnAccumulator {
         if let (Some(a), Some(b)) = (&mut self.linear_sketch, &theirs.linear_sketch) {
             a.merge(b);
         }
-        for (h, e) in &other.values {
+        for (&h, e) in other.values.iter() {
             if let Some(m) = self.values.get_mut(h) {
                 m.count += e.count;
             }

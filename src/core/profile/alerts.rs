@@ -109,14 +109,7 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
         let rows = rows_where(table, c, |v, i| v.is_null(i), 8);
         let mut findings: Vec<(f64, String)> = Vec::new();
         if col.nulls < col.rows {
-            let missing: Vec<bool> = {
-                let mut m = Vec::with_capacity(table.rows as usize);
-                table.for_each_batch(c, |_, v| match v.nulls() {
-                    Some(nulls) => m.extend(nulls.iter().map(|valid| !valid)),
-                    None => m.extend(std::iter::repeat_n(false, v.len())),
-                });
-                table.sampled(m.as_slice()).into_owned()
-            };
+            let missing: Vec<bool> = table.sampled_nulls(c);
             for (o, values) in &numeric {
                 if *o == c {
                     continue;
@@ -157,8 +150,7 @@ pub fn missing(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mu
                             .map(|j| (j, t[1][j] as f64 / (t[0][j] + t[1][j]) as f64))
                             .max_by(|a, b| a.1.total_cmp(&b.1))
                             .unwrap_or((0, 0.0));
-                        let value =
-                            first_row_of_code(codes, o, best as u32).and_then(|r| table.cell(r, o)).unwrap_or_default();
+                        let value = codes.first_row(o, best as u32).and_then(|r| table.cell(r, o)).unwrap_or_default();
                         findings.push((
                             v * 2.0,
                             format!(
@@ -240,10 +232,6 @@ fn mean_difference(missing: &[bool], values: &[f64]) -> Option<(f64, f64, f64, f
         return None;
     }
     Some(((m1 - m0) / pooled, (m1 - m0) / se, m1, m0))
-}
-
-fn first_row_of_code(codes: &Codes, c: usize, code: u32) -> Option<u64> {
-    codes.get(c)?.iter().position(|&x| x == code).map(|r| r as u64)
 }
 
 /// Near-duplicate categories and mixed formats in text columns.
@@ -586,8 +574,9 @@ pub fn redundant(table: &Table, columns: &[ColumnProfile], corr: &Correlations, 
 fn functional_dependencies(table: &Table, columns: &[ColumnProfile], codes: &Codes, out: &mut Vec<Alert>) {
     let n = table.rows;
     let coded: Vec<usize> = (0..columns.len())
-        .filter(|&c| codes.get(c).is_some() && codes.cardinality[c] >= 2 && columns[c].kind != Kind::Other)
+        .filter(|&c| codes.is_coded(c) && codes.cardinality[c] >= 2 && columns[c].kind != Kind::Other)
         .collect();
+    // Checked on every row during the first pass (`relations::CodeStream`).
     let mut found: Vec<(usize, usize)> = Vec::new();
     for &a in &coded {
         let ka = codes.cardinality[a] as u64;
@@ -595,23 +584,11 @@ fn functional_dependencies(table: &Table, columns: &[ColumnProfile], codes: &Cod
         if ka * 3 > n {
             continue;
         }
-        let ca = codes.get(a).unwrap();
         for &b in &coded {
             if a == b || codes.cardinality[b] as u64 > ka {
                 continue;
             }
-            let cb = codes.get(b).unwrap();
-            let mut seen = vec![u32::MAX - 1; ka as usize + 1];
-            let holds = ca.iter().zip(cb).all(|(&x, &y)| {
-                let slot = &mut seen[if x == NULL_CODE { ka as usize } else { x as usize }];
-                if *slot == u32::MAX - 1 {
-                    *slot = y;
-                    true
-                } else {
-                    *slot == y
-                }
-            });
-            if holds {
+            if codes.determines(a, b) {
                 found.push((a, b));
             }
         }
@@ -622,11 +599,7 @@ fn functional_dependencies(table: &Table, columns: &[ColumnProfile], codes: &Cod
             continue;
         }
         let (na, nb) = (&columns[a].name, &columns[b].name);
-        let example_rows: Vec<u64> = {
-            let ca = codes.get(a).unwrap();
-            let mut seen = std::collections::BTreeSet::new();
-            ca.iter().enumerate().filter(|(_, &x)| seen.insert(x)).take(3).map(|(r, _)| r as u64).collect()
-        };
+        let example_rows: Vec<u64> = codes.first_appearances(a, 3);
         out.push(Alert {
             kind: AlertKind::FunctionalDependency,
             severity: Severity::Info,
@@ -653,7 +626,8 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
     if numeric.len() < 3 {
         return;
     }
-    let values: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
+    // Piece by piece: three short runs of numbers at a time, never a whole column.
+    let (mut xs, mut ys, mut zs) = (Vec::new(), Vec::new(), Vec::new());
     for (ci, &c) in numeric.iter().enumerate() {
         for ai in 0..numeric.len() {
             for bi in ai + 1..numeric.len() {
@@ -664,20 +638,24 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
                     let (mut total, mut hits) = (0u64, 0u64);
                     let mut misses: Vec<u64> = Vec::new();
                     let mut abandoned = false;
-                    for (r, ((x, y), z)) in values[ai].iter().zip(values[bi].iter()).zip(values[ci].iter()).enumerate()
-                    {
-                        if x.is_nan() || y.is_nan() || z.is_nan() {
-                            continue;
-                        }
-                        total += 1;
-                        if (z - f(*x, *y)).abs() <= 0.0051 + 1e-9 * z.abs() {
-                            hits += 1;
-                        } else if misses.len() < 5 {
-                            misses.push(r as u64);
-                        }
-                        if total == 1000 && hits < 900 {
-                            abandoned = true;
-                            break;
+                    'batches: for (b, start, len) in table.pieces(4096) {
+                        table.batch_numbers(b, numeric[ai], start..start + len, &mut xs);
+                        table.batch_numbers(b, numeric[bi], start..start + len, &mut ys);
+                        table.batch_numbers(b, c, start..start + len, &mut zs);
+                        for (i, ((x, y), z)) in xs.iter().zip(&ys).zip(&zs).enumerate() {
+                            if x.is_nan() || y.is_nan() || z.is_nan() {
+                                continue;
+                            }
+                            total += 1;
+                            if (z - f(*x, *y)).abs() <= 0.0051 + 1e-9 * z.abs() {
+                                hits += 1;
+                            } else if misses.len() < 5 {
+                                misses.push(table.offsets[b] + (start + i) as u64);
+                            }
+                            if total == 1000 && hits < 900 {
+                                abandoned = true;
+                                break 'batches;
+                            }
                         }
                     }
                     if abandoned || total < 10 || hits * 100 < total * 95 {
@@ -700,7 +678,7 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
                         examples: misses
                             .iter()
                             .map(|&r| {
-                                let v = |i: usize| fmt_num(values[i][r as usize]);
+                                let v = |i: usize| fmt_num(table.number_at(r, numeric[i]));
                                 format!("row {}: {cn} = {}, {a} {op} {b} = {} {op} {}", r + 1, v(ci), v(ai), v(bi))
                             })
                             .collect(),
@@ -800,7 +778,7 @@ pub fn leakage(table: &Table, columns: &[ColumnProfile], codes: &Codes, label: &
                 pct((acc * 10_000.0).round() as u64, 10_000),
                 table.sample_note(),
                 pct((base * 10_000.0).round() as u64, 10_000),
-                if codes.get(c).is_some() && codes.cardinality[c] as u64 * 20 <= labelled {
+                if codes.is_coded(c) && codes.cardinality[c] as u64 * 20 <= labelled {
                     "Each of its values goes with one label."
                 } else {
                     "A single threshold on it separates the classes."

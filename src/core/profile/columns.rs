@@ -192,28 +192,26 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
                 place(x, n);
             }
         }
-        let rows: &[f64] = if exact_dates.is_some() { &[] } else { table.numbers(c) };
-        for (row, &x) in rows.iter().enumerate() {
-            if x.is_nan() {
-                continue;
-            }
-            place(x, 1);
-            if !numeric {
-                continue;
-            }
-            if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
-                mild += 1;
-                extreme += u64::from(x < ext_lo || x > ext_hi);
-                let d = (x - median).abs();
-                if examples.len() < 5 || d > examples[examples.len() - 1].0 {
-                    examples.push((d, row as u64, x));
-                    examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                    examples.truncate(5);
+        if exact_dates.is_none() {
+            table.for_each_number(c, |row, x| {
+                place(x, 1);
+                if !numeric {
+                    return;
                 }
-            }
-            if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
-                z3 += 1;
-            }
+                if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
+                    mild += 1;
+                    extreme += u64::from(x < ext_lo || x > ext_hi);
+                    let d = (x - median).abs();
+                    if examples.len() < 5 || d > examples[examples.len() - 1].0 {
+                        examples.push((d, row, x));
+                        examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                        examples.truncate(5);
+                    }
+                }
+                if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
+                    z3 += 1;
+                }
+            });
         }
         col.histogram = Some(Histogram {
             bins: counts

@@ -181,10 +181,10 @@ pub(crate) struct Table<'a> {
     pub views: Vec<Vec<ColumnView>>,
     pub offsets: Vec<u64>,
     pub rows: u64,
-    /// Numeric and temporal columns as one f64 per row (NaN where missing), built on first use.
-    nums: Vec<std::cell::OnceCell<Vec<f64>>>,
     /// The rows relations between columns are computed on (`None`: every row); see `RowSample`.
     pub sample: Option<Vec<u32>>,
+    /// Numeric and temporal columns as one f64 per sampled row (NaN where missing), built on
+    /// first use. Nothing is kept for every row: passes over all rows read the batches.
     sampled_nums: Vec<std::cell::OnceCell<Vec<f64>>>,
 }
 
@@ -202,10 +202,9 @@ impl<'a> Table<'a> {
                 b.columns().iter().zip(&kinds).map(|(c, (k, _))| ColumnView::new(c, *k)).collect()
             })
             .collect();
-        let nums = kinds.iter().map(|_| std::cell::OnceCell::new()).collect();
         let sampled_nums = kinds.iter().map(|_| std::cell::OnceCell::new()).collect();
         let sample = relation_sample(rows, RELATION_SAMPLE_ROWS);
-        Table { dataset, kinds, views, offsets, rows, nums, sample, sampled_nums }
+        Table { dataset, kinds, views, offsets, rows, sample, sampled_nums }
     }
 
     /// How many rows the relations between columns are computed on.
@@ -213,37 +212,117 @@ impl<'a> Table<'a> {
         self.sample.as_ref().map_or(self.rows, |s| s.len() as u64)
     }
 
-    /// `values` (one per row) at the sampled rows; all of them when there is no sample.
-    pub fn sampled<'v, T: Copy>(&self, values: &'v [T]) -> std::borrow::Cow<'v, [T]> {
-        match &self.sample {
-            Some(rows) => rows.iter().map(|&r| values[r as usize]).collect::<Vec<T>>().into(),
-            None => values.into(),
+    /// Column `c` as numbers at the sampled rows (every row when there is no sample), NaN where
+    /// missing or not a finite number.
+    pub fn sampled_numbers(&self, c: usize) -> &[f64] {
+        self.sampled_nums[c].get_or_init(|| match &self.sample {
+            Some(rows) => self.numbers_at(c, rows.iter().map(|&r| u64::from(r))),
+            None => {
+                let (mut all, mut part) = (Vec::with_capacity(self.rows as usize), Vec::new());
+                for (b, start, len) in self.pieces(1 << 16) {
+                    self.batch_numbers(b, c, start..start + len, &mut part);
+                    all.extend_from_slice(&part);
+                }
+                all
+            }
+        })
+    }
+
+    /// Column `c` as numbers (NaN where missing or not finite) at `rows`, in increasing order.
+    pub fn numbers_at(&self, c: usize, rows: impl Iterator<Item = u64>) -> Vec<f64> {
+        let mut out = Vec::with_capacity(rows.size_hint().0);
+        let mut b = 0;
+        for r in rows {
+            while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
+                b += 1;
+            }
+            out.push(self.views[b][c].number((r - self.offsets[b]) as usize).unwrap_or(f64::NAN));
+        }
+        out
+    }
+
+    /// The number in row `row` of column `c` (NaN where missing or not finite).
+    pub fn number_at(&self, row: u64, c: usize) -> f64 {
+        let (b, i) = self.locate(row);
+        self.views[b][c].number(i).unwrap_or(f64::NAN)
+    }
+
+    /// Calls `f(row, x)` for every finite number of column `c`, in row order, batch by batch
+    /// (missing and non-finite values are skipped).
+    #[inline]
+    pub fn for_each_number(&self, c: usize, mut f: impl FnMut(u64, f64)) {
+        for (b, views) in self.views.iter().enumerate() {
+            let start = self.offsets[b];
+            let v = &views[c];
+            let nulls = v.nulls();
+            let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
+            match v {
+                ColumnView::Int(a) | ColumnView::Temporal(a) => {
+                    for (i, &x) in a.values().iter().enumerate() {
+                        if valid(i) {
+                            f(start + i as u64, x as f64);
+                        }
+                    }
+                }
+                ColumnView::Float(a) => {
+                    for (i, &x) in a.values().iter().enumerate() {
+                        if x.is_finite() && valid(i) {
+                            f(start + i as u64, x);
+                        }
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
-    /// Column `c` as numbers (as `numbers`) at the sampled rows.
-    pub fn sampled_numbers(&self, c: usize) -> &[f64] {
-        if self.sample.is_none() {
-            return self.numbers(c);
-        }
-        self.sampled_nums[c].get_or_init(|| match (self.nums[c].get(), &self.sample) {
-            (Some(all), _) => self.sampled(all).into_owned(),
-            // Read straight from the batches: a column only ever needed at the sampled rows
-            // (dates, usually) is never turned into numbers for every row.
-            (None, Some(rows)) => {
-                let mut out = Vec::with_capacity(rows.len());
-                let mut b = 0;
-                for &r in rows {
-                    let r = u64::from(r);
-                    while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                        b += 1;
-                    }
-                    out.push(self.views[b][c].number((r - self.offsets[b]) as usize).unwrap_or(f64::NAN));
-                }
-                out
+    /// Rows `range` of batch `b`, column `c`, as numbers into `out` (NaN where missing or not
+    /// finite).
+    pub fn batch_numbers(&self, b: usize, c: usize, range: std::ops::Range<usize>, out: &mut Vec<f64>) {
+        out.clear();
+        let v = &self.views[b][c];
+        let start = range.start;
+        match v {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values()[range].iter().map(|&x| x as f64)),
+            ColumnView::Float(a) => {
+                out.extend(a.values()[range].iter().map(|&x| if x.is_finite() { x } else { f64::NAN }))
             }
-            (None, None) => self.numbers(c).to_vec(),
+            _ => out.extend(range.map(|i| v.number(i).unwrap_or(f64::NAN))),
+        }
+        if let Some(nulls) = v.nulls() {
+            for (o, x) in out.iter_mut().enumerate() {
+                if nulls.is_null(start + o) {
+                    *x = f64::NAN;
+                }
+            }
+        }
+    }
+
+    /// The table in pieces of at most `rows` rows: (batch, start in batch, length).
+    pub fn pieces(&self, rows: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.views.iter().enumerate().flat_map(move |(b, views)| {
+            let len = views.first().map_or(0, ColumnView::len);
+            (0..len).step_by(rows.max(1)).map(move |s| (b, s, rows.min(len - s)))
         })
+    }
+
+    /// Whether each sampled row (every row without a sample) of column `c` is missing.
+    pub fn sampled_nulls(&self, c: usize) -> Vec<bool> {
+        let is_null = |r: u64| {
+            let (b, i) = self.locate(r);
+            self.views[b][c].is_null(i)
+        };
+        match &self.sample {
+            Some(rows) => rows.iter().map(|&r| is_null(u64::from(r))).collect(),
+            None => {
+                let mut m = Vec::with_capacity(self.rows as usize);
+                self.for_each_batch(c, |_, v| match v.nulls() {
+                    Some(nulls) => m.extend(nulls.iter().map(|valid| !valid)),
+                    None => m.extend(std::iter::repeat_n(false, v.len())),
+                });
+                m
+            }
+        }
     }
 
     /// A note for a figure computed on the sample ("" without one).
@@ -253,30 +332,6 @@ impl<'a> Table<'a> {
         } else {
             String::new()
         }
-    }
-
-    /// Column `c` as numbers, NaN where missing (or not a number).
-    pub fn numbers(&self, c: usize) -> &[f64] {
-        self.nums[c].get_or_init(|| {
-            let mut out = Vec::with_capacity(self.rows as usize);
-            for views in &self.views {
-                let v = &views[c];
-                let start = out.len();
-                match v {
-                    ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values().iter().map(|&x| x as f64)),
-                    ColumnView::Float(a) => {
-                        out.extend(a.values().iter().map(|&x| if x.is_finite() { x } else { f64::NAN }))
-                    }
-                    _ => out.extend((0..v.len()).map(|i| v.number(i).unwrap_or(f64::NAN))),
-                }
-                if let Some(nulls) = v.nulls() {
-                    for i in nulls.iter().enumerate().filter(|(_, valid)| !valid).map(|(i, _)| i) {
-                        out[start + i] = f64::NAN;
-                    }
-                }
-            }
-            out
-        })
     }
 
     pub fn width(&self) -> usize {
@@ -346,6 +401,9 @@ pub fn relation_sample(n: u64, k: u64) -> Option<Vec<u32>> {
     )
 }
 
+/// Rows the first pass takes at a time (batches are cut to this size).
+const PIECE_ROWS: usize = 1 << 16;
+
 /// Per-part wall times, printed to stderr when `STRATA_PROFILE_TIMINGS` is set (native only):
 /// what a speed change is measured against.
 struct Timings {
@@ -354,6 +412,9 @@ struct Timings {
     /// First-pass time per column, in seconds.
     #[cfg(not(target_arch = "wasm32"))]
     per_column: Vec<f64>,
+    /// First-pass time spent taking codes (samples, dependencies), in seconds.
+    #[cfg(not(target_arch = "wasm32"))]
+    codes: f64,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -369,6 +430,8 @@ impl Timings {
             last: std::env::var_os("STRATA_PROFILE_TIMINGS").map(|_| std::time::Instant::now()),
             #[cfg(not(target_arch = "wasm32"))]
             per_column: Vec::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            codes: 0.0,
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -388,10 +451,19 @@ impl Timings {
             self.per_column[_c] += t.elapsed().as_secs_f64();
         }
     }
+    fn add_codes(&mut self, _since: Option<Stamp>) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(t) = _since {
+            self.codes += t.elapsed().as_secs_f64();
+        }
+    }
     fn columns(&self, _table: &Table) {
         #[cfg(not(target_arch = "wasm32"))]
-        for (c, t) in self.per_column.iter().enumerate() {
-            eprintln!("profile timing:   {:<22} {:>8.1} ms", _table.name(c), t * 1e3);
+        if self.last.is_some() {
+            for (c, t) in self.per_column.iter().enumerate() {
+                eprintln!("profile timing:   {:<22} {:>8.1} ms", _table.name(c), t * 1e3);
+            }
+            eprintln!("profile timing:   {:<22} {:>8.1} ms", "(codes, dependencies)", self.codes * 1e3);
         }
     }
     fn lap(&mut self, _part: &str) {
@@ -412,14 +484,25 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     let n = table.rows;
     let mut accs: Vec<ColumnAccumulator> = table.kinds.iter().map(|(k, _)| ColumnAccumulator::new(*k)).collect();
     let mut row_hashes = vec![0u64; n as usize];
-    for (b, views) in table.views.iter().enumerate() {
-        let start = table.offsets[b] as usize;
-        let len = dataset.batches[b].num_rows();
-        for (c, (acc, view)) in accs.iter_mut().zip(views).enumerate() {
+    let mut codes = relations::CodeStream::new(&table);
+    // Pieces of at most `PIECE_ROWS` rows: the per-row codes the accumulators hand over to the
+    // code stream never outgrow one piece.
+    for (b, from, len) in table.pieces(PIECE_ROWS) {
+        let start = (table.offsets[b] + from as u64) as usize;
+        let whole = len == table.views[b].first().map_or(0, ColumnView::len);
+        for (c, (acc, view)) in accs.iter_mut().zip(&table.views[b]).enumerate() {
             let t = timings.now();
-            acc.add(view, start as u64, n, &mut row_hashes[start..start + len]);
+            let hashes = &mut row_hashes[start..start + len];
+            if whole {
+                acc.add(view, start as u64, n, hashes);
+            } else {
+                acc.add(&view.slice(from, len), start as u64, n, hashes);
+            }
             timings.add_column(c, t);
         }
+        let t = timings.now();
+        codes.add(&accs, &table, start as u64, len);
+        timings.add_codes(t);
     }
     for acc in &mut accs {
         acc.settle_text_stats();
@@ -433,12 +516,6 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     let mut columns: Vec<ColumnProfile> =
         (0..table.width()).map(|c| columns::finish(&table, c, &accs[c], options.top_k)).collect();
     timings.lap("finish columns");
-    for (c, col) in columns.iter().enumerate() {
-        if matches!(col.kind, Kind::Integer | Kind::Float) && !col.quantiles.is_empty() {
-            table.numbers(c);
-        }
-    }
-    timings.lap("numbers");
     columns::second_pass(&table, &mut columns, &accs);
     timings.lap("second pass");
 
@@ -457,7 +534,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
             })
             .collect(),
     };
-    let codes = relations::Codes::take(&mut accs, &table);
+    let codes = codes.finish(&accs);
     let correlations = relations::correlations(&table, &columns, &codes);
     timings.lap("correlations");
     let (label, label_guessed) = relations::choose_label(&table, &columns, options.label.as_deref());

@@ -10,42 +10,179 @@ pub const STUMP_ROWS: usize = 100_000;
 /// Spearman ranks are computed on at most this many rows (a systematic sample).
 pub const SPEARMAN_ROWS: u64 = 50_000;
 
-/// Per-row category codes (0..cardinality, or `NULL_CODE`) of low-cardinality columns.
-pub struct Codes {
-    pub codes: Vec<Option<Vec<u32>>>,
-    pub cardinality: Vec<u32>,
-    /// The codes at the table's sampled rows (empty when there is no sample).
+/// Marks a slot of `Dependency::seen` no row has filled yet.
+const UNSEEN: u32 = u32::MAX - 1;
+
+/// "`a`'s value fixes `b`'s" checked row by row: the `b` code first seen with each `a` code.
+struct Dependency {
+    a: usize,
+    b: usize,
+    /// Indexed by `a`'s code; the slot of a missing `a` is `null`.
+    seen: Vec<u32>,
+    null: u32,
+    holds: bool,
+}
+
+/// Collects the first pass's category codes (see `ColumnAccumulator::codes`) batch by batch,
+/// so that no column's codes are ever kept for every row: the codes at the sampled rows (every
+/// row of tables without a sample) for Cramér's V, missingness and leakage, and the functional
+/// dependencies between coded columns, checked on every row as the batches go by.
+pub struct CodeStream {
     sampled: Vec<Option<Vec<u32>>>,
+    first_null: Vec<Option<u64>>,
+    dependencies: Vec<Dependency>,
+    /// Next entry of the table's sample.
+    cursor: usize,
+}
+
+impl CodeStream {
+    pub fn new(table: &Table) -> CodeStream {
+        let width = table.width();
+        let coded = |c: usize| table.kinds[c].0 != Kind::Other;
+        let dependencies = (0..width)
+            .filter(|&a| coded(a))
+            .flat_map(|a| {
+                (0..width).filter(move |&b| b != a && coded(b)).map(move |b| Dependency {
+                    a,
+                    b,
+                    seen: Vec::new(),
+                    null: UNSEEN,
+                    holds: true,
+                })
+            })
+            .collect();
+        CodeStream {
+            sampled: (0..width).map(|c| coded(c).then(Vec::new)).collect(),
+            first_null: vec![None; width],
+            dependencies,
+            cursor: 0,
+        }
+    }
+
+    /// Takes the codes of rows `start..start + len`, which every accumulator has just added.
+    pub fn add(&mut self, accs: &[ColumnAccumulator], table: &Table, start: u64, len: usize) {
+        for (c, acc) in accs.iter().enumerate() {
+            if acc.codes.is_none() {
+                self.sampled[c] = None;
+            }
+        }
+        let end = start + len as u64;
+        let (from, to) = match &table.sample {
+            Some(rows) => {
+                let from = self.cursor;
+                while self.cursor < rows.len() && u64::from(rows[self.cursor]) < end {
+                    self.cursor += 1;
+                }
+                (from, self.cursor)
+            }
+            None => (0, 0),
+        };
+        for (c, acc) in accs.iter().enumerate() {
+            let (Some(out), Some(codes)) = (&mut self.sampled[c], &acc.codes) else { continue };
+            match &table.sample {
+                Some(rows) => out.extend(rows[from..to].iter().map(|&r| codes[(u64::from(r) - start) as usize])),
+                None => out.extend_from_slice(codes),
+            }
+            if self.first_null[c].is_none() && acc.nulls > 0 {
+                if let Some(i) = codes.iter().position(|&x| x == NULL_CODE) {
+                    self.first_null[c] = Some(start + i as u64);
+                }
+            }
+        }
+        for d in self.dependencies.iter_mut().filter(|d| d.holds) {
+            let (ca, cb) = match (&accs[d.a].codes, &accs[d.b].codes) {
+                // A column with (nearly) one value per row determines everything trivially:
+                // not reported, so not checked any further.
+                (Some(ca), Some(cb)) if accs[d.a].values.len() as u64 * 3 <= table.rows => (ca, cb),
+                _ => {
+                    d.holds = false;
+                    continue;
+                }
+            };
+            d.seen.resize(accs[d.a].values.len(), UNSEEN);
+            d.holds = ca.iter().zip(cb).all(|(&x, &y)| {
+                let slot = if x == NULL_CODE { &mut d.null } else { &mut d.seen[x as usize] };
+                if *slot == UNSEEN {
+                    *slot = y;
+                    true
+                } else {
+                    *slot == y
+                }
+            });
+        }
+    }
+
+    /// The codes once every row was added.
+    pub fn finish(self, accs: &[ColumnAccumulator]) -> Codes {
+        let mut sampled = self.sampled;
+        let mut cardinality = Vec::new();
+        let mut first_rows = Vec::new();
+        for (c, acc) in accs.iter().enumerate() {
+            if acc.codes.is_none() || acc.values.is_empty() {
+                sampled[c] = None;
+            }
+            let coded = sampled[c].is_some();
+            cardinality.push(if coded { acc.values.len() as u32 } else { 0 });
+            let mut first = vec![0u64; if coded { acc.values.len() } else { 0 }];
+            if coded {
+                for e in acc.values.values() {
+                    first[e.code as usize] = e.first_row;
+                }
+            }
+            first_rows.push(first);
+        }
+        let dependencies =
+            self.dependencies.iter().filter(|d| d.holds && sampled[d.a].is_some() && sampled[d.b].is_some());
+        Codes {
+            dependencies: dependencies.map(|d| (d.a, d.b)).collect(),
+            sampled,
+            cardinality,
+            first_rows,
+            first_null: self.first_null,
+        }
+    }
+}
+
+/// Category codes (0..cardinality, or `NULL_CODE`) of low-cardinality columns, at the sampled
+/// rows, and what the first pass learnt from them on every row.
+pub struct Codes {
+    /// The codes at the table's sampled rows (every row when there is no sample).
+    sampled: Vec<Option<Vec<u32>>>,
+    pub cardinality: Vec<u32>,
+    /// Per coded column, the first row holding each code.
+    first_rows: Vec<Vec<u64>>,
+    first_null: Vec<Option<u64>>,
+    /// (a, b): every row's value of `a` goes with one value of `b`, in column order.
+    dependencies: Vec<(usize, usize)>,
 }
 
 impl Codes {
-    /// Takes the per-row codes the first pass collected.
-    pub fn take(accs: &mut [ColumnAccumulator], table: &Table) -> Codes {
-        let mut codes = Vec::new();
-        let mut cardinality = Vec::new();
-        for acc in accs.iter_mut() {
-            let c = acc.codes.take().filter(|_| acc.kind != Kind::Other && !acc.values.is_empty());
-            cardinality.push(if c.is_some() { acc.values.len() as u32 } else { 0 });
-            codes.push(c);
-        }
-        let sampled = match table.sample {
-            Some(_) => codes.iter().map(|c| c.as_ref().map(|c| table.sampled(c.as_slice()).into_owned())).collect(),
-            None => Vec::new(),
-        };
-        Codes { codes, cardinality, sampled }
-    }
-
-    /// Codes of every row.
-    pub fn get(&self, c: usize) -> Option<&[u32]> {
-        self.codes[c].as_deref()
+    /// Whether column `c` has codes (at most `CODE_CAP` distinct values).
+    pub fn is_coded(&self, c: usize) -> bool {
+        self.sampled[c].is_some()
     }
 
     /// Codes of the sampled rows (of every row when the table is not sampled).
     pub fn sampled(&self, c: usize) -> Option<&[u32]> {
-        match self.sampled.get(c) {
-            Some(s) => s.as_deref(),
-            None => self.get(c),
-        }
+        self.sampled[c].as_deref()
+    }
+
+    /// The first row holding `code` in column `c`.
+    pub fn first_row(&self, c: usize, code: u32) -> Option<u64> {
+        self.first_rows[c].get(code as usize).copied()
+    }
+
+    /// The first `k` rows where column `c` shows a value (or a missing value) not seen above.
+    pub fn first_appearances(&self, c: usize, k: usize) -> Vec<u64> {
+        let mut rows: Vec<u64> = self.first_rows[c].iter().take(k).copied().chain(self.first_null[c]).collect();
+        rows.sort_unstable();
+        rows.truncate(k);
+        rows
+    }
+
+    /// Whether column `a`'s value fixes column `b`'s in every row.
+    pub fn determines(&self, a: usize, b: usize) -> bool {
+        self.dependencies.contains(&(a, b))
     }
 }
 
@@ -57,7 +194,7 @@ pub fn is_numeric(col: &ColumnProfile) -> bool {
 /// Whether a column is a category for Cramér's V.
 pub fn is_categorical(col: &ColumnProfile, codes: &Codes, c: usize) -> bool {
     matches!(col.kind, Kind::Text | Kind::Boolean)
-        && codes.get(c).is_some()
+        && codes.is_coded(c)
         && (2..=50).contains(&codes.cardinality[c])
         && !col.id_like
 }
@@ -173,12 +310,11 @@ pub fn correlations(table: &Table, columns: &[ColumnProfile], codes: &Codes) -> 
     let numeric: Vec<usize> = (0..columns.len()).filter(|&c| is_numeric(&columns[c])).take(40).collect();
     // Pearson on the sample (every row of smaller tables), Spearman on every `step`-th row.
     let values: Vec<&[f64]> = numeric.iter().map(|&c| table.sampled_numbers(c)).collect();
-    let full: Vec<&[f64]> = numeric.iter().map(|&c| table.numbers(c)).collect();
     let k = numeric.len();
     let mut pearson_m = vec![vec![None; k]; k];
     let mut spearman_m = vec![vec![None; k]; k];
     let step = table.rows.div_ceil(SPEARMAN_ROWS).max(1) as usize;
-    let sampled: Vec<Vec<f64>> = full.iter().map(|v| v.iter().step_by(step).copied().collect()).collect();
+    let sampled: Vec<Vec<f64>> = numeric.iter().map(|&c| table.numbers_at(c, (0..table.rows).step_by(step))).collect();
     // A column with a value in every sampled row is ranked once for all its pairs.
     let ranked: Vec<Option<Vec<f64>>> =
         sampled.iter().map(|s| (!s.iter().any(|x| x.is_nan())).then(|| ranks(s))).collect();
