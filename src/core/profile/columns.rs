@@ -192,18 +192,26 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
                 place(x, n);
             }
         }
-        if exact_dates.is_none() {
-            table.for_each_number(c, |row, x| {
+        // Short runs of the column as numbers: one small buffer, never the whole column.
+        let pieces = if exact_dates.is_some() { None } else { Some(table.pieces(4096)) };
+        let mut buf = Vec::new();
+        for (b, start, len) in pieces.into_iter().flatten() {
+            table.batch_numbers(b, c, start..start + len, &mut buf);
+            let first = table.offsets[b] + start as u64;
+            for (i, &x) in buf.iter().enumerate() {
+                if x.is_nan() {
+                    continue;
+                }
                 place(x, 1);
                 if !numeric {
-                    return;
+                    continue;
                 }
                 if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
                     mild += 1;
                     extreme += u64::from(x < ext_lo || x > ext_hi);
                     let d = (x - median).abs();
                     if examples.len() < 5 || d > examples[examples.len() - 1].0 {
-                        examples.push((d, row, x));
+                        examples.push((d, first + i as u64, x));
                         examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                         examples.truncate(5);
                     }
@@ -211,7 +219,7 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
                 if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
                     z3 += 1;
                 }
-            });
+            }
         }
         col.histogram = Some(Histogram {
             bins: counts

@@ -247,35 +247,6 @@ impl<'a> Table<'a> {
         self.views[b][c].number(i).unwrap_or(f64::NAN)
     }
 
-    /// Calls `f(row, x)` for every finite number of column `c`, in row order, batch by batch
-    /// (missing and non-finite values are skipped).
-    #[inline]
-    pub fn for_each_number(&self, c: usize, mut f: impl FnMut(u64, f64)) {
-        for (b, views) in self.views.iter().enumerate() {
-            let start = self.offsets[b];
-            let v = &views[c];
-            let nulls = v.nulls();
-            let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
-            match v {
-                ColumnView::Int(a) | ColumnView::Temporal(a) => {
-                    for (i, &x) in a.values().iter().enumerate() {
-                        if valid(i) {
-                            f(start + i as u64, x as f64);
-                        }
-                    }
-                }
-                ColumnView::Float(a) => {
-                    for (i, &x) in a.values().iter().enumerate() {
-                        if x.is_finite() && valid(i) {
-                            f(start + i as u64, x);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-
     /// Rows `range` of batch `b`, column `c`, as numbers into `out` (NaN where missing or not
     /// finite).
     pub fn batch_numbers(&self, b: usize, c: usize, range: std::ops::Range<usize>, out: &mut Vec<f64>) {
