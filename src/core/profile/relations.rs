@@ -229,7 +229,7 @@ pub fn pearson(x: &[f64], y: &[f64], shift: (f64, f64)) -> Option<f64> {
 pub fn ranks(values: &[f64]) -> Vec<f64> {
     // Sorting (key, index) pairs by plain integer comparison: the key orders as `total_cmp`.
     let mut keyed: Vec<(u64, u32)> = values.iter().enumerate().map(|(i, &x)| (order_key(x), i as u32)).collect();
-    keyed.sort_unstable();
+    sort_by_key_bits(&mut keyed);
     let idx: Vec<usize> = keyed.iter().map(|&(_, i)| i as usize).collect();
     let mut out = vec![0.0; values.len()];
     let mut i = 0;
@@ -245,6 +245,40 @@ pub fn ranks(values: &[f64]) -> Vec<f64> {
         i = j + 1;
     }
     out
+}
+
+/// Sorts pairs by their key (the second field's order among equal keys is unspecified): a
+/// radix sort, a byte of the key per pass, skipping bytes every key shares. Several times
+/// faster than a comparison sort on the 50,000–100,000 pairs of ranks and stumps.
+pub fn sort_by_key_bits(v: &mut Vec<(u64, u32)>) {
+    if v.len() < 256 {
+        v.sort_unstable();
+        return;
+    }
+    let mut counts = vec![[0usize; 256]; 8];
+    for &(k, _) in v.iter() {
+        for (d, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * d)) & 0xFF) as usize] += 1;
+        }
+    }
+    let mut other = vec![(0u64, 0u32); v.len()];
+    for (d, c) in counts.iter().enumerate() {
+        if c.iter().any(|&n| n == v.len()) {
+            continue;
+        }
+        let mut next = [0usize; 256];
+        let mut sum = 0;
+        for (n, &count) in next.iter_mut().zip(c) {
+            *n = sum;
+            sum += count;
+        }
+        for &(k, x) in v.iter() {
+            let b = ((k >> (8 * d)) & 0xFF) as usize;
+            other[next[b]] = (k, x);
+            next[b] += 1;
+        }
+        std::mem::swap(v, &mut other);
+    }
 }
 
 /// A key whose unsigned order is `f64::total_cmp`'s order.
@@ -422,7 +456,8 @@ pub fn stump_accuracy(x: &[f64], label: &[u32]) -> Option<f64> {
         return None;
     }
     let mut keyed: Vec<(u64, u32)> = pairs.iter().map(|&(v, l)| (order_key(v), l)).collect();
-    keyed.sort_unstable();
+    // Only the order of the values matters: equal values are one group whatever their labels.
+    sort_by_key_bits(&mut keyed);
     for (p, &(k, l)) in pairs.iter_mut().zip(&keyed) {
         let bits = if k >> 63 == 1 { k & !(1 << 63) } else { !k };
         *p = (f64::from_bits(bits), l);
@@ -460,6 +495,25 @@ mod tests {
             xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
             by_key.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn radix_sort_orders_keys_like_a_comparison_sort() {
+        let mut rng = crate::core::synth::SplitMix64::new(5);
+        for n in [0, 10, 300, 5000] {
+            let mut v: Vec<(u64, u32)> = (0..n)
+                .map(|i| {
+                    let x = rng.normal() * 1000.0;
+                    (order_key(if i % 7 == 0 { x.round() } else { x }), i as u32)
+                })
+                .collect();
+            let mut expected = v.clone();
+            expected.sort_unstable();
+            sort_by_key_bits(&mut v);
+            assert_eq!(v.iter().map(|p| p.0).collect::<Vec<_>>(), expected.iter().map(|p| p.0).collect::<Vec<_>>());
+            v.sort_unstable();
+            assert_eq!(v, expected);
+        }
     }
 
     #[test]

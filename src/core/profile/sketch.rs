@@ -27,7 +27,18 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
             let last = u64::from_le_bytes(b[b.len() - 8..].try_into().expect("8 bytes"));
             last >> (8 * (8 - rest.len()))
         } else {
-            rest.iter().rev().fold(0u64, |t, &x| (t << 8) | u64::from(x))
+            // Shorter texts (categories, codes): two overlapping words, or three bytes; the
+            // overlapping bytes sit at the same place in both, so or-ing them is exact.
+            let n = rest.len();
+            if n >= 4 {
+                let lo = u64::from(u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")));
+                let hi = u64::from(u32::from_le_bytes(rest[n - 4..].try_into().expect("4 bytes")));
+                lo | (hi << (8 * (n - 4)))
+            } else {
+                u64::from(rest[0])
+                    | (u64::from(rest[n / 2]) << (8 * (n / 2)))
+                    | (u64::from(rest[n - 1]) << (8 * (n - 1)))
+            }
         };
         h = (h ^ tail).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
     }
