@@ -479,8 +479,27 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
     if ints().any(|a| a.is_none()) {
         return None;
     }
-    let valid = || ints().flatten().flat_map(|a| a.iter().flatten());
-    let (lo, hi) = valid().fold((i64::MAX, i64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    // Every present value, array by array (a plain loop over the values where none is missing).
+    let each_valid = |mut f: Box<dyn FnMut(&[i64]) + '_>| {
+        let mut present = Vec::new();
+        for a in ints().flatten() {
+            match arrow_array::Array::nulls(a) {
+                None => f(a.values()),
+                Some(nulls) => {
+                    present.clear();
+                    present.extend(a.values().iter().enumerate().filter(|(i, _)| nulls.is_valid(*i)).map(|(_, &v)| v));
+                    f(&present)
+                }
+            }
+        }
+    };
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    each_valid(Box::new(|vs| {
+        for &v in vs {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }));
     if lo > hi {
         return Some((0, Vec::new()));
     }
@@ -491,16 +510,18 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
     let mut bits = vec![0u64; (span as usize).div_ceil(64)];
     let mut count = 0u64;
     let mut repeated: Vec<u64> = Vec::new();
-    for v in valid() {
-        let k = (v - lo) as usize;
-        let (word, bit) = (k / 64, 1u64 << (k % 64));
-        if bits[word] & bit != 0 {
-            count += 1;
-            repeated.push(super::sketch::mix64(v as u64));
-        } else {
-            bits[word] |= bit;
+    each_valid(Box::new(|vs| {
+        for &v in vs {
+            let k = (v - lo) as usize;
+            let (word, bit) = (k / 64, 1u64 << (k % 64));
+            if bits[word] & bit != 0 {
+                count += 1;
+                repeated.push(super::sketch::mix64(v as u64));
+            } else {
+                bits[word] |= bit;
+            }
         }
-    }
+    }));
     if count == 0 {
         return Some((0, Vec::new()));
     }
@@ -642,20 +663,10 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
                         table.batch_numbers(b, numeric[ai], start..start + len, &mut xs);
                         table.batch_numbers(b, numeric[bi], start..start + len, &mut ys);
                         table.batch_numbers(b, c, start..start + len, &mut zs);
-                        for (i, ((x, y), z)) in xs.iter().zip(&ys).zip(&zs).enumerate() {
-                            if x.is_nan() || y.is_nan() || z.is_nan() {
-                                continue;
-                            }
-                            total += 1;
-                            if (z - f(*x, *y)).abs() <= 0.0051 + 1e-9 * z.abs() {
-                                hits += 1;
-                            } else if misses.len() < 5 {
-                                misses.push(table.offsets[b] + (start + i) as u64);
-                            }
-                            if total == 1000 && hits < 900 {
-                                abandoned = true;
-                                break 'batches;
-                            }
+                        let first = table.offsets[b] + start as u64;
+                        if check_relation(&xs, &ys, &zs, f, first, (&mut total, &mut hits), &mut misses) {
+                            abandoned = true;
+                            break 'batches;
                         }
                     }
                     if abandoned || total < 10 || hits * 100 < total * 95 {
@@ -688,6 +699,36 @@ fn derived_columns(table: &Table, columns: &[ColumnProfile], out: &mut Vec<Alert
             }
         }
     }
+}
+
+/// `z = f(x, y)` over a run of rows (the first is row `first`): adds to the totals and the
+/// missed rows; `true` once the relation is abandoned (under 90% of the first 1,000 rows).
+/// Out of line on purpose (see `RowTally::add` in columns.rs).
+#[inline(never)]
+fn check_relation(
+    xs: &[f64],
+    ys: &[f64],
+    zs: &[f64],
+    f: fn(f64, f64) -> f64,
+    first: u64,
+    (total, hits): (&mut u64, &mut u64),
+    misses: &mut Vec<u64>,
+) -> bool {
+    for (i, ((x, y), z)) in xs.iter().zip(ys).zip(zs).enumerate() {
+        if x.is_nan() || y.is_nan() || z.is_nan() {
+            continue;
+        }
+        *total += 1;
+        if (z - f(*x, *y)).abs() <= 0.0051 + 1e-9 * z.abs() {
+            *hits += 1;
+        } else if misses.len() < 5 {
+            misses.push(first + i as u64);
+        }
+        if *total == 1000 && *hits < 900 {
+            return true;
+        }
+    }
+    false
 }
 
 pub fn constant(columns: &[ColumnProfile], out: &mut Vec<Alert>) {

@@ -173,54 +173,69 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
         let (ext_lo, ext_hi) = (q1 - 3.0 * iqr, q3 + 3.0 * iqr);
         let (mean, std) = (col.mean.unwrap_or(0.0), col.std.unwrap_or(0.0));
         let (mut mild, mut extreme, mut z3) = (0, 0, 0);
-        let mut examples: Vec<(f64, u64, f64)> = Vec::new();
-        let mut place = |x: f64, n: u64| {
-            if x < lo {
-                below += n;
-            } else if x > hi {
-                above += n;
-            } else {
-                let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
-                counts[b.min(bins - 1)] += n;
-            }
+        let examples: Vec<(f64, u64, f64)> = Vec::new();
+        let bin = |x: f64| {
+            let b = if integer_bins { (x - lo).round() as usize } else { ((x - lo) / width) as usize };
+            b.min(bins - 1)
         };
-        // Dates and times with exact value counts: the histogram comes from the counts, without
-        // a pass over the rows (they have no outlier figures, which need rows).
-        let exact_dates = if numeric { None } else { accs[c].exact_numbers() };
-        if let Some(pairs) = &exact_dates {
+        // Columns with exact value counts: the histogram and the outlier counts come from the
+        // counts (they depend on the value alone); rows are read only for outlier examples.
+        let exact = accs[c].exact_numbers();
+        if let Some(pairs) = &exact {
             for &(x, n) in pairs {
-                place(x, n);
-            }
-        }
-        // Short runs of the column as numbers: one small buffer, never the whole column.
-        let pieces = if exact_dates.is_some() { None } else { Some(table.pieces(4096)) };
-        let mut buf = Vec::new();
-        for (b, start, len) in pieces.into_iter().flatten() {
-            table.batch_numbers(b, c, start..start + len, &mut buf);
-            let first = table.offsets[b] + start as u64;
-            for (i, &x) in buf.iter().enumerate() {
-                if x.is_nan() {
-                    continue;
+                if x < lo {
+                    below += n;
+                } else if x > hi {
+                    above += n;
+                } else {
+                    counts[bin(x)] += n;
                 }
-                place(x, 1);
                 if !numeric {
                     continue;
                 }
                 if iqr > 0.0 && (x < mild_lo || x > mild_hi) {
-                    mild += 1;
-                    extreme += u64::from(x < ext_lo || x > ext_hi);
-                    let d = (x - median).abs();
-                    if examples.len() < 5 || d > examples[examples.len() - 1].0 {
-                        examples.push((d, first + i as u64, x));
-                        examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                        examples.truncate(5);
-                    }
+                    mild += n;
+                    extreme += if x < ext_lo || x > ext_hi { n } else { 0 };
                 }
                 if std > 0.0 && ((x - mean) / std).abs() > 3.0 {
-                    z3 += 1;
+                    z3 += n;
                 }
             }
         }
+        // Dates and times have no outlier figures: with exact counts no row is read.
+        let read_rows = match &exact {
+            Some(_) => numeric && mild > 0,
+            None => true,
+        };
+        let count_rows = exact.is_none();
+        let mut rows = RowTally {
+            lo,
+            hi,
+            width,
+            integer_bins,
+            iqr,
+            mild: (mild_lo, mild_hi),
+            extreme: (ext_lo, ext_hi),
+            mean,
+            std,
+            median,
+            numeric,
+            count_rows,
+            counts,
+            below,
+            above,
+            n_mild: mild,
+            n_extreme: extreme,
+            z3,
+            examples,
+        };
+        // Short runs of the column as numbers: one small buffer, never the whole column.
+        let mut buf = Vec::new();
+        for (b, start, len) in table.pieces(4096).filter(|_| read_rows) {
+            table.batch_numbers(b, c, start..start + len, &mut buf);
+            rows.add(&buf, table.offsets[b] + start as u64);
+        }
+        let RowTally { counts, below, above, n_mild: mild, n_extreme: extreme, z3, examples, .. } = rows;
         col.histogram = Some(Histogram {
             bins: counts
                 .iter()
@@ -247,6 +262,79 @@ pub fn second_pass(table: &Table, columns: &mut [ColumnProfile], accs: &[ColumnA
                 z_above_3: z3,
                 examples: examples.iter().map(|&(_, row, x)| (row, text_of(x))).collect(),
             });
+        }
+    }
+}
+
+/// The second pass's figures over rows, a short run at a time.
+struct RowTally {
+    lo: f64,
+    hi: f64,
+    width: f64,
+    integer_bins: bool,
+    iqr: f64,
+    mild: (f64, f64),
+    extreme: (f64, f64),
+    mean: f64,
+    std: f64,
+    median: f64,
+    numeric: bool,
+    /// Histogram and outlier counts from the rows (else they came from exact value counts
+    /// and only the outlier examples are looked for).
+    count_rows: bool,
+    counts: Vec<u64>,
+    below: u64,
+    above: u64,
+    n_mild: u64,
+    n_extreme: u64,
+    z3: u64,
+    examples: Vec<(f64, u64, f64)>,
+}
+
+impl RowTally {
+    /// Adds a run of values (NaN where missing), the first of which is row `first`. Kept out
+    /// of line on purpose: wasm engines optimize a function after some calls (a loop inside a
+    /// function called once would run unoptimized throughout).
+    #[inline(never)]
+    fn add(&mut self, values: &[f64], first: u64) {
+        let bins = self.counts.len();
+        for (i, &x) in values.iter().enumerate() {
+            if x.is_nan() {
+                continue;
+            }
+            if self.count_rows {
+                if x < self.lo {
+                    self.below += 1;
+                } else if x > self.hi {
+                    self.above += 1;
+                } else {
+                    let b = if self.integer_bins {
+                        (x - self.lo).round() as usize
+                    } else {
+                        ((x - self.lo) / self.width) as usize
+                    };
+                    self.counts[b.min(bins - 1)] += 1;
+                }
+            }
+            if !self.numeric {
+                continue;
+            }
+            if self.iqr > 0.0 && (x < self.mild.0 || x > self.mild.1) {
+                if self.count_rows {
+                    self.n_mild += 1;
+                    self.n_extreme += u64::from(x < self.extreme.0 || x > self.extreme.1);
+                }
+                let d = (x - self.median).abs();
+                let examples = &mut self.examples;
+                if examples.len() < 5 || d > examples[examples.len() - 1].0 {
+                    examples.push((d, first + i as u64, x));
+                    examples.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                    examples.truncate(5);
+                }
+            }
+            if self.count_rows && self.std > 0.0 && ((x - self.mean) / self.std).abs() > 3.0 {
+                self.z3 += 1;
+            }
         }
     }
 }

@@ -279,12 +279,19 @@ impl<'a> Table<'a> {
 
     /// Whether each sampled row (every row without a sample) of column `c` is missing.
     pub fn sampled_nulls(&self, c: usize) -> Vec<bool> {
-        let is_null = |r: u64| {
-            let (b, i) = self.locate(r);
-            self.views[b][c].is_null(i)
-        };
         match &self.sample {
-            Some(rows) => rows.iter().map(|&r| is_null(u64::from(r))).collect(),
+            Some(rows) => {
+                let mut b = 0;
+                rows.iter()
+                    .map(|&r| {
+                        let r = u64::from(r);
+                        while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
+                            b += 1;
+                        }
+                        self.views[b][c].is_null((r - self.offsets[b]) as usize)
+                    })
+                    .collect()
+            }
             None => {
                 let mut m = Vec::with_capacity(self.rows as usize);
                 self.for_each_batch(c, |_, v| match v.nulls() {
@@ -375,73 +382,90 @@ pub fn relation_sample(n: u64, k: u64) -> Option<Vec<u32>> {
 /// Rows the first pass takes at a time (batches are cut to this size).
 const PIECE_ROWS: usize = 1 << 16;
 
-/// Per-part wall times, printed to stderr when `STRATA_PROFILE_TIMINGS` is set (native only):
-/// what a speed change is measured against.
+/// Per-part wall times, printed when asked for: natively to stderr when the environment
+/// variable `STRATA_PROFILE_TIMINGS` is set, in wasm to the console after
+/// `set_profile_timings(true)`. What a speed change is measured against.
 struct Timings {
-    #[cfg(not(target_arch = "wasm32"))]
-    last: Option<std::time::Instant>,
-    /// First-pass time per column, in seconds.
-    #[cfg(not(target_arch = "wasm32"))]
+    last: Option<f64>,
+    /// First-pass time per column, in milliseconds.
     per_column: Vec<f64>,
-    /// First-pass time spent taking codes (samples, dependencies), in seconds.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// First-pass time spent taking codes (samples, dependencies), in milliseconds.
     codes: f64,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-type Stamp = std::time::Instant;
-/// No clock in wasm: timings are a native tool.
 #[cfg(target_arch = "wasm32")]
-type Stamp = std::convert::Infallible;
+static WASM_TIMINGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether `profile` logs its per-part times to the console (wasm; natively the environment
+/// variable `STRATA_PROFILE_TIMINGS` decides).
+#[cfg(target_arch = "wasm32")]
+pub fn set_profile_timings(on: bool) {
+    WASM_TIMINGS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Milliseconds on a monotonic-enough clock.
+fn clock_ms() -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed().as_secs_f64() * 1e3
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+}
+
+fn timings_wanted() -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::env::var_os("STRATA_PROFILE_TIMINGS").is_some()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        WASM_TIMINGS.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+fn emit_timing(line: &str) {
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{line}");
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::log_1(&line.into());
+}
 
 impl Timings {
     fn start() -> Self {
-        Timings {
-            #[cfg(not(target_arch = "wasm32"))]
-            last: std::env::var_os("STRATA_PROFILE_TIMINGS").map(|_| std::time::Instant::now()),
-            #[cfg(not(target_arch = "wasm32"))]
-            per_column: Vec::new(),
-            #[cfg(not(target_arch = "wasm32"))]
-            codes: 0.0,
-        }
+        Timings { last: timings_wanted().then(clock_ms), per_column: Vec::new(), codes: 0.0 }
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    fn now(&self) -> Option<Stamp> {
-        self.last.map(|_| std::time::Instant::now())
+    fn now(&self) -> Option<f64> {
+        self.last.map(|_| clock_ms())
     }
-    #[cfg(target_arch = "wasm32")]
-    fn now(&self) -> Option<Stamp> {
-        None
-    }
-    fn add_column(&mut self, _c: usize, _since: Option<Stamp>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(t) = _since {
-            if self.per_column.len() <= _c {
-                self.per_column.resize(_c + 1, 0.0);
+    fn add_column(&mut self, c: usize, since: Option<f64>) {
+        if let Some(t) = since {
+            if self.per_column.len() <= c {
+                self.per_column.resize(c + 1, 0.0);
             }
-            self.per_column[_c] += t.elapsed().as_secs_f64();
+            self.per_column[c] += clock_ms() - t;
         }
     }
-    fn add_codes(&mut self, _since: Option<Stamp>) {
-        #[cfg(not(target_arch = "wasm32"))]
-        if let Some(t) = _since {
-            self.codes += t.elapsed().as_secs_f64();
+    fn add_codes(&mut self, since: Option<f64>) {
+        if let Some(t) = since {
+            self.codes += clock_ms() - t;
         }
     }
-    fn columns(&self, _table: &Table) {
-        #[cfg(not(target_arch = "wasm32"))]
+    fn columns(&self, table: &Table) {
         if self.last.is_some() {
             for (c, t) in self.per_column.iter().enumerate() {
-                eprintln!("profile timing:   {:<22} {:>8.1} ms", _table.name(c), t * 1e3);
+                emit_timing(&format!("profile timing:   {:<22} {:>8.1} ms", table.name(c), t));
             }
-            eprintln!("profile timing:   {:<22} {:>8.1} ms", "(codes, dependencies)", self.codes * 1e3);
+            emit_timing(&format!("profile timing:   {:<22} {:>8.1} ms", "(codes, dependencies)", self.codes));
         }
     }
-    fn lap(&mut self, _part: &str) {
-        #[cfg(not(target_arch = "wasm32"))]
+    fn lap(&mut self, part: &str) {
         if let Some(last) = &mut self.last {
-            let now = std::time::Instant::now();
-            eprintln!("profile timing: {_part:<24} {:>8.1} ms", (now - *last).as_secs_f64() * 1e3);
+            let now = clock_ms();
+            emit_timing(&format!("profile timing: {part:<24} {:>8.1} ms", now - *last));
             *last = now;
         }
     }
@@ -565,7 +589,68 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
 
 /// Rows that repeat an earlier row exactly: how many, and (row, first row) examples.
 fn duplicate_rows(row_hashes: &[u64]) -> (u64, Vec<(u64, u64)>) {
-    repeats(row_hashes, |_| true, 10)
+    // `repeats` with every row kept, in short runs of out-of-line calls (see `RowTally::add`).
+    const BITS: u32 = 16;
+    const RUN: usize = 1 << 16;
+    let mut starts = vec![0usize; (1 << BITS) + 1];
+    for run in row_hashes.chunks(RUN) {
+        count_buckets(run, &mut starts);
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut sorted = vec![0u64; row_hashes.len()];
+    let mut next = starts.clone();
+    for run in row_hashes.chunks(RUN) {
+        scatter_buckets(run, &mut next, &mut sorted);
+    }
+    for w in starts.windows(2) {
+        sorted[w[0]..w[1]].sort_unstable();
+    }
+    let mut repeated = Vec::new();
+    let mut count = 0u64;
+    // Overlapping runs, so that every neighbouring pair is compared once.
+    let mut from = 0;
+    while from + 1 < sorted.len() {
+        let to = (from + RUN).min(sorted.len() - 1);
+        count += count_repeats(&sorted[from..=to], &mut repeated, 10);
+        from = to;
+    }
+    let examples =
+        if count > 0 { repeat_examples(row_hashes.iter().map(|&h| Some(h)), &repeated, 10) } else { Vec::new() };
+    (count, examples)
+}
+
+#[inline(never)]
+fn count_buckets(hashes: &[u64], starts: &mut [usize]) {
+    for &h in hashes {
+        starts[(h >> 48) as usize + 1] += 1;
+    }
+}
+
+#[inline(never)]
+fn scatter_buckets(hashes: &[u64], next: &mut [usize], out: &mut [u64]) {
+    for &h in hashes {
+        let b = (h >> 48) as usize;
+        out[next[b]] = h;
+        next[b] += 1;
+    }
+}
+
+/// Neighbours of sorted `hashes` that are equal: their number; the first `max` distinct
+/// repeated hashes go to `repeated`.
+#[inline(never)]
+fn count_repeats(sorted: &[u64], repeated: &mut Vec<u64>, max: usize) -> u64 {
+    let mut count = 0;
+    for w in sorted.windows(2) {
+        if w[0] == w[1] {
+            count += 1;
+            if repeated.last() != Some(&w[0]) && repeated.len() < max {
+                repeated.push(w[0]);
+            }
+        }
+    }
+    count
 }
 
 /// Entries of `hashes` (for which `keep` holds) equal to an earlier one: their number, and up
