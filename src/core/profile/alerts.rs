@@ -480,9 +480,9 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
         return None;
     }
     // Every present value, array by array (a plain loop over the values where none is missing).
-    let each_valid = |mut f: Box<dyn FnMut(&[i64]) + '_>| {
+    fn each_present<'a>(arrays: impl Iterator<Item = &'a arrow_array::Int64Array>, mut f: impl FnMut(&[i64])) {
         let mut present = Vec::new();
-        for a in ints().flatten() {
+        for a in arrays {
             match arrow_array::Array::nulls(a) {
                 None => f(a.values()),
                 Some(nulls) => {
@@ -492,14 +492,14 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
                 }
             }
         }
-    };
+    }
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    each_valid(Box::new(|vs| {
+    each_present(ints().flatten(), |vs| {
         for &v in vs {
             lo = lo.min(v);
             hi = hi.max(v);
         }
-    }));
+    });
     if lo > hi {
         return Some((0, Vec::new()));
     }
@@ -510,7 +510,7 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
     let mut bits = vec![0u64; (span as usize).div_ceil(64)];
     let mut count = 0u64;
     let mut repeated: Vec<u64> = Vec::new();
-    each_valid(Box::new(|vs| {
+    each_present(ints().flatten(), |vs| {
         for &v in vs {
             let k = (v - lo) as usize;
             let (word, bit) = (k / 64, 1u64 << (k % 64));
@@ -521,7 +521,7 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
                 bits[word] |= bit;
             }
         }
-    }));
+    });
     if count == 0 {
         return Some((0, Vec::new()));
     }

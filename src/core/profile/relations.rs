@@ -263,7 +263,7 @@ pub fn sort_by_key_bits(v: &mut Vec<(u64, u32)>) {
     }
     let mut other = vec![(0u64, 0u32); v.len()];
     for (d, c) in counts.iter().enumerate() {
-        if c.iter().any(|&n| n == v.len()) {
+        if c.contains(&v.len()) {
             continue;
         }
         let mut next = [0usize; 256];
