@@ -379,8 +379,10 @@ pub fn relation_sample(n: u64, k: u64) -> Option<Vec<u32>> {
     )
 }
 
-/// Rows the first pass takes at a time (batches are cut to this size).
-const PIECE_ROWS: usize = 1 << 16;
+/// Rows the first pass takes at a time (batches are cut to this size). Short runs also let a
+/// wasm engine swap in its optimized code early: it optimizes a function after some calls,
+/// and a call already running stays on the first, slower code to its end.
+const PIECE_ROWS: usize = 1 << 13;
 
 /// Per-part wall times, printed when asked for: natively to stderr when the environment
 /// variable `STRATA_PROFILE_TIMINGS` is set, in wasm to the console after
