@@ -1,7 +1,14 @@
 //! Profile: per-column statistics from mergeable accumulators, relations between columns
 //! (correlations, dependencies, leakage, missingness), and quality alerts that explain
-//! themselves. Memory is bounded by the number of columns, except the row hashes used to find
-//! exact duplicates (8 bytes a row) and the capped exact value counts.
+//! themselves.
+//!
+//! Memory: per column, capped exact value counts (at most `EXACT_DISTINCT_CAP` distinct values),
+//! sketches and at most `RELATION_SAMPLE_ROWS` sampled numbers and category codes; passes over
+//! every row read the batches a short run at a time. What grows with the rows, because the
+//! report states it exactly for every row: the row hashes for exact duplicate rows (8 bytes a
+//! row, and a sorted copy of them while duplicates are counted) and the repeated-identifier
+//! check (a bitmap of at most one byte a row for integer ids, 9 bytes a row for other ids).
+//! Date32 columns are also widened to 64-bit integers for the whole column (8 bytes a row).
 
 pub mod accum;
 mod alerts;
