@@ -18,11 +18,20 @@ fn profile_times_in_wasm() {
     let loaded = ingest::load_text_bytes("orders.csv", &csv, &IngestOptions::default()).expect("loads");
     drop(csv);
     let dataset = Dataset::from_loaded("orders", "orders.csv", loaded);
+    let mut first = None;
     for run in 0..3 {
         set_profile_timings(true);
         let t = js_sys::Date::now();
         let p = profile(&dataset, &ProfileOptions::default()).expect("profiles");
         console_log!("run {run}: {} rows profiled in {:.0} ms", p.rows, js_sys::Date::now() - t);
+        assert_eq!(p.rows, rows);
+        assert_eq!(p.columns.len(), 12);
+        // Unoptimized (first run) and optimized code give the same report.
+        let json = serde_json::to_string(&p).expect("serializes");
+        match &first {
+            None => first = Some(json),
+            Some(f) => assert!(&json == f, "run {run} differs from run 0"),
+        }
     }
     set_profile_timings(false);
 }
