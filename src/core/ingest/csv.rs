@@ -14,7 +14,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
-use super::infer::{self, Cell, ColumnEvidence, ColumnType};
+use super::infer::{self, Cell, ColumnEvidence, ColumnType, DateOrder};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
 use super::{
     BatchSink, ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, RaggedPolicy, SourceFormat,
@@ -376,9 +376,11 @@ enum ColumnBuilder {
     Bool(BooleanBuilder),
     I64(Int64Builder),
     F64(Float64Builder),
-    Dec(Decimal128Builder),
-    Date(Date32Builder),
-    Ts(TimestampMicrosecondBuilder),
+    /// With the column's precision and scale.
+    Dec(Decimal128Builder, u8, i8),
+    Date(Date32Builder, DateOrder),
+    /// With the date order and whether values carry an offset.
+    Ts(TimestampMicrosecondBuilder, DateOrder, bool),
     Str(StringBuilder),
 }
 
@@ -392,14 +394,83 @@ impl ColumnBuilder {
                 Decimal128Builder::with_capacity(capacity)
                     .with_precision_and_scale(precision, scale)
                     .expect("inferred precision and scale are valid"),
+                precision,
+                scale,
             ),
-            ColumnType::Date { .. } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
-            ColumnType::Timestamp { utc, .. } => {
+            ColumnType::Date { order } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity), order),
+            ColumnType::Timestamp { order, utc } => {
                 let b = TimestampMicrosecondBuilder::with_capacity(capacity);
-                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b })
+                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b }, order, utc)
             }
             ColumnType::String => ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8)),
         }
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            ColumnBuilder::Bool(b) => b.append_null(),
+            ColumnBuilder::I64(b) => b.append_null(),
+            ColumnBuilder::F64(b) => b.append_null(),
+            ColumnBuilder::Dec(b, ..) => b.append_null(),
+            ColumnBuilder::Date(b, _) => b.append_null(),
+            ColumnBuilder::Ts(b, ..) => b.append_null(),
+            ColumnBuilder::Str(b) => b.append_null(),
+        }
+    }
+
+    /// Parses a non-null value as the column's type and appends it: what [`parse_cell`] then
+    /// [`commit`] do, in one step. A value that does not fit is appended as null, and `false`
+    /// returned.
+    #[inline(always)]
+    fn append_parsed(&mut self, v: &[u8], nan_is_null: bool) -> bool {
+        match self {
+            // SAFETY: as in `commit`, every field is valid UTF-8.
+            ColumnBuilder::Str(b) => b.append_value(unsafe { std::str::from_utf8_unchecked(v) }),
+            ColumnBuilder::I64(b) => match infer::parse_i64(v) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::F64(b) => match infer::parse_f64_exact(v) {
+                Some((f, true)) if f.is_nan() && nan_is_null => b.append_null(),
+                Some((f, true)) => b.append_value(f),
+                _ => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Bool(b) => match infer::parse_bool(v) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Dec(b, precision, scale) => match infer::parse_decimal(v, *precision, *scale) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Date(b, order) => match infer::parse_date(v, *order) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Ts(b, order, utc) => match infer::parse_timestamp(v, *order) {
+                Some((ts, tz)) if tz == *utc => b.append_value(ts),
+                _ => {
+                    b.append_null();
+                    return false;
+                }
+            },
+        }
+        true
     }
 
     fn finish(&mut self) -> ArrayRef {
@@ -407,9 +478,9 @@ impl ColumnBuilder {
             ColumnBuilder::Bool(b) => Arc::new(b.finish()),
             ColumnBuilder::I64(b) => Arc::new(b.finish()),
             ColumnBuilder::F64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Dec(b) => Arc::new(b.finish()),
-            ColumnBuilder::Date(b) => Arc::new(b.finish()),
-            ColumnBuilder::Ts(b) => Arc::new(b.finish()),
+            ColumnBuilder::Dec(b, ..) => Arc::new(b.finish()),
+            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Ts(b, ..) => Arc::new(b.finish()),
             ColumnBuilder::Str(b) => Arc::new(b.finish()),
         }
     }
@@ -418,9 +489,19 @@ impl ColumnBuilder {
 /// The values that mean null (`IngestOptions::null_tokens`).
 struct NullTokens {
     tokens: Vec<Vec<u8>>,
+    /// The tokens of at most 8 bytes, as (length, bytes in a word): compared without a call.
+    short: Vec<(usize, u64)>,
     /// Bit n set when some token has length n (n < 64): most values skip the comparisons.
     lengths: u64,
     empty_is_null: bool,
+}
+
+/// Up to 8 bytes in a little-endian word, zero-padded.
+#[inline(always)]
+fn short_word(v: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..v.len()].copy_from_slice(v);
+    u64::from_le_bytes(w)
 }
 
 impl NullTokens {
@@ -429,7 +510,8 @@ impl NullTokens {
         let tokens: Vec<Vec<u8>> = tokens.iter().filter(|t| !t.is_empty()).map(|t| t.as_bytes().to_vec()).collect();
         let lengths = tokens.iter().filter(|t| t.len() < 64).fold(0u64, |m, t| m | (1 << t.len()));
         let long_tokens = tokens.iter().any(|t| t.len() >= 64);
-        NullTokens { lengths: if long_tokens { u64::MAX } else { lengths }, tokens, empty_is_null }
+        let short = tokens.iter().filter(|t| t.len() <= 8).map(|t| (t.len(), short_word(t))).collect();
+        NullTokens { lengths: if long_tokens { u64::MAX } else { lengths }, tokens, short, empty_is_null }
     }
 
     #[inline(always)]
@@ -439,6 +521,10 @@ impl NullTokens {
         }
         if v.len() < 64 && self.lengths & (1 << v.len()) == 0 {
             return false;
+        }
+        if v.len() <= 8 {
+            let w = short_word(v);
+            return self.short.iter().any(|&(n, t)| n == v.len() && t == w);
         }
         self.tokens.iter().any(|t| t.as_slice() == v)
     }
@@ -653,23 +739,17 @@ impl TableState {
             // that breaks its column's type marks the column for the re-read and stays null).
             let nan_is_null = self.options.nan_is_null;
             for (c, builder) in self.builders.iter_mut().enumerate() {
-                let cell = if c >= nfields {
-                    Cell::Null
-                } else {
-                    let v = fields.get(c);
-                    if self.nulls.is_null(v) {
-                        null_cell(quoted_empty, c, v, self.types[c])
-                    } else {
-                        match parse_cell(self.types[c], v, nan_is_null) {
-                            Some(cell) => cell,
-                            None => {
-                                self.demoted[c] = true;
-                                Cell::Null
-                            }
-                        }
-                    }
-                };
-                commit(builder, cell, fields, c);
+                if c >= nfields {
+                    builder.append_null();
+                    continue;
+                }
+                let v = fields.get(c);
+                if self.nulls.is_null(v) {
+                    let cell = null_cell(quoted_empty, c, v, self.types[c]);
+                    commit(builder, cell, fields, c);
+                } else if !builder.append_parsed(v, nan_is_null) {
+                    self.demoted[c] = true;
+                }
             }
         } else {
             for c in 0..ncols {
@@ -756,12 +836,12 @@ fn commit(builder: &mut ColumnBuilder, cell: Cell, fields: Fields, c: usize) {
         (ColumnBuilder::I64(b), _) => b.append_null(),
         (ColumnBuilder::F64(b), Cell::F64(v)) => b.append_value(v),
         (ColumnBuilder::F64(b), _) => b.append_null(),
-        (ColumnBuilder::Dec(b), Cell::Dec(v)) => b.append_value(v),
-        (ColumnBuilder::Dec(b), _) => b.append_null(),
-        (ColumnBuilder::Date(b), Cell::Date(v)) => b.append_value(v),
-        (ColumnBuilder::Date(b), _) => b.append_null(),
-        (ColumnBuilder::Ts(b), Cell::Ts(v)) => b.append_value(v),
-        (ColumnBuilder::Ts(b), _) => b.append_null(),
+        (ColumnBuilder::Dec(b, ..), Cell::Dec(v)) => b.append_value(v),
+        (ColumnBuilder::Dec(b, ..), _) => b.append_null(),
+        (ColumnBuilder::Date(b, _), Cell::Date(v)) => b.append_value(v),
+        (ColumnBuilder::Date(b, _), _) => b.append_null(),
+        (ColumnBuilder::Ts(b, ..), Cell::Ts(v)) => b.append_value(v),
+        (ColumnBuilder::Ts(b, ..), _) => b.append_null(),
     }
 }
 
@@ -955,6 +1035,23 @@ fn issue_label(k: IssueKind) -> &'static str {
     }
 }
 
+/// The length of a prefix of `data` that is all ASCII (a multiple of 16 bytes: the bytes after
+/// it may be ASCII too).
+#[inline]
+fn ascii_prefix(data: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 16 <= data.len() {
+        let a = u64::from_le_bytes(data[i..i + 8].try_into().expect("eight bytes"));
+        let b = u64::from_le_bytes(data[i + 8..i + 16].try_into().expect("eight bytes"));
+        if (a | b) & HIGH != 0 {
+            break;
+        }
+        i += 16;
+    }
+    i
+}
+
 impl Stream {
     /// Decodes a chunk to UTF-8 and feeds it to the record parser.
     fn decode(&mut self, chunk: &[u8], last: bool) -> Result<()> {
@@ -979,14 +1076,17 @@ impl Stream {
                     *skip_bom -= n;
                     *decoded_bytes += n as u64;
                 }
-                match std::str::from_utf8(data) {
+                // Most text is ASCII: that prefix is checked 16 bytes at a time (the standard
+                // check goes a machine word at a time, 4 bytes in wasm32), the rest as UTF-8.
+                let ascii = ascii_prefix(data);
+                match std::str::from_utf8(&data[ascii..]) {
                     Ok(_) if data.is_empty() => Ok(()),
                     Ok(_) => {
                         *decoded_bytes += data.len() as u64;
                         parser.feed(data, table)
                     }
                     Err(e) => {
-                        let valid = e.valid_up_to();
+                        let valid = ascii + e.valid_up_to();
                         if valid > 0 {
                             parser.feed(&data[..valid], table)?;
                         }
@@ -1246,6 +1346,70 @@ mod tests {
             (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
             (a, b) => panic!("{:?}: fast {:?}, csv-core {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
         }
+    }
+
+    /// The byte offset of the first invalid byte is exact wherever it falls (ASCII before it or
+    /// not, in whichever piece), and a character cut between pieces is still valid.
+    #[test]
+    fn invalid_utf8_offsets_at_every_position() {
+        // Past the sniffed head (an invalid byte in it makes the file read as Windows-1252).
+        let mut head = b"a,b\n".to_vec();
+        while head.len() <= SNIFF_BYTES {
+            head.extend_from_slice(b"x,y\n");
+        }
+        for k in 0..34 {
+            for accent in [false, true] {
+                let mut body = head.clone();
+                body.extend(std::iter::repeat_n(b'x', k));
+                if accent {
+                    body.extend_from_slice("é,".as_bytes());
+                }
+                let at = body.len();
+                body.extend_from_slice(b"\xff,1\n");
+                for pieces in [&[usize::MAX][..], &[4093], &[SNIFF_BYTES + k, 1]] {
+                    match load_pieces(&body, pieces, &IngestOptions::default(), true).unwrap_err() {
+                        CoreError::InvalidUtf8 { offset, .. } => assert_eq!(offset, at as u64, "{k} {accent}"),
+                        other => panic!("{other}"),
+                    }
+                }
+                body.truncate(at);
+                body.extend_from_slice(if accent { "ü\n" } else { ",ü\n" }.as_bytes());
+                for pieces in [&[usize::MAX][..], &[4093], &[SNIFF_BYTES + k, 1]] {
+                    let l = load_pieces(&body, pieces, &IngestOptions::default(), true).unwrap();
+                    assert_eq!(l.report.rows_loaded as usize, (head.len() - 4) / 4 + 1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn null_tokens_match_whole_values_only() {
+        let tokens: Vec<String> =
+            ["", "NA", "N/A", "null", "-", "eightchr", "ninechars", "a\0"].iter().map(|t| t.to_string()).collect();
+        let nulls = NullTokens::new(&tokens);
+        let values: [&[u8]; 16] = [
+            b"",
+            b"NA",
+            b"NA\0",
+            b"N",
+            b"na",
+            b"N/A",
+            b"null",
+            b"NULL",
+            b"-",
+            b"--",
+            b"eightchr",
+            b"eightchrs",
+            b"ninechars",
+            b"ninechar",
+            b"a\0",
+            b"a",
+        ];
+        for v in values {
+            let naive = tokens.iter().any(|t| t.as_bytes() == v);
+            assert_eq!(nulls.is_null(v), naive, "{:?}", String::from_utf8_lossy(v));
+        }
+        assert!(!NullTokens::new(&["NA".to_string()]).is_null(b""));
     }
 
     #[test]

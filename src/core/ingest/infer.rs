@@ -103,6 +103,18 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if digits.is_empty() || digits.len() > 19 || (digits[0] == b'0' && (digits.len() > 1 || neg)) {
         return None;
     }
+    if digits.len() <= 18 {
+        // Below 10^18: no overflow to check for.
+        let mut v: u64 = 0;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            v = v * 10 + d as u64;
+        }
+        return Some(if neg { -(v as i64) } else { v as i64 });
+    }
     let mut v: i64 = 0;
     for &b in digits {
         let d = b.wrapping_sub(b'0');
