@@ -372,6 +372,26 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
     Some(era * 146097 + doe as i32 - 719468)
 }
 
+/// [`days_from_civil`] for years 1 to 9999, without signed division: the days of the whole
+/// years since 1970 (counting leap days), of the whole months, and of the month.
+#[inline]
+fn days_from_civil_ad(y: u32, m: u32, d: u32) -> Option<i32> {
+    const BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let m = m as usize - 1;
+    if d > MONTH_DAYS[m] + (m == 1 && leap) as u32 {
+        return None;
+    }
+    // Leap years before year y, and (477) before 1970.
+    let leaps = (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400;
+    let days = 365 * (y as i32 - 1970) + leaps as i32 - 477;
+    Some(days + (BEFORE_MONTH[m] + (m > 1 && leap) as u32 + d - 1) as i32)
+}
+
 /// Splits a date into three numeric parts with one separator among '-', '/', '.'.
 #[inline]
 fn date_parts(s: &[u8]) -> Option<(u32, usize, u32, usize, u32, usize)> {
@@ -394,7 +414,11 @@ pub fn parse_date(s: &[u8], order: DateOrder) -> Option<i32> {
         let d = |i: usize| s[i].wrapping_sub(b'0') as u32;
         if [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| d(i) <= 9) {
             let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-            return days_from_civil(y as i32, d(5) * 10 + d(6), d(8) * 10 + d(9));
+            let (m, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
+            if y == 0 {
+                return days_from_civil(0, m, day);
+            }
+            return days_from_civil_ad(y, m, day);
         }
     }
     let (a, al, b, bl, c, cl) = date_parts(s)?;
@@ -717,6 +741,17 @@ mod tests {
         assert!(parse_short_decimal(b"19.68").is_some() && parse_short_decimal(b"-0.5").is_some());
     }
 
+    #[test]
+    fn days_from_civil_ad_is_days_from_civil() {
+        for y in 1..=9999u32 {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    assert_eq!(days_from_civil_ad(y, m, d), days_from_civil(y as i32, m, d), "{y}-{m}-{d}");
+                }
+            }
+        }
+    }
+
     /// `YYYY-MM-DD` read in place gives what splitting on the separator gives.
     #[test]
     fn ymd_date_fast_path_matches_the_general_parser() {
@@ -745,7 +780,7 @@ mod tests {
             "1969-12-31",
         ];
         let mut all = Vec::new();
-        for y in [0, 1, 1600, 1900, 1970, 2000, 2024, 2100, 9999] {
+        for y in [0, 1, 2, 3, 4, 99, 100, 101, 399, 400, 401, 1600, 1900, 1969, 1970, 1971, 2000, 2024, 2100, 9999] {
             for m in 0..=13 {
                 for d in 0..=32 {
                     for sep in ['-', '/', '.'] {
