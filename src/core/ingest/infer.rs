@@ -381,7 +381,7 @@ fn days_from_civil_ad(y: u32, m: u32, d: u32) -> Option<i32> {
     if !(1..=12).contains(&m) || d == 0 {
         return None;
     }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
     let m = m as usize - 1;
     if d > MONTH_DAYS[m] + (m == 1 && leap) as u32 {
         return None;
@@ -722,7 +722,7 @@ mod tests {
                     s.push('.');
                 }
                 s.push(char::from(b'0' + (y % 10) as u8));
-                y = y / 10 ^ (x >> 20);
+                y = (y / 10) ^ (x >> 20);
             }
             texts.push(s);
         }
