@@ -24,11 +24,22 @@ pub(crate) fn js_err(context: &str, e: wasm_bindgen::JsValue) -> CoreError {
     CoreError::Io(std::io::Error::other(format!("{context}: {detail}")))
 }
 
-/// Reads bytes `start..end` of a file without blocking, as a JavaScript buffer.
-pub async fn read_range_buffer(file: &File, start: u64, end: u64) -> Result<js_sys::ArrayBuffer> {
+/// A read of bytes of a file that the browser has started; `buffer` waits for it. Starting the
+/// next read before parsing the current chunk lets the browser read while the worker parses.
+pub struct PendingRead(JsFuture);
+
+/// Starts reading bytes `start..end` of a file (see [`PendingRead`]).
+pub fn start_read(file: &File, start: u64, end: u64) -> Result<PendingRead> {
     let blob = file.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_err("cannot slice the file", e))?;
-    let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| js_err("cannot read the file", e))?;
-    Ok(buf.unchecked_into())
+    Ok(PendingRead(JsFuture::from(blob.array_buffer())))
+}
+
+impl PendingRead {
+    /// The bytes read, as a JavaScript buffer.
+    pub async fn buffer(self) -> Result<js_sys::ArrayBuffer> {
+        let buf = self.0.await.map_err(|e| js_err("cannot read the file", e))?;
+        Ok(buf.unchecked_into())
+    }
 }
 
 /// Reads bytes `start..end` of a file without blocking (the event loop runs meanwhile, so a

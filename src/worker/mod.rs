@@ -610,19 +610,28 @@ async fn load_text(
         };
         let mut loader = ingest::TextLoader::with_hasher(format, name, retry.options().clone(), hasher)?;
         let mut offset = 0;
+        // One chunk is read ahead: the browser reads it while this one is parsed.
+        let mut ahead = Some(file::start_read(file, 0, CHUNK_BYTES.min(progress.total))?);
+        // The chunk's bytes in wasm memory (one buffer, reused).
+        let mut bytes = Vec::new();
         while offset < progress.total {
             let end = (offset + CHUNK_BYTES).min(progress.total);
-            let buffer = file::read_range_buffer(file, offset, end).await?;
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            let buffer = ahead.take().expect("a read per chunk").buffer().await?;
+            if end < progress.total {
+                ahead = Some(file::start_read(file, end, (end + CHUNK_BYTES).min(progress.total))?);
+            }
+            let view = js_sys::Uint8Array::new(&buffer);
+            bytes.resize(view.length() as usize, 0);
+            view.copy_to(&mut bytes);
             if let Some(job) = feed {
                 job.feed(&buffer);
                 if end == progress.total {
                     job.end();
                 }
             }
+            drop(view);
             drop(buffer);
             loader.push(&bytes)?;
-            drop(bytes);
             offset = end;
             check(cancel)?;
             check_memory()?;

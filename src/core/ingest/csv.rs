@@ -14,7 +14,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
-use super::infer::{self, Cell, ColumnEvidence, ColumnType};
+use super::infer::{self, Cell, ColumnEvidence, ColumnType, DateOrder};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
 use super::{
     BatchSink, ColumnReport, IngestOptions, IssueKind, LoadIssue, LoadReport, Loaded, Pass, RaggedPolicy, SourceFormat,
@@ -40,6 +40,8 @@ pub struct CsvLoader {
     hasher: SourceHasher,
     head: Vec<u8>,
     stream: Option<Box<Stream>>,
+    /// Whether the fast path for lines without quotes may run (tests compare it with csv-core).
+    fast_lines: bool,
 }
 
 struct Stream {
@@ -67,6 +69,14 @@ struct RecordParser {
     raw_carry: Vec<u8>,
     /// Per field of the current record: was it an empty field written as `""`?
     quoted_empty: Vec<bool>,
+    /// Whether whole lines without a quote may be split here instead of by csv-core (see
+    /// [`RecordParser::quote_free_lines`]); off for dialects where that could differ.
+    fast_lines: bool,
+    /// Set once csv-core has read input (it strips a UTF-8 BOM only from its first read, so
+    /// that read must be its own).
+    csv_core_read: bool,
+    /// Field ends of a line split by the fast path (delimiter positions, then the line's end).
+    line_ends: Vec<usize>,
 }
 
 impl RecordParser {
@@ -88,6 +98,11 @@ impl RecordParser {
             escape: (d.escape == Escape::Backslash).then_some(b'\\'),
             raw_carry: Vec::new(),
             quoted_empty: Vec::new(),
+            fast_lines: !matches!(d.delimiter, b'\n' | b'\r')
+                && !matches!(d.quote, b'\n' | b'\r')
+                && d.delimiter != d.quote,
+            csv_core_read: false,
+            line_ends: Vec::with_capacity(64),
         }
     }
 
@@ -98,8 +113,23 @@ impl RecordParser {
         // Where the current record's raw text starts in `whole`.
         let mut record_start = 0;
         loop {
+            // Between records, lines without a quote are split here; csv-core reads from the
+            // first line that has one (or is cut by the end of the input) to the end of its record.
+            if self.fast_lines
+                && self.csv_core_read
+                && self.pending == 0
+                && self.nout == 0
+                && self.nend == 0
+                && self.raw_carry.is_empty()
+                && !input.is_empty()
+            {
+                let n = self.quote_free_lines(input, table)?;
+                input = &input[n..];
+                record_start += n;
+            }
             let (res, nin, nout, nend) =
                 self.rdr.read_record(input, &mut self.out[self.nout..], &mut self.ends[self.nend..]);
+            self.csv_core_read |= !input.is_empty();
             let ended_with_newline = nin > 0 && input[nin - 1] == b'\n';
             let consumed = &input[..nin];
             input = &input[nin..];
@@ -143,7 +173,7 @@ impl RecordParser {
                     } else {
                         None
                     };
-                    table.record(out, ends, quoted_empty, end_line, self.delimiter)?;
+                    table.record(Fields { buf: out, ends, gap: 0 }, quoted_empty, end_line, self.delimiter)?;
                     self.raw_carry.clear();
                     record_start = record_end;
                     self.nout = 0;
@@ -152,6 +182,30 @@ impl RecordParser {
                 }
             }
         }
+    }
+
+    /// The fast path: splits the complete lines at the start of `input` that have no quote byte
+    /// and no carriage return other than one just before the line feed, and hands each to
+    /// `table` as csv-core would (a blank line is skipped but counted); returns the bytes used.
+    /// Stops at the first other line, which csv-core then reads. Called only between records, so
+    /// csv-core's state (the start of a record) is the same before and after these lines; its
+    /// line count is advanced by the lines read here.
+    fn quote_free_lines(&mut self, input: &[u8], table: &mut TableState) -> Result<usize> {
+        let mut pos = 0;
+        let mut line = self.rdr.line();
+        while let Some(nl) = split_line(&input[pos..], self.delimiter, self.quote, &mut self.line_ends) {
+            let body = &input[pos..pos + nl];
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
+            pos += nl + 1;
+            line += 1;
+            self.rdr.set_line(line);
+            if body.is_empty() {
+                continue;
+            }
+            self.line_ends.push(body.len());
+            table.record(Fields { buf: body, ends: &self.line_ends, gap: 1 }, None, line - 1, self.delimiter)?;
+        }
+        Ok(pos)
     }
 
     /// At end of input: reports an unterminated quote, else flushes the last record.
@@ -167,6 +221,102 @@ impl RecordParser {
         }
         self.feed(&[], table)
     }
+}
+
+/// One record's fields in a buffer: field `i` is `buf[start..ends[i]]`, where the first field
+/// starts at 0 and each next one `gap` bytes after the previous end: 0 for csv-core's output
+/// (fields back to back), 1 for a raw line (a delimiter between fields).
+#[derive(Clone, Copy)]
+struct Fields<'a> {
+    buf: &'a [u8],
+    ends: &'a [usize],
+    gap: usize,
+}
+
+impl<'a> Fields<'a> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i` (`i < len()`).
+    #[inline(always)]
+    fn get(&self, i: usize) -> &'a [u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + self.gap };
+        &self.buf[start..self.ends[i]]
+    }
+
+    /// The line breaks inside the fields (only a quoted field can hold one).
+    fn newlines(&self) -> u64 {
+        if self.gap == 1 {
+            return 0;
+        }
+        self.buf.iter().filter(|&&b| b == b'\n').count() as u64
+    }
+}
+
+const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of every byte of `w` equal to `b` (`rep` is `b` in all eight bytes); exact, with
+/// no false positives from borrows.
+#[inline(always)]
+fn byte_eq_mask(w: u64, rep: u64) -> u64 {
+    let x = w ^ rep;
+    !(((x & LO7).wrapping_add(LO7)) | x | LO7)
+}
+
+/// Finds the end of the first line of `s` when the line can be split on delimiters alone: it
+/// ends with a line feed, and has no quote byte and no carriage return except one just before
+/// the line feed. Returns the line feed's index, with the delimiters' positions in `ends`
+/// (cleared first); `None` for any other line. Reads eight bytes at a time.
+#[inline]
+fn split_line(s: &[u8], delimiter: u8, quote: u8, ends: &mut Vec<usize>) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let (d, q) = (ONES * delimiter as u64, ONES * quote as u64);
+    let (lf, cr) = (ONES * b'\n' as u64, ONES * b'\r' as u64);
+    ends.clear();
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let w = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
+        let nl = byte_eq_mask(w, lf);
+        // Bits of the bytes before the line feed (all of them without one).
+        let before = if nl == 0 { u64::MAX } else { (nl & nl.wrapping_neg()) - 1 };
+        let quotes = byte_eq_mask(w, q) & before;
+        let crs = byte_eq_mask(w, cr) & before;
+        if quotes != 0 {
+            return None;
+        }
+        if crs != 0 {
+            // Allowed only as the byte just before the line feed.
+            let at = i + (crs.trailing_zeros() / 8) as usize;
+            if crs & (crs - 1) != 0 || s.get(at + 1) != Some(&b'\n') {
+                return None;
+            }
+        }
+        let mut delims = byte_eq_mask(w, d) & before;
+        while delims != 0 {
+            ends.push(i + (delims.trailing_zeros() / 8) as usize);
+            delims &= delims - 1;
+        }
+        if nl != 0 {
+            return Some(i + (nl.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while i < s.len() {
+        let b = s[i];
+        if b == b'\n' {
+            return Some(i);
+        }
+        if b == quote || (b == b'\r' && s.get(i + 1) != Some(&b'\n')) {
+            return None;
+        }
+        if b == delimiter {
+            ends.push(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether a record (given its field ends) has an empty field.
@@ -226,9 +376,11 @@ enum ColumnBuilder {
     Bool(BooleanBuilder),
     I64(Int64Builder),
     F64(Float64Builder),
-    Dec(Decimal128Builder),
-    Date(Date32Builder),
-    Ts(TimestampMicrosecondBuilder),
+    /// With the column's precision and scale.
+    Dec(Decimal128Builder, u8, i8),
+    Date(Date32Builder, DateOrder),
+    /// With the date order and whether values carry an offset.
+    Ts(TimestampMicrosecondBuilder, DateOrder, bool),
     Str(StringBuilder),
 }
 
@@ -242,14 +394,83 @@ impl ColumnBuilder {
                 Decimal128Builder::with_capacity(capacity)
                     .with_precision_and_scale(precision, scale)
                     .expect("inferred precision and scale are valid"),
+                precision,
+                scale,
             ),
-            ColumnType::Date { .. } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity)),
-            ColumnType::Timestamp { utc, .. } => {
+            ColumnType::Date { order } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity), order),
+            ColumnType::Timestamp { order, utc } => {
                 let b = TimestampMicrosecondBuilder::with_capacity(capacity);
-                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b })
+                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b }, order, utc)
             }
             ColumnType::String => ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8)),
         }
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            ColumnBuilder::Bool(b) => b.append_null(),
+            ColumnBuilder::I64(b) => b.append_null(),
+            ColumnBuilder::F64(b) => b.append_null(),
+            ColumnBuilder::Dec(b, ..) => b.append_null(),
+            ColumnBuilder::Date(b, _) => b.append_null(),
+            ColumnBuilder::Ts(b, ..) => b.append_null(),
+            ColumnBuilder::Str(b) => b.append_null(),
+        }
+    }
+
+    /// Parses a non-null value as the column's type and appends it: what [`parse_cell`] then
+    /// [`commit`] do, in one step. A value that does not fit is appended as null, and `false`
+    /// returned.
+    #[inline(always)]
+    fn append_parsed(&mut self, v: &[u8], nan_is_null: bool) -> bool {
+        match self {
+            // SAFETY: as in `commit`, every field is valid UTF-8.
+            ColumnBuilder::Str(b) => b.append_value(unsafe { std::str::from_utf8_unchecked(v) }),
+            ColumnBuilder::I64(b) => match infer::parse_i64(v) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::F64(b) => match infer::parse_f64_exact(v) {
+                Some((f, true)) if f.is_nan() && nan_is_null => b.append_null(),
+                Some((f, true)) => b.append_value(f),
+                _ => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Bool(b) => match infer::parse_bool(v) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Dec(b, precision, scale) => match infer::parse_decimal(v, *precision, *scale) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Date(b, order) => match infer::parse_date(v, *order) {
+                Some(x) => b.append_value(x),
+                None => {
+                    b.append_null();
+                    return false;
+                }
+            },
+            ColumnBuilder::Ts(b, order, utc) => match infer::parse_timestamp(v, *order) {
+                Some((ts, tz)) if tz == *utc => b.append_value(ts),
+                _ => {
+                    b.append_null();
+                    return false;
+                }
+            },
+        }
+        true
     }
 
     fn finish(&mut self) -> ArrayRef {
@@ -257,11 +478,55 @@ impl ColumnBuilder {
             ColumnBuilder::Bool(b) => Arc::new(b.finish()),
             ColumnBuilder::I64(b) => Arc::new(b.finish()),
             ColumnBuilder::F64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Dec(b) => Arc::new(b.finish()),
-            ColumnBuilder::Date(b) => Arc::new(b.finish()),
-            ColumnBuilder::Ts(b) => Arc::new(b.finish()),
+            ColumnBuilder::Dec(b, ..) => Arc::new(b.finish()),
+            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Ts(b, ..) => Arc::new(b.finish()),
             ColumnBuilder::Str(b) => Arc::new(b.finish()),
         }
+    }
+}
+
+/// The values that mean null (`IngestOptions::null_tokens`).
+struct NullTokens {
+    tokens: Vec<Vec<u8>>,
+    /// The tokens of at most 8 bytes, as (length, bytes in a word): compared without a call.
+    short: Vec<(usize, u64)>,
+    /// Bit n set when some token has length n (n < 64): most values skip the comparisons.
+    lengths: u64,
+    empty_is_null: bool,
+}
+
+/// Up to 8 bytes in a little-endian word, zero-padded.
+#[inline(always)]
+fn short_word(v: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..v.len()].copy_from_slice(v);
+    u64::from_le_bytes(w)
+}
+
+impl NullTokens {
+    fn new(tokens: &[String]) -> Self {
+        let empty_is_null = tokens.iter().any(String::is_empty);
+        let tokens: Vec<Vec<u8>> = tokens.iter().filter(|t| !t.is_empty()).map(|t| t.as_bytes().to_vec()).collect();
+        let lengths = tokens.iter().filter(|t| t.len() < 64).fold(0u64, |m, t| m | (1 << t.len()));
+        let long_tokens = tokens.iter().any(|t| t.len() >= 64);
+        let short = tokens.iter().filter(|t| t.len() <= 8).map(|t| (t.len(), short_word(t))).collect();
+        NullTokens { lengths: if long_tokens { u64::MAX } else { lengths }, tokens, short, empty_is_null }
+    }
+
+    #[inline(always)]
+    fn is_null(&self, v: &[u8]) -> bool {
+        if v.is_empty() {
+            return self.empty_is_null;
+        }
+        if v.len() < 64 && self.lengths & (1 << v.len()) == 0 {
+            return false;
+        }
+        if v.len() <= 8 {
+            let w = short_word(v);
+            return self.short.iter().any(|&(n, t)| n == v.len() && t == w);
+        }
+        self.tokens.iter().any(|t| t.as_slice() == v)
     }
 }
 
@@ -281,10 +546,7 @@ struct TableState {
     report: LoadReport,
     /// Columns whose inferred type broke under the fall-back policy (the pass will re-run).
     demoted: Vec<bool>,
-    null_tokens: Vec<Vec<u8>>,
-    /// Bit n set when some null token has length n (n < 64): most values skip the comparisons.
-    null_lengths: u64,
-    empty_is_null: bool,
+    nulls: NullTokens,
     /// The line the last record (header included) ended on: in a single-column table a blank
     /// line is a row whose one value is empty, and the gap to the next record counts them.
     last_line: u64,
@@ -292,15 +554,9 @@ struct TableState {
 
 impl TableState {
     fn new(options: IngestOptions, has_header: bool) -> Self {
-        let null_tokens: Vec<Vec<u8>> =
-            options.null_tokens.iter().filter(|t| !t.is_empty()).map(|t| t.as_bytes().to_vec()).collect();
-        let empty_is_null = options.null_tokens.iter().any(String::is_empty);
-        let null_lengths = null_tokens.iter().filter(|t| t.len() < 64).fold(0u64, |m, t| m | (1 << t.len()));
-        let long_tokens = null_tokens.iter().any(|t| t.len() >= 64);
-        let null_lengths = if long_tokens { u64::MAX } else { null_lengths };
         let batches = BatchSink::new(&options);
         Self {
-            null_lengths,
+            nulls: NullTokens::new(&options.null_tokens),
             sample_limit: options.sample_rows.max(1),
             options,
             names: None,
@@ -314,40 +570,20 @@ impl TableState {
             schema: None,
             report: LoadReport::new(SourceFormat::Csv),
             demoted: Vec::new(),
-            null_tokens,
-            empty_is_null,
             last_line: 0,
         }
     }
 
-    #[inline]
-    fn is_null(&self, v: &[u8]) -> bool {
-        if v.is_empty() {
-            return self.empty_is_null;
-        }
-        if v.len() < 64 && self.null_lengths & (1 << v.len()) == 0 {
-            return false;
-        }
-        self.null_tokens.iter().any(|t| t.as_slice() == v)
-    }
-
-    fn record(
-        &mut self,
-        out: &[u8],
-        ends: &[usize],
-        quoted_empty: Option<&[bool]>,
-        end_line: u64,
-        delimiter: u8,
-    ) -> Result<()> {
+    fn record(&mut self, fields: Fields, quoted_empty: Option<&[bool]>, end_line: u64, delimiter: u8) -> Result<()> {
         // csv-core skips blank lines. In a single-column table a blank line is how a writer
         // (ours, DuckDB's, pandas') writes a row whose one value is null, so each blank line
         // between two records is such a row; with two or more columns it is not data.
         if self.names.as_ref().is_some_and(|n| n.len() == 1) {
-            let start_line = end_line - out.iter().filter(|&&b| b == b'\n').count() as u64;
+            let start_line = end_line - fields.newlines();
             self.blank_rows(start_line, delimiter)?;
         }
         self.last_line = end_line;
-        self.header_pending_or_row(out, ends, quoted_empty, end_line, delimiter)
+        self.header_pending_or_row(fields, quoted_empty, end_line, delimiter)
     }
 
     /// One empty row per blank line after the last record and before `next_line` (single-column
@@ -355,56 +591,39 @@ impl TableState {
     fn blank_rows(&mut self, next_line: u64, delimiter: u8) -> Result<()> {
         for line in self.last_line + 1..next_line {
             self.last_line = line;
-            self.header_pending_or_row(&[], &[0], None, line, delimiter)?;
+            self.header_pending_or_row(Fields { buf: &[], ends: &[0], gap: 0 }, None, line, delimiter)?;
         }
         Ok(())
     }
 
     fn header_pending_or_row(
         &mut self,
-        out: &[u8],
-        ends: &[usize],
+        fields: Fields,
         quoted_empty: Option<&[bool]>,
         end_line: u64,
         delimiter: u8,
     ) -> Result<()> {
         if self.header_pending {
             self.header_pending = false;
-            let mut start = 0;
-            let names = ends
-                .iter()
-                .map(|&e| {
-                    let n = String::from_utf8_lossy(&out[start..e]).trim().to_string();
-                    start = e;
-                    n
-                })
-                .collect();
+            let names = (0..fields.len()).map(|i| String::from_utf8_lossy(fields.get(i)).trim().to_string()).collect();
             self.names = Some(unique_names(names));
             return Ok(());
         }
         if self.schema.is_none() {
-            let newlines = out.iter().filter(|&&b| b == b'\n').count() as u64;
-            let mut start = 0;
-            let fields = ends
-                .iter()
-                .map(|&e| {
-                    let f = out[start..e].to_vec();
-                    start = e;
-                    f
-                })
-                .collect::<Vec<_>>();
+            let newlines = fields.newlines();
+            let values = (0..fields.len()).map(|i| fields.get(i).to_vec()).collect::<Vec<_>>();
             if self.names.is_none() {
-                self.names = Some((1..=fields.len()).map(|i| format!("column_{i}")).collect());
+                self.names = Some((1..=values.len()).map(|i| format!("column_{i}")).collect());
             }
             let ncols = self.names.as_ref().map_or(1, Vec::len).max(1);
             self.sample_limit = self.sample_limit.min((SAMPLE_CELLS / ncols).max(100));
-            self.sample.push((end_line - newlines, fields, quoted_empty.map(<[bool]>::to_vec)));
+            self.sample.push((end_line - newlines, values, quoted_empty.map(<[bool]>::to_vec)));
             if self.sample.len() >= self.sample_limit {
                 self.start_typed()?;
             }
             return Ok(());
         }
-        self.typed_row(out, ends, quoted_empty, end_line, delimiter)
+        self.typed_row(fields, quoted_empty, end_line, delimiter)
     }
 
     /// Infers column types from the sample, builds the typed builders and replays the sample.
@@ -421,7 +640,7 @@ impl TableState {
                 // A quoted empty string is text in a text column and null in any other, so it
                 // is no evidence for the type.
                 let quoted = quoted_empty.as_ref().is_some_and(|q| q[c]);
-                if !quoted && !self.is_null(f) {
+                if !quoted && !self.nulls.is_null(f) {
                     evidence[c].observe(f);
                     if examples[c].is_none() {
                         examples[c] = Some(String::from_utf8_lossy(f).into_owned());
@@ -465,8 +684,8 @@ impl TableState {
                 ends.push(out.len());
             }
             // The sample stored start lines; typed_row expects end lines.
-            let newlines = out.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.typed_row(&out, &ends, quoted_empty.as_deref(), line + newlines, delimiter)?;
+            let fields = Fields { buf: &out, ends: &ends, gap: 0 };
+            self.typed_row(fields, quoted_empty.as_deref(), line + fields.newlines(), delimiter)?;
         }
         Ok(())
     }
@@ -476,15 +695,13 @@ impl TableState {
         self.builders = self.types.iter().map(|&t| ColumnBuilder::new(t, cap)).collect();
     }
 
-    fn raw_row(out: &[u8], ends: &[usize], delimiter: u8) -> String {
+    fn raw_row(fields: Fields, delimiter: u8) -> String {
         let mut s = String::new();
-        let mut start = 0;
-        for (i, &e) in ends.iter().enumerate() {
+        for i in 0..fields.len() {
             if i > 0 {
                 s.push(delimiter as char);
             }
-            s.push_str(&String::from_utf8_lossy(&out[start..e]));
-            start = e;
+            s.push_str(&String::from_utf8_lossy(fields.get(i)));
             if s.len() > 1000 {
                 let mut cut = 1000;
                 while !s.is_char_boundary(cut) {
@@ -499,17 +716,10 @@ impl TableState {
     }
 
     #[inline]
-    fn typed_row(
-        &mut self,
-        out: &[u8],
-        ends: &[usize],
-        quoted_empty: Option<&[bool]>,
-        end_line: u64,
-        delimiter: u8,
-    ) -> Result<()> {
+    fn typed_row(&mut self, fields: Fields, quoted_empty: Option<&[bool]>, end_line: u64, delimiter: u8) -> Result<()> {
         let ncols = self.types.len();
-        let start_line = || end_line - out.iter().filter(|&&b| b == b'\n').count() as u64;
-        let nfields = ends.len();
+        let start_line = || end_line - fields.newlines();
+        let nfields = fields.len();
         if nfields != ncols {
             let pad = nfields < ncols && self.options.on_ragged == RaggedPolicy::Pad;
             // A lone empty field on an otherwise blank line is not data.
@@ -519,90 +729,62 @@ impl TableState {
                     kind: IssueKind::RaggedRow,
                     message: format!("expected {ncols} fields, found {nfields}"),
                     column: None,
-                    raw: Self::raw_row(out, ends, delimiter),
+                    raw: Self::raw_row(fields, delimiter),
                 });
                 return Ok(());
             }
         }
-        let mut start = 0;
-        for c in 0..ncols {
-            let v: &[u8] = if c < nfields {
-                let e = ends[c];
-                let v = &out[start..e];
-                start = e;
-                v
-            } else {
-                &[]
-            };
-            let cell = if c >= nfields {
-                Cell::Null
-            } else if self.is_null(v) {
-                // `""` in a text column is the empty string, not a missing value; so CSV written
-                // by Strata (null as nothing, empty text as `""`) reads back as it was.
-                let quoted = quoted_empty.is_some_and(|q| q[c]);
-                if quoted && v.is_empty() && self.types[c] == ColumnType::String {
-                    Cell::Str
-                } else {
+        if self.options.on_type_error == TypeErrorPolicy::FallbackToString {
+            // No value can set the row aside: each cell goes straight into its builder (a value
+            // that breaks its column's type marks the column for the re-read and stays null).
+            let nan_is_null = self.options.nan_is_null;
+            for (c, builder) in self.builders.iter_mut().enumerate() {
+                if c >= nfields {
+                    builder.append_null();
+                    continue;
+                }
+                let v = fields.get(c);
+                if self.nulls.is_null(v) {
+                    let cell = null_cell(quoted_empty, c, v, self.types[c]);
+                    commit(builder, cell, fields, c);
+                } else if !builder.append_parsed(v, nan_is_null) {
+                    self.demoted[c] = true;
+                }
+            }
+        } else {
+            for c in 0..ncols {
+                let cell = if c >= nfields {
                     Cell::Null
-                }
-            } else {
-                match parse_cell(self.types[c], v, self.options.nan_is_null) {
-                    Some(cell) => cell,
-                    None => match self.options.on_type_error {
-                        TypeErrorPolicy::FallbackToString => {
-                            self.demoted[c] = true;
-                            Cell::Null
+                } else {
+                    let v = fields.get(c);
+                    if self.nulls.is_null(v) {
+                        null_cell(quoted_empty, c, v, self.types[c])
+                    } else {
+                        match parse_cell(self.types[c], v, self.options.nan_is_null) {
+                            Some(cell) => cell,
+                            None => {
+                                let name = self.names.as_ref().map(|n| n[c].clone()).unwrap_or_default();
+                                self.report.set_aside(LoadIssue {
+                                    line: start_line(),
+                                    kind: IssueKind::TypeMismatch,
+                                    message: format!(
+                                        "\"{}\" is not a valid {}",
+                                        String::from_utf8_lossy(v),
+                                        self.types[c].name()
+                                    ),
+                                    column: Some(name),
+                                    raw: Self::raw_row(fields, delimiter),
+                                });
+                                return Ok(());
+                            }
                         }
-                        TypeErrorPolicy::SetAside => {
-                            let name = self.names.as_ref().map(|n| n[c].clone()).unwrap_or_default();
-                            self.report.set_aside(LoadIssue {
-                                line: start_line(),
-                                kind: IssueKind::TypeMismatch,
-                                message: format!(
-                                    "\"{}\" is not a valid {}",
-                                    String::from_utf8_lossy(v),
-                                    self.types[c].name()
-                                ),
-                                column: Some(name),
-                                raw: Self::raw_row(out, ends, delimiter),
-                            });
-                            return Ok(());
-                        }
-                    },
-                }
-            };
-            self.cells[c] = cell;
-        }
-        // Commit the row.
-        let mut start = 0;
-        for (c, (builder, &cell)) in self.builders.iter_mut().zip(&self.cells).enumerate() {
-            let (fs, fe) = match ends.get(c) {
-                Some(&end) => {
-                    let r = (start, end);
-                    start = end;
-                    r
-                }
-                None => (0, 0),
-            };
-            match (builder, cell) {
-                (ColumnBuilder::Str(b), Cell::Str) => {
-                    // SAFETY: the decoder only passes valid UTF-8 and csv-core splits on ASCII
-                    // bytes, so every field is valid UTF-8.
-                    b.append_value(unsafe { std::str::from_utf8_unchecked(&out[fs..fe]) })
-                }
-                (ColumnBuilder::Str(b), _) => b.append_null(),
-                (ColumnBuilder::Bool(b), Cell::Bool(v)) => b.append_value(v),
-                (ColumnBuilder::Bool(b), _) => b.append_null(),
-                (ColumnBuilder::I64(b), Cell::I64(v)) => b.append_value(v),
-                (ColumnBuilder::I64(b), _) => b.append_null(),
-                (ColumnBuilder::F64(b), Cell::F64(v)) => b.append_value(v),
-                (ColumnBuilder::F64(b), _) => b.append_null(),
-                (ColumnBuilder::Dec(b), Cell::Dec(v)) => b.append_value(v),
-                (ColumnBuilder::Dec(b), _) => b.append_null(),
-                (ColumnBuilder::Date(b), Cell::Date(v)) => b.append_value(v),
-                (ColumnBuilder::Date(b), _) => b.append_null(),
-                (ColumnBuilder::Ts(b), Cell::Ts(v)) => b.append_value(v),
-                (ColumnBuilder::Ts(b), _) => b.append_null(),
+                    }
+                };
+                self.cells[c] = cell;
+            }
+            // Commit the row.
+            for (c, (builder, &cell)) in self.builders.iter_mut().zip(&self.cells).enumerate() {
+                commit(builder, cell, fields, c);
             }
         }
         self.report.rows_loaded += 1;
@@ -625,8 +807,46 @@ impl TableState {
     }
 }
 
+/// The cell of a null-looking value: `""` in a text column is the empty string, not a missing
+/// value; so CSV written by Strata (null as nothing, empty text as `""`) reads back as it was.
+#[inline(always)]
+fn null_cell(quoted_empty: Option<&[bool]>, c: usize, v: &[u8], t: ColumnType) -> Cell {
+    let quoted = quoted_empty.is_some_and(|q| q[c]);
+    if quoted && v.is_empty() && t == ColumnType::String {
+        Cell::Str
+    } else {
+        Cell::Null
+    }
+}
+
+/// Appends a parsed cell of field `c` to its column's builder.
+#[inline(always)]
+fn commit(builder: &mut ColumnBuilder, cell: Cell, fields: Fields, c: usize) {
+    match (builder, cell) {
+        (ColumnBuilder::Str(b), Cell::Str) => {
+            // SAFETY: the decoder only passes valid UTF-8 and fields are split on ASCII bytes
+            // (by csv-core or `split_line`), so every field is valid UTF-8. (`Cell::Str` is
+            // only made for a field that exists.)
+            b.append_value(unsafe { std::str::from_utf8_unchecked(fields.get(c)) })
+        }
+        (ColumnBuilder::Str(b), _) => b.append_null(),
+        (ColumnBuilder::Bool(b), Cell::Bool(v)) => b.append_value(v),
+        (ColumnBuilder::Bool(b), _) => b.append_null(),
+        (ColumnBuilder::I64(b), Cell::I64(v)) => b.append_value(v),
+        (ColumnBuilder::I64(b), _) => b.append_null(),
+        (ColumnBuilder::F64(b), Cell::F64(v)) => b.append_value(v),
+        (ColumnBuilder::F64(b), _) => b.append_null(),
+        (ColumnBuilder::Dec(b, ..), Cell::Dec(v)) => b.append_value(v),
+        (ColumnBuilder::Dec(b, ..), _) => b.append_null(),
+        (ColumnBuilder::Date(b, _), Cell::Date(v)) => b.append_value(v),
+        (ColumnBuilder::Date(b, _), _) => b.append_null(),
+        (ColumnBuilder::Ts(b, ..), Cell::Ts(v)) => b.append_value(v),
+        (ColumnBuilder::Ts(b, ..), _) => b.append_null(),
+    }
+}
+
 /// Parses one non-null field as the column's type; `None` when it does not fit.
-#[inline]
+#[inline(always)]
 fn parse_cell(t: ColumnType, v: &[u8], nan_is_null: bool) -> Option<Cell> {
     Some(match t {
         ColumnType::String => Cell::Str,
@@ -681,7 +901,14 @@ impl CsvLoader {
 
     /// See `TextLoader::with_hasher`.
     pub fn with_hasher(name: &str, options: IngestOptions, hasher: SourceHasher) -> Self {
-        Self { name: name.to_string(), options, hasher, head: Vec::new(), stream: None }
+        Self { name: name.to_string(), options, hasher, head: Vec::new(), stream: None, fast_lines: true }
+    }
+
+    /// Every record through csv-core (the reference the fast path is tested against).
+    #[cfg(test)]
+    fn without_fast_lines(mut self) -> Self {
+        self.fast_lines = false;
+        self
     }
 
     /// Data rows loaded so far.
@@ -730,8 +957,9 @@ impl CsvLoader {
         };
         let mut table = TableState::new(self.options.clone(), dialect.has_header);
         table.report.dialect = Some(dialect.clone());
-        self.stream =
-            Some(Box::new(Stream { parser: RecordParser::new(&dialect), dialect, decoder, decoded_bytes: 0, table }));
+        let mut parser = RecordParser::new(&dialect);
+        parser.fast_lines &= self.fast_lines;
+        self.stream = Some(Box::new(Stream { parser, dialect, decoder, decoded_bytes: 0, table }));
         Ok(())
     }
 
@@ -807,6 +1035,23 @@ fn issue_label(k: IssueKind) -> &'static str {
     }
 }
 
+/// The length of a prefix of `data` that is all ASCII (a multiple of 16 bytes: the bytes after
+/// it may be ASCII too).
+#[inline]
+fn ascii_prefix(data: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while i + 16 <= data.len() {
+        let a = u64::from_le_bytes(data[i..i + 8].try_into().expect("eight bytes"));
+        let b = u64::from_le_bytes(data[i + 8..i + 16].try_into().expect("eight bytes"));
+        if (a | b) & HIGH != 0 {
+            break;
+        }
+        i += 16;
+    }
+    i
+}
+
 impl Stream {
     /// Decodes a chunk to UTF-8 and feeds it to the record parser.
     fn decode(&mut self, chunk: &[u8], last: bool) -> Result<()> {
@@ -831,14 +1076,17 @@ impl Stream {
                     *skip_bom -= n;
                     *decoded_bytes += n as u64;
                 }
-                match std::str::from_utf8(data) {
+                // Most text is ASCII: that prefix is checked 16 bytes at a time (the standard
+                // check goes a machine word at a time, 4 bytes in wasm32), the rest as UTF-8.
+                let ascii = ascii_prefix(data);
+                match std::str::from_utf8(&data[ascii..]) {
                     Ok(_) if data.is_empty() => Ok(()),
                     Ok(_) => {
                         *decoded_bytes += data.len() as u64;
                         parser.feed(data, table)
                     }
                     Err(e) => {
-                        let valid = e.valid_up_to();
+                        let valid = ascii + e.valid_up_to();
                         if valid > 0 {
                             parser.feed(&data[..valid], table)?;
                         }
@@ -1059,6 +1307,226 @@ mod tests {
                 "piece {piece}: first difference at row {:?}",
                 got.iter().zip(&expected).position(|(a, b)| a != b)
             );
+        }
+    }
+
+    /// Loads `text` pushed in pieces of the given sizes (cycled), with or without the fast path,
+    /// re-reading as the drivers do when a column fell back to text.
+    fn load_pieces(text: &[u8], pieces: &[usize], options: &IngestOptions, fast: bool) -> Result<Loaded> {
+        let mut retry = super::super::Retry::new(options);
+        loop {
+            let mut loader = CsvLoader::new("t.csv", retry.options().clone());
+            if !fast {
+                loader = loader.without_fast_lines();
+            }
+            let mut rest = text;
+            let mut i = 0;
+            while !rest.is_empty() {
+                let n = pieces[i % pieces.len()].clamp(1, rest.len());
+                loader.push(&rest[..n])?;
+                rest = &rest[n..];
+                i += 1;
+            }
+            if let Some(loaded) = retry.next(loader.finish()?) {
+                return Ok(loaded);
+            }
+        }
+    }
+
+    /// The fast path and csv-core alone load the same table and report, or fail alike.
+    fn assert_same_as_csv_core(text: &[u8], pieces: &[usize], options: &IngestOptions) {
+        let fast = load_pieces(text, pieces, options, true);
+        let reference = load_pieces(text, &[usize::MAX], options, false);
+        match (fast, reference) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.schema, b.schema, "{:?}", String::from_utf8_lossy(text));
+                assert_eq!(a.batches, b.batches, "{:?}", String::from_utf8_lossy(text));
+                assert_eq!(a.report, b.report, "{:?}", String::from_utf8_lossy(text));
+            }
+            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
+            (a, b) => panic!("{:?}: fast {:?}, csv-core {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
+        }
+    }
+
+    /// The byte offset of the first invalid byte is exact wherever it falls (ASCII before it or
+    /// not, in whichever piece), and a character cut between pieces is still valid.
+    #[test]
+    fn invalid_utf8_offsets_at_every_position() {
+        // Past the sniffed head (an invalid byte in it makes the file read as Windows-1252).
+        let mut head = b"a,b\n".to_vec();
+        while head.len() <= SNIFF_BYTES {
+            head.extend_from_slice(b"x,y\n");
+        }
+        for k in 0..18 {
+            for accent in [false, true] {
+                let mut body = head.clone();
+                body.extend(std::iter::repeat_n(b'x', k));
+                if accent {
+                    body.extend_from_slice("é,".as_bytes());
+                }
+                let at = body.len();
+                body.extend_from_slice(b"\xff,1\n");
+                for pieces in [&[usize::MAX][..], &[SNIFF_BYTES + k, 1]] {
+                    match load_pieces(&body, pieces, &IngestOptions::default(), true).unwrap_err() {
+                        CoreError::InvalidUtf8 { offset, .. } => assert_eq!(offset, at as u64, "{k} {accent}"),
+                        other => panic!("{other}"),
+                    }
+                }
+                body.truncate(at);
+                body.extend_from_slice(if accent { "ü\n" } else { ",ü\n" }.as_bytes());
+                let l = load_pieces(&body, &[SNIFF_BYTES + k, 1], &IngestOptions::default(), true).unwrap();
+                assert_eq!(l.report.rows_loaded as usize, (head.len() - 4) / 4 + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn null_tokens_match_whole_values_only() {
+        let tokens: Vec<String> =
+            ["", "NA", "N/A", "null", "-", "eightchr", "ninechars", "a\0"].iter().map(|t| t.to_string()).collect();
+        let nulls = NullTokens::new(&tokens);
+        let values: [&[u8]; 16] = [
+            b"",
+            b"NA",
+            b"NA\0",
+            b"N",
+            b"na",
+            b"N/A",
+            b"null",
+            b"NULL",
+            b"-",
+            b"--",
+            b"eightchr",
+            b"eightchrs",
+            b"ninechars",
+            b"ninechar",
+            b"a\0",
+            b"a",
+        ];
+        for v in values {
+            let naive = tokens.iter().any(|t| t.as_bytes() == v);
+            assert_eq!(nulls.is_null(v), naive, "{:?}", String::from_utf8_lossy(v));
+        }
+        assert!(!NullTokens::new(&["NA".to_string()]).is_null(b""));
+    }
+
+    #[test]
+    fn split_line_finds_delimiters_and_refuses_quotes_and_lone_carriage_returns() {
+        let mut ends = Vec::new();
+        assert_eq!(split_line(b"a,bb,,ccc,dddddddd,e\nz", b',', b'"', &mut ends), Some(20));
+        assert_eq!(ends, [1, 4, 5, 9, 18]);
+        assert_eq!(split_line(b"0123456789,\r\n", b',', b'"', &mut ends), Some(12));
+        assert_eq!(ends, [10]);
+        assert_eq!(split_line(b"x\r\n", b',', b'"', &mut ends), Some(2));
+        assert_eq!(split_line(b"\n", b',', b'"', &mut ends), Some(0));
+        assert_eq!(split_line(b"0123456,\"x\"\n", b',', b'"', &mut ends), None);
+        assert_eq!(split_line(b"0123456789\rx\n", b',', b'"', &mut ends), None);
+        assert_eq!(split_line(b"a\rb\n", b',', b'"', &mut ends), None);
+        assert_eq!(split_line(b"a,b", b',', b'"', &mut ends), None, "no line feed: not a whole line");
+        assert_eq!(split_line(b"a,b\r", b',', b'"', &mut ends), None);
+        // A quote after the line feed is the next line's.
+        assert_eq!(split_line(b"1;2\n\"3\";4\n", b';', b'"', &mut ends), Some(3));
+        assert_eq!(ends, [1]);
+    }
+
+    #[test]
+    fn fast_path_matches_csv_core_on_the_cases_above() {
+        let cases: [&[u8]; 12] = [
+            b"a,b\n1,2\n3\n4,5,6\n7,8\n",
+            b"a,b\r\n1,\"x\r\ny\"\r\n2\r\n3,z\r\n",
+            b"a\n1\n\n3\n",
+            b"a\r\n1\r\n\r\n3\r\n",
+            b"\n\na\n1\n\n\n",
+            b"s\n\"x\ny\"\n\nz\n",
+            b"a,b\n1,2\n3,4",
+            b"a,b\n1,2\n3,\"never closed\n4,5\n",
+            b"id,t,n\n1,\"\",\"\"\n2,,\n3,x,5\n4,\"\"\"\",6\n",
+            b"a,b\n\"\",x\n\n\ny,\"\"\nz,\n",
+            b"a,b\r1,2\r3,4\r",
+            b"\xef\xbb\xbfa,b\n1,2\n\xef\xbb\xbf3,4\n",
+        ];
+        for text in cases {
+            for pieces in [&[usize::MAX][..], &[1], &[3, 1, 7]] {
+                assert_same_as_csv_core(text, pieces, &IngestOptions::default());
+            }
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
+
+        /// Random tables, with and without quotes, blank lines, CR/LF/CRLF, ragged rows and values
+        /// that break a column's type, cut into random pieces: the fast path gives exactly what
+        /// csv-core alone gives, under every type-error and ragged-row policy.
+        #[test]
+        fn fast_path_is_csv_core_on_random_tables(
+            tokens in proptest::collection::vec(0usize..22, 0..300),
+            pieces in proptest::collection::vec(1usize..64, 1..6),
+            policy in 0usize..4,
+            semicolon in proptest::bool::ANY,
+        ) {
+            const VALUES: [&str; 14] = [
+                "1", "-25", "2.5", "abc", "", "NA", "2024-01-02", "true", "x y", "\"q\"", "\"a,b\"", "\"\"",
+                "\"l1\nl2\"", "\"say \"\"hi\"\"\"",
+            ];
+            let d = if semicolon { ";" } else { "," };
+            let mut text = format!("a{d}b{d}c\n");
+            for &t in &tokens {
+                match t {
+                    0..=13 => text.push_str(VALUES[t]),
+                    14..=16 => text.push_str(d),
+                    17 | 18 => text.push('\n'),
+                    19 => text.push_str("\r\n"),
+                    20 => text.push('\r'),
+                    _ => text.push('"'),
+                }
+            }
+            let options = IngestOptions {
+                sample_rows: 3,
+                batch_rows: 4,
+                on_type_error: if policy % 2 == 0 { TypeErrorPolicy::FallbackToString } else { TypeErrorPolicy::SetAside },
+                on_ragged: if policy / 2 == 0 { RaggedPolicy::SetAside } else { RaggedPolicy::Pad },
+                ..Default::default()
+            };
+            assert_same_as_csv_core(text.as_bytes(), &pieces, &options);
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+        /// Mostly well-formed rows of a typed table, many of them past the sniffed head, so the
+        /// fast path runs in long stretches between quoted records and across piece boundaries.
+        #[test]
+        fn fast_path_is_csv_core_on_long_typed_tables(
+            rows in proptest::collection::vec((0i64..1000, 0usize..8, proptest::bool::ANY), 1..200),
+            piece in 1usize..5000,
+            crlf in proptest::bool::ANY,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("id,amount,day,note{nl}");
+            for (i, (v, kind, flag)) in rows.iter().enumerate() {
+                let note = match kind {
+                    0 => "\"gift, wrapped\"".to_string(),
+                    1 => "\"\"".to_string(),
+                    2 => String::new(),
+                    3 => format!("\"multi{nl}line\""),
+                    4 if *flag => "oops\"quote".to_string(),
+                    _ => format!("n{v}"),
+                };
+                let amount = if *flag && kind == &7 { "x".to_string() } else { format!("{}.{:02}", v, i % 100) };
+                text.push_str(&format!("{i},{amount},2024-0{}-1{},{note}{nl}", 1 + v % 9, v % 10));
+            }
+            // Past the 1 MB head, repeated: the stream after sniffing, too.
+            let mut big = text.clone();
+            while big.len() < SNIFF_BYTES + 4096 {
+                big.push_str(&text[text.find(nl).unwrap() + nl.len()..]);
+            }
+            for t in [&text, &big] {
+                assert_same_as_csv_core(t.as_bytes(), &[piece, 7, 65536], &IngestOptions::default());
+            }
         }
     }
 }

@@ -103,6 +103,18 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     if digits.is_empty() || digits.len() > 19 || (digits[0] == b'0' && (digits.len() > 1 || neg)) {
         return None;
     }
+    if digits.len() <= 18 {
+        // Below 10^18: no overflow to check for.
+        let mut v: u64 = 0;
+        for &b in digits {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            v = v * 10 + d as u64;
+        }
+        return Some(if neg { -(v as i64) } else { v as i64 });
+    }
     let mut v: i64 = 0;
     for &b in digits {
         let d = b.wrapping_sub(b'0');
@@ -187,6 +199,52 @@ pub fn number_shape(s: &[u8]) -> Option<NumberShape> {
 /// longer literals are checked by printing the shortest round-trip form back).
 #[inline]
 pub fn parse_f64_exact(s: &[u8]) -> Option<(f64, bool)> {
+    if let Some(v) = parse_short_decimal(s) {
+        return Some((v, true));
+    }
+    parse_f64_exact_slow(s)
+}
+
+/// Powers of ten that f64 holds exactly.
+const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// The common case of [`parse_f64_exact`], without going through text: `-?digits[.digits]` with
+/// 1 to 15 digits in all and no leading zero before another integer digit. Such a value is
+/// `m / 10^k` with `m < 2^53` and `k <= 15`, both exact in f64, so one division gives the
+/// correctly rounded result (what `str::parse` gives), and at most 15 significant digits mean
+/// float64 keeps it exactly. `None` hands every other text to the full parser.
+#[inline(always)]
+fn parse_short_decimal(s: &[u8]) -> Option<f64> {
+    let (neg, digits) = match s.first()? {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.len() > 16 {
+        return None;
+    }
+    let mut m = 0u64;
+    let mut point = None;
+    for (i, &b) in digits.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d <= 9 {
+            m = m * 10 + d as u64;
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let n = digits.len() - point.is_some() as usize;
+    let int_digits = point.unwrap_or(digits.len());
+    if n == 0 || n > 15 || (int_digits > 1 && digits[0] == b'0') {
+        return None;
+    }
+    let v = m as f64 / POW10[n - int_digits];
+    Some(if neg { -v } else { v })
+}
+
+/// [`parse_f64_exact`] for any text.
+fn parse_f64_exact_slow(s: &[u8]) -> Option<(f64, bool)> {
     match s {
         b"NaN" | b"nan" => return Some((f64::NAN, true)),
         b"inf" | b"Infinity" | b"+inf" => return Some((f64::INFINITY, true)),
@@ -314,6 +372,26 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> Option<i32> {
     Some(era * 146097 + doe as i32 - 719468)
 }
 
+/// [`days_from_civil`] for years 1 to 9999, without signed division: the days of the whole
+/// years since 1970 (counting leap days), of the whole months, and of the month.
+#[inline]
+fn days_from_civil_ad(y: u32, m: u32, d: u32) -> Option<i32> {
+    const BEFORE_MONTH: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    const MONTH_DAYS: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+    let m = m as usize - 1;
+    if d > MONTH_DAYS[m] + (m == 1 && leap) as u32 {
+        return None;
+    }
+    // Leap years before year y, and (477) before 1970.
+    let leaps = (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400;
+    let days = 365 * (y as i32 - 1970) + leaps as i32 - 477;
+    Some(days + (BEFORE_MONTH[m] + (m > 1 && leap) as u32 + d - 1) as i32)
+}
+
 /// Splits a date into three numeric parts with one separator among '-', '/', '.'.
 #[inline]
 fn date_parts(s: &[u8]) -> Option<(u32, usize, u32, usize, u32, usize)> {
@@ -331,6 +409,18 @@ fn date_parts(s: &[u8]) -> Option<(u32, usize, u32, usize, u32, usize)> {
 /// Parses a date in the given part order. Years have four digits; day and month one or two.
 #[inline]
 pub fn parse_date(s: &[u8], order: DateOrder) -> Option<i32> {
+    // The common `YYYY-MM-DD` (or with '/' or '.'), read in place; the same result as below.
+    if order == DateOrder::Ymd && s.len() == 10 && s[4] == s[7] && matches!(s[4], b'-' | b'/' | b'.') {
+        let d = |i: usize| s[i].wrapping_sub(b'0') as u32;
+        if [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| d(i) <= 9) {
+            let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+            let (m, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
+            if y == 0 {
+                return days_from_civil(0, m, day);
+            }
+            return days_from_civil_ad(y, m, day);
+        }
+    }
     let (a, al, b, bl, c, cl) = date_parts(s)?;
     let (y, m, d) = match order {
         DateOrder::Ymd if al == 4 && bl <= 2 && cl <= 2 => (a, b, c),
@@ -570,6 +660,140 @@ pub fn decide(ev: &ColumnEvidence, sample_example: Option<&str>) -> Inferred {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The short-decimal fast path gives bit for bit what the full parser gives, and declines
+    /// (so the full parser decides) on everything else.
+    #[test]
+    fn short_decimal_fast_path_matches_the_full_parser() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            ".5",
+            "-.5",
+            "5.",
+            "-5.",
+            ".",
+            "-",
+            "",
+            "007",
+            "00.5",
+            "0.25",
+            "1.1",
+            "+1.5",
+            "1e5",
+            "1.5E-3",
+            "nan",
+            "NaN",
+            "inf",
+            "-inf",
+            "1..2",
+            "1.2.3",
+            "12a",
+            "999999999999999",
+            "9999999999999999",
+            "0.000000000000001",
+            "123456789.012345",
+            "1234567890.12345",
+            "-1234567.125",
+            "0.1",
+            "0.3",
+            "2.675",
+            "1.005",
+            "9007199254740993",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Pseudo-random decimals of every length and scale (a fixed LCG: reproducible).
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let digits = 1 + (x >> 60) as usize; // 1..16
+            let mut s = String::new();
+            if x & 1 == 1 {
+                s.push('-');
+            }
+            let point = ((x >> 8) % (digits as u64 + 2)) as usize;
+            let mut y = x >> 12;
+            for i in 0..digits {
+                if i == point {
+                    s.push('.');
+                }
+                s.push(char::from(b'0' + (y % 10) as u8));
+                y = (y / 10) ^ (x >> 20);
+            }
+            texts.push(s);
+        }
+        for t in &texts {
+            let fast = parse_short_decimal(t.as_bytes());
+            let full = parse_f64_exact_slow(t.as_bytes());
+            if let Some(v) = fast {
+                let (w, exact) = full.unwrap_or_else(|| panic!("{t}: fast {v}, full parser refuses"));
+                assert_eq!(v.to_bits(), w.to_bits(), "{t}");
+                assert!(exact, "{t}");
+            }
+            let a = parse_f64_exact(t.as_bytes()).map(|(v, e)| (v.to_bits(), e));
+            let b = full.map(|(v, e)| (v.to_bits(), e));
+            assert_eq!(a, b, "{t}");
+        }
+        assert!(parse_short_decimal(b"19.68").is_some() && parse_short_decimal(b"-0.5").is_some());
+    }
+
+    #[test]
+    fn days_from_civil_ad_is_days_from_civil() {
+        for y in 1..=9999u32 {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    assert_eq!(days_from_civil_ad(y, m, d), days_from_civil(y as i32, m, d), "{y}-{m}-{d}");
+                }
+            }
+        }
+    }
+
+    /// `YYYY-MM-DD` read in place gives what splitting on the separator gives.
+    #[test]
+    fn ymd_date_fast_path_matches_the_general_parser() {
+        let general = |s: &[u8]| -> Option<i32> {
+            let (a, al, b, bl, c, cl) = date_parts(s)?;
+            (al == 4 && bl <= 2 && cl <= 2).then_some(()).and_then(|_| days_from_civil(a as i32, b, c))
+        };
+        let mut texts = vec![
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-01-32",
+            "0000-01-01",
+            "9999-12-31",
+            "2024/01/02",
+            "2024.01.02",
+            "2024-01/02",
+            "2024-1-02",
+            "2024-01-2",
+            "2024-0a-02",
+            "20240-1-02",
+            "2024--1-02",
+            "1970-01-01",
+            "1969-12-31",
+        ];
+        let mut all = Vec::new();
+        for y in [0, 1, 2, 3, 4, 99, 100, 101, 399, 400, 401, 1600, 1900, 1969, 1970, 1971, 2000, 2024, 2100, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    for sep in ['-', '/', '.'] {
+                        all.push(format!("{y:04}{sep}{m:02}{sep}{d:02}"));
+                    }
+                }
+            }
+        }
+        texts.extend(all.iter().map(String::as_str));
+        for t in texts {
+            assert_eq!(parse_date(t.as_bytes(), DateOrder::Ymd), general(t.as_bytes()), "{t}");
+        }
+    }
 
     fn infer(values: &[&str]) -> Inferred {
         let mut ev = ColumnEvidence::default();
