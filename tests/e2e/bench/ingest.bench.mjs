@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
 import { launch } from '../lib/browser.mjs';
 import { StrataPage } from '../lib/strata_page.mjs';
-import { chromiumRssBytes } from '../lib/memory.mjs';
+import { chromiumRssBytes, workerCpuDelta, workerCpuSeconds } from '../lib/memory.mjs';
 import { root, strataBin, dataDir } from '../lib/bench.mjs';
 
 const rowsList = (process.env.STRATA_BENCH_ROWS || '100000,1000000,5000000').split(',').map(Number);
@@ -46,6 +46,7 @@ for (const c of cases) {
   let peak = baseline;
   const timer = setInterval(() => (peak = Math.max(peak, chromiumRssBytes())), 50);
   const bytes = fs.statSync(c.file).size;
+  const cpu0 = workerCpuSeconds();
   const t0 = performance.now();
   await strata.upload(c.file);
   let outcome = 'loaded';
@@ -60,6 +61,7 @@ for (const c of cases) {
     outcome = 'failed: ' + e.message.split('\n')[0];
   }
   const wallMs = performance.now() - t0;
+  const loadCpu = workerCpuDelta(cpu0, workerCpuSeconds());
   clearInterval(timer);
   const workerMs = outcome === 'loaded' ? Number(await page.locator('[data-testid=load-meta]').getAttribute('data-elapsed-ms')) : NaN;
   const r = {
@@ -69,6 +71,9 @@ for (const c of cases) {
     wall_s: +(wallMs / 1000).toFixed(2),
     worker_s: +(workerMs / 1000).toFixed(2),
     mb_per_s: +(bytes / 1e6 / (workerMs / 1000)).toFixed(0),
+    // CPU seconds of the busiest worker thread (the load) and of the others (the hash worker).
+    load_cpu_s: +(loadCpu[0] ?? 0).toFixed(2),
+    other_workers_cpu_s: +loadCpu.slice(1).reduce((a, b) => a + b, 0).toFixed(2),
     baseline_rss_mb: Math.round(baseline / 1e6),
     peak_rss_mb: Math.round(peak / 1e6),
     growth_over_file: +((peak - baseline) / bytes).toFixed(2),
@@ -76,11 +81,13 @@ for (const c of cases) {
   // Profiling the loaded table: the worker's own time (data-elapsed-ms) and the wall time
   // from the click to the report on screen.
   if (outcome === 'loaded' && !c.mayFail) {
+    const pc0 = workerCpuSeconds();
     const p0 = performance.now();
     await page.locator('[data-testid=rail-profile]').click();
     await page.locator('[data-testid=profile-summary]').waitFor({ timeout: 600_000 });
     r.profile_wall_s = +((performance.now() - p0) / 1000).toFixed(2);
     r.profile_worker_s = +(Number(await page.locator('[data-testid=profile-summary]').getAttribute('data-elapsed-ms')) / 1000).toFixed(2);
+    r.profile_cpu_s = +(workerCpuDelta(pc0, workerCpuSeconds())[0] ?? 0).toFixed(2);
     r.profile_peak_rss_mb = Math.round(Math.max(peak, chromiumRssBytes()) / 1e6);
   }
   results.push(r);
