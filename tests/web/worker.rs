@@ -596,3 +596,16 @@ async fn a_load_past_the_memory_ceiling_stops_with_a_clear_message_and_the_worke
     let Response::Loaded { summary, .. } = r else { unreachable!() };
     assert_eq!(summary.rows, 1);
 }
+
+#[wasm_bindgen_test]
+async fn code_warm_up_runs_only_before_the_first_request_and_leaves_no_dataset() {
+    let (engine, got) = engine();
+    assert!(engine.warm_up_code(), "a fresh engine warms its code up");
+    assert!(got.borrow().is_empty(), "the warm-up posts nothing");
+    engine.handle(Request::GetRecipe { request_id: 1 }, None);
+    let Response::Recipe { json, .. } = wait_for(&got, |r| matches!(r, Response::Recipe { .. })).await else {
+        unreachable!()
+    };
+    assert!(!json.contains("warm-up"), "the warm-up table is not in the session: {json}");
+    assert!(!engine.warm_up_code(), "once a request came in, the warm-up does not run");
+}
