@@ -3,18 +3,7 @@
 
 use crate::protocol::{Phase, Progress};
 
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::core::thousands;
 
 /// Bytes in decimal units, as people read file sizes: "125.3 MB".
 pub fn bytes(n: u64) -> String {

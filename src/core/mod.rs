@@ -19,3 +19,16 @@ pub mod validate;
 
 pub use dataset::Dataset;
 pub use error::{CoreError, Location};
+
+/// 1234567 → "1,234,567": counts in messages, reports and the UI.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

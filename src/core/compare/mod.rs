@@ -16,6 +16,7 @@ use crate::core::error::{CoreError, Result};
 use crate::core::recipe::{Derive, Derived, StepReport};
 use crate::core::stats::drift::{fmt_num, is_numeric_type, numeric_drift_sorted, psi_numeric_sorted};
 use crate::core::stats::{ColumnDrift, DriftBars, DriftSeverity, DriftThresholds};
+use crate::core::thousands;
 use categories::{categorical_drift_hashed, Categories};
 
 pub use rows::RowDiff;
@@ -430,19 +431,7 @@ fn date_labels(mut bars: DriftBars, dt: &arrow_schema::DataType) -> DriftBars {
 }
 
 fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", group_thousands(n), if n == 1 { one } else { many })
-}
-
-fn group_thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The verdict paragraph: what changed, in order of how much it matters.
@@ -529,10 +518,10 @@ pub fn verdict(r: &CompareReport) -> String {
     } else if d.keys.is_empty() {
         parts.push(format!(
             "Comparing whole rows: {} in both, {} only in {}, {} only in {}.",
-            group_thousands(d.matched),
-            group_thousands(d.removed),
+            thousands(d.matched),
+            thousands(d.removed),
             r.left,
-            group_thousands(d.added),
+            thousands(d.added),
             r.right
         ));
     } else {
@@ -542,8 +531,8 @@ pub fn verdict(r: &CompareReport) -> String {
             c.iter()
                 .take(3)
                 .map(|c| match &c.renamed_from {
-                    Some(from) => format!("{} in \"{}\" (was \"{from}\")", group_thousands(c.changed), c.column),
-                    None => format!("{} in \"{}\"", group_thousands(c.changed), c.column),
+                    Some(from) => format!("{} in \"{}\" (was \"{from}\")", thousands(c.changed), c.column),
+                    None => format!("{} in \"{}\"", thousands(c.changed), c.column),
                 })
                 .collect()
         };
@@ -551,9 +540,9 @@ pub fn verdict(r: &CompareReport) -> String {
             "By {}: {} changed, {} added, {} removed, {} unchanged",
             d.keys.join(", "),
             count(d.changed, "row", "rows"),
-            group_thousands(d.added),
-            group_thousands(d.removed),
-            group_thousands(d.unchanged)
+            thousands(d.added),
+            thousands(d.removed),
+            thousands(d.unchanged)
         );
         if !top.is_empty() {
             s.push_str(&format!(" (most changes: {})", top.join(", ")));

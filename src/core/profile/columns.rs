@@ -24,19 +24,6 @@ pub fn fmt_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A count with thousands separators: 1,000,000.
-pub fn fmt_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 pub fn finish(table: &Table, c: usize, acc: &ColumnAccumulator, top_k: usize) -> ColumnProfile {
     let field = table.dataset.schema.field(c);
     let (kind, unit) = table.kinds[c].clone();

@@ -313,7 +313,7 @@ impl<'a> Table<'a> {
     /// A note for a figure computed on the sample ("" without one).
     pub fn sample_note(&self) -> String {
         if self.sample.is_some() {
-            format!(" (on a random sample of {} rows)", columns::fmt_thousands(self.sample_rows()))
+            format!(" (on a random sample of {} rows)", crate::core::thousands(self.sample_rows()))
         } else {
             String::new()
         }
@@ -567,9 +567,9 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     if table.sample.is_some() {
         method_notes.push(format!(
             "Relations between columns that need a pass per pair of columns (Pearson correlations, Cramér's V, missingness associations and the leakage check) use a random sample of {} of the {} rows: one row drawn at random from each of {} equal blocks, the same sample every time. Counts, missing values, minimum, maximum, mean, quantiles, histograms, outliers, duplicates, dependencies and derived columns cover every row.",
-            columns::fmt_thousands(table.sample_rows()),
-            columns::fmt_thousands(n),
-            columns::fmt_thousands(table.sample_rows())
+            crate::core::thousands(table.sample_rows()),
+            crate::core::thousands(n),
+            crate::core::thousands(table.sample_rows())
         ));
     }
     if correlations.spearman_rows < n {
