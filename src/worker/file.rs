@@ -45,8 +45,7 @@ impl PendingRead {
 /// Reads bytes `start..end` of a file without blocking (the event loop runs meanwhile, so a
 /// Cancel message is seen between chunks).
 pub async fn read_range(file: &File, start: u64, end: u64) -> Result<Vec<u8>> {
-    let blob = file.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_err("cannot slice the file", e))?;
-    let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| js_err("cannot read the file", e))?;
+    let buf = start_read(file, start, end)?.buffer().await?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 

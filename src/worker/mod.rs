@@ -753,7 +753,7 @@ fn now_ms() -> f64 {
 
 /// Lets queued messages (such as Cancel) run: a macrotask turn of the event loop.
 pub async fn yield_to_events() {
-    sleep_ms(0).await
+    hash::sleep_ms(0).await
 }
 
 /// Reads two exported files (snapshots the page kept) outside the session and compares the
@@ -838,16 +838,7 @@ pub fn start() {
     // first load; the page has its Ready already.
     warm_engine.warm_up();
     wasm_bindgen_futures::spawn_local(async move {
-        sleep_ms(CODE_WARM_UP_DELAY_MS).await;
+        hash::sleep_ms(CODE_WARM_UP_DELAY_MS).await;
         warm_engine.warm_up_code();
     });
-}
-
-/// Waits `ms` milliseconds without blocking the event loop.
-async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-        let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
