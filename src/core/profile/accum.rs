@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
+use arrow_array::types::{Date32Type, Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use serde::{Deserialize, Serialize};
@@ -144,13 +144,13 @@ impl ColumnView {
                 None => ColumnView::Other(col.clone()),
             },
             Kind::Temporal => {
-                let as_int = if col.data_type() == &DataType::Date32 {
-                    cast(&DataType::Int32).and_then(|a| arrow_cast::cast(&a, &DataType::Int64).ok())
-                } else {
-                    cast(&DataType::Int64)
+                // Days widened in one pass (a cast to Int32 and on to Int64 copied them twice).
+                let as_int = match col.as_primitive_opt::<Date32Type>() {
+                    Some(days) => Some(days.unary::<_, Int64Type>(i64::from)),
+                    None => cast(&DataType::Int64).map(|a| a.as_primitive::<Int64Type>().clone()),
                 };
                 match as_int {
-                    Some(a) => ColumnView::Temporal(a.as_primitive::<Int64Type>().clone()),
+                    Some(a) => ColumnView::Temporal(a),
                     None => ColumnView::Other(col.clone()),
                 }
             }
@@ -277,6 +277,20 @@ pub struct ValueCounts {
     entries: Vec<(u64, ValueEntry)>,
     /// (hash, index + 1) of each entry; index 0 marks an empty slot. Length a power of two.
     slots: Vec<(u64, u32)>,
+    /// Empty, or (after `filter_misses`) one bit per value of bits 32..48 of a hash, set for
+    /// the entries' hashes: most lookups of a hash not counted stop at a clear bit.
+    filter: Vec<u64>,
+}
+
+/// Bits of a `ValueCounts` filter: 64 Kib (8 KB), so 256 entries set at most 0.4% of them.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The filter bit of a hash: (word, mask). Bits 32..48: the slots use the low bits and the
+/// HyperLogLog the top ones.
+#[inline(always)]
+fn filter_bit(h: u64) -> (usize, u64) {
+    let b = (h >> 32) as usize % FILTER_BITS;
+    (b / 64, 1 << (b % 64))
 }
 
 impl ValueCounts {
@@ -293,6 +307,12 @@ impl ValueCounts {
     pub fn get_mut(&mut self, h: u64) -> Option<&mut ValueEntry> {
         if self.slots.is_empty() {
             return None;
+        }
+        if !self.filter.is_empty() {
+            let (word, mask) = filter_bit(h);
+            if self.filter[word] & mask == 0 {
+                return None;
+            }
         }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
@@ -316,6 +336,22 @@ impl ValueCounts {
         }
         self.entries.push((h, entry));
         self.place(h, self.entries.len() as u32);
+        if !self.filter.is_empty() {
+            let (word, mask) = filter_bit(h);
+            self.filter[word] |= mask;
+        }
+    }
+
+    /// From here on a lookup first checks a small bitmap of the hashes counted. For a table
+    /// that stays small and is mostly asked for hashes it does not hold (the values still
+    /// counted after the overflow): a missed lookup probed on through a run of slots, an
+    /// unpredictable branch per cell.
+    pub fn filter_misses(&mut self) {
+        self.filter = vec![0; FILTER_BITS / 64];
+        for &(h, _) in &self.entries {
+            let (word, mask) = filter_bit(h);
+            self.filter[word] |= mask;
+        }
     }
 
     #[inline(always)]
@@ -354,6 +390,7 @@ impl ValueCounts {
     /// Removes every entry, returning them in order of first appearance.
     pub fn take(&mut self) -> Vec<(u64, ValueEntry)> {
         self.slots.clear();
+        self.filter.clear();
         std::mem::take(&mut self.entries)
     }
 }
@@ -504,29 +541,30 @@ impl ColumnAccumulator {
     }
 
     /// Counts a value by its hash; `number` is the value for numeric and temporal columns,
-    /// `text` the value of a text column (classified once per distinct value).
+    /// `text` the value of a text column (classified once per distinct value). Returns the
+    /// value's code (`NULL_CODE` for a value counted only in the sketches).
     #[inline(always)]
-    fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
+    fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) -> u32 {
         // While the counts are exact they are the distinct values; the HyperLogLog starts at
         // the overflow, from the hashes counted so far (adding a hash twice changes nothing).
         if self.overflowed {
             self.hll.add_hash(h);
         }
-        if let Some(e) = self.values.get_mut(h) {
+        let code = if let Some(e) = self.values.get_mut(h) {
             e.count += 1;
             let (code, shape, len) = (e.code, e.shape, e.len);
-            self.push_code(code);
             // While counts are exact, shapes and lengths follow from them (`settle_text_stats`).
             if text.is_some() && self.overflowed {
                 self.shapes[shape as usize] += 1;
                 self.add_len(len as u64);
             }
+            code
         } else if self.overflowed {
-            self.push_code(NULL_CODE);
             if let Some(s) = text {
                 self.shapes[classify(s).index()] += 1;
                 self.add_len(char_len(s));
             }
+            NULL_CODE
         } else {
             let code = self.values.len() as u32;
             let (shape, len) = match text {
@@ -534,16 +572,13 @@ impl ColumnAccumulator {
                 None => (NO_SHAPE, 0),
             };
             self.values.insert(h, ValueEntry { count: 1, first_row: row, value: number, code, shape, len });
-            self.push_code(code);
-            if self.values.len() > CODE_CAP {
-                self.codes = None;
-            }
             if self.values.len() > EXACT_DISTINCT_CAP {
                 // Replays every value so far, this one included.
                 self.start_sketches();
-                return;
+                return code;
             }
-        }
+            code
+        };
         if self.overflowed && number.is_finite() {
             match self.kind {
                 Kind::Integer | Kind::Float => self.log_sketch.get_or_insert_with(Default::default).add(number),
@@ -551,6 +586,7 @@ impl ColumnAccumulator {
                 _ => {}
             }
         }
+        code
     }
 
     #[inline(always)]
@@ -611,6 +647,7 @@ impl ColumnAccumulator {
         entries.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_row.cmp(&b.1.first_row)));
         entries.truncate(TRACKED_AFTER_OVERFLOW);
         self.values = entries.into_iter().collect();
+        self.values.filter_misses();
     }
 
     /// Adds the rows of one batch; `first_row` is the batch's offset in the table, `total_rows`
@@ -618,10 +655,15 @@ impl ColumnAccumulator {
     pub fn add(&mut self, view: &ColumnView, first_row: u64, total_rows: u64, row_hashes: &mut [u64]) {
         let n = row_hashes.len();
         self.rows += n as u64;
-        if let Some(c) = &mut self.codes {
+        // This run's codes, written by row (null rows keep `NULL_CODE`): a push per row through
+        // `self` was a measurable share of the pass. Put back below unless the column now has
+        // more than `CODE_CAP` distinct values.
+        let mut codes = self.codes.take();
+        if let Some(c) = &mut codes {
             c.clear();
-            c.reserve(n);
+            c.resize(n, NULL_CODE);
         }
+        let mut codes_out = codes.as_deref_mut();
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
         // Rows per segment: whole runs at a time rather than a division per row.
@@ -643,11 +685,13 @@ impl ColumnAccumulator {
                         *rh = mix_row(*rh, NULL_HASH);
                         self.nulls += 1;
                         self.segment_nulls[seg($row)] += 1;
-                        self.push_code(NULL_CODE);
                         continue;
                     }
-                    let h: u64 = $body;
+                    let (h, code): (u64, u32) = $body;
                     *rh = mix_row(*rh, h);
+                    if let Some(out) = &mut codes_out {
+                        out[$i] = code;
+                    }
                 }
             };
         }
@@ -658,12 +702,11 @@ impl ColumnAccumulator {
                 each_valid!(|i, row| {
                     let v = values[i];
                     let h = mix64(v as u64);
-                    self.count_value(h, row, v as f64, None);
                     if !temporal {
                         self.zeros += u64::from(v == 0);
                         self.negatives += u64::from(v < 0);
                     }
-                    h
+                    (h, self.count_value(h, row, v as f64, None))
                 });
                 if nulls.is_none() {
                     self.add_batch_numbers(values.iter().map(|&v| v as f64), !temporal);
@@ -678,15 +721,13 @@ impl ColumnAccumulator {
                     let x = values[i];
                     let h = mix64(canonical_bits(x) ^ 0xF10A7);
                     if x.is_finite() {
-                        self.count_value(h, row, x, None);
                         self.zeros += u64::from(x == 0.0);
                         self.negatives += u64::from(x < 0.0);
                     } else {
                         // Counted as a value of its own, kept out of the quantiles and sketches.
                         self.non_finite += 1;
-                        self.count_value(h, row, x, None);
                     }
-                    h
+                    (h, self.count_value(h, row, x, None))
                 });
                 if nulls.is_none() {
                     self.add_batch_numbers(values.iter().copied().filter(|v| v.is_finite()), true);
@@ -699,20 +740,20 @@ impl ColumnAccumulator {
             ColumnView::Bool(a) => each_valid!(|i, row| {
                 let b = a.value(i);
                 let h = mix64(u64::from(b) + 0xB001);
-                self.count_value(h, row, f64::from(u8::from(b)), None);
-                h
+                (h, self.count_value(h, row, f64::from(u8::from(b)), None))
             }),
             ColumnView::Text(a) => each_valid!(|i, row| {
                 let s = a.value(i);
                 let h = hash_bytes(s.as_bytes());
-                self.count_value(h, row, 0.0, Some(s));
-                h
+                (h, self.count_value(h, row, 0.0, Some(s)))
             }),
             ColumnView::Other(_) => each_valid!(|i, row| {
                 let h = view.hash(i);
-                self.count_value(h, row, 0.0, None);
-                h
+                (h, self.count_value(h, row, 0.0, None))
             }),
+        }
+        if !self.overflowed && self.values.len() <= CODE_CAP {
+            self.codes = codes;
         }
     }
 
@@ -737,13 +778,6 @@ impl ColumnAccumulator {
             m3 += d * d * d;
         }
         self.moments.merge(&Moments { n, mean, m2, m3 });
-    }
-
-    #[inline(always)]
-    fn push_code(&mut self, code: u32) {
-        if let Some(c) = &mut self.codes {
-            c.push(code);
-        }
     }
 
     /// Combines two accumulators of the same column over disjoint rows.
