@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +126,9 @@ pub enum ColumnView {
     Int(Int64Array),
     Float(Float64Array),
     Temporal(Int64Array),
+    /// A Date32 column as it is (days), read as 64-bit integers like `Temporal`: widening
+    /// the column to a new Int64 array cost more than the reads (a page fault per 4 KB).
+    Days(Int32Array),
     Bool(BooleanArray),
     Text(StringArray),
     Other(ArrayRef),
@@ -143,17 +146,14 @@ impl ColumnView {
                 Some(a) => ColumnView::Float(a.as_primitive::<Float64Type>().clone()),
                 None => ColumnView::Other(col.clone()),
             },
-            Kind::Temporal => {
-                // Days widened in one pass (a cast to Int32 and on to Int64 copied them twice).
-                let as_int = match col.as_primitive_opt::<Date32Type>() {
-                    Some(days) => Some(days.unary::<_, Int64Type>(i64::from)),
-                    None => cast(&DataType::Int64).map(|a| a.as_primitive::<Int64Type>().clone()),
-                };
-                match as_int {
-                    Some(a) => ColumnView::Temporal(a),
+            Kind::Temporal => match col.as_primitive_opt::<Date32Type>() {
+                // The same buffers, seen as plain 32-bit integers (no copy).
+                Some(days) => ColumnView::Days(days.reinterpret_cast::<Int32Type>()),
+                None => match cast(&DataType::Int64) {
+                    Some(a) => ColumnView::Temporal(a.as_primitive::<Int64Type>().clone()),
                     None => ColumnView::Other(col.clone()),
-                }
-            }
+                },
+            },
             Kind::Boolean => ColumnView::Bool(col.as_boolean().clone()),
             Kind::Text => match cast(&DataType::Utf8) {
                 Some(a) => ColumnView::Text(a.as_string::<i32>().clone()),
@@ -168,6 +168,7 @@ impl ColumnView {
         match self {
             ColumnView::Int(a) => ColumnView::Int(a.slice(offset, len)),
             ColumnView::Temporal(a) => ColumnView::Temporal(a.slice(offset, len)),
+            ColumnView::Days(a) => ColumnView::Days(a.slice(offset, len)),
             ColumnView::Float(a) => ColumnView::Float(a.slice(offset, len)),
             ColumnView::Bool(a) => ColumnView::Bool(a.slice(offset, len)),
             ColumnView::Text(a) => ColumnView::Text(a.slice(offset, len)),
@@ -186,6 +187,7 @@ impl ColumnView {
     pub fn len(&self) -> usize {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.len(),
+            ColumnView::Days(a) => a.len(),
             ColumnView::Float(a) => a.len(),
             ColumnView::Bool(a) => a.len(),
             ColumnView::Text(a) => a.len(),
@@ -198,6 +200,7 @@ impl ColumnView {
     pub fn number(&self, i: usize) -> Option<f64> {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            ColumnView::Days(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
             ColumnView::Float(a) => a.is_valid(i).then(|| a.value(i)).filter(|v| v.is_finite()),
             _ => None,
         }
@@ -206,6 +209,7 @@ impl ColumnView {
     pub fn nulls(&self) -> Option<&arrow_buffer::NullBuffer> {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.nulls(),
+            ColumnView::Days(a) => a.nulls(),
             ColumnView::Float(a) => a.nulls(),
             ColumnView::Bool(a) => a.nulls(),
             ColumnView::Text(a) => a.nulls(),
@@ -221,6 +225,7 @@ impl ColumnView {
         }
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => mix64(a.value(i) as u64),
+            ColumnView::Days(a) => mix64(i64::from(a.value(i)) as u64),
             ColumnView::Float(a) => mix64(canonical_bits(a.value(i)) ^ 0xF10A7),
             ColumnView::Bool(a) => mix64(u64::from(a.value(i)) + 0xB001),
             ColumnView::Text(a) => hash_bytes(a.value(i).as_bytes()),
@@ -275,8 +280,11 @@ pub type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 #[derive(Clone, Default)]
 pub struct ValueCounts {
     entries: Vec<(u64, ValueEntry)>,
-    /// (hash, index + 1) of each entry; index 0 marks an empty slot. Length a power of two.
-    slots: Vec<(u64, u32)>,
+    /// (tag, index + 1) of each entry, the tag being the hash's top 32 bits; index 0 marks an
+    /// empty slot. Length a power of two. Half the size of whole hashes (the table of a column
+    /// near `EXACT_DISTINCT_CAP` distinct values then stays in a closer cache); a matching tag
+    /// is confirmed on the entry, which a hit reads anyway.
+    slots: Vec<(u32, u32)>,
     /// Empty, or (after `filter_misses`) one bit per value of bits 32..48 of a hash, set for
     /// the entries' hashes: most lookups of a hash not counted stop at a clear bit.
     filter: Vec<u64>,
@@ -284,6 +292,13 @@ pub struct ValueCounts {
 
 /// Bits of a `ValueCounts` filter: 64 Kib (8 KB), so 256 entries set at most 0.4% of them.
 const FILTER_BITS: usize = 1 << 16;
+
+/// The tag a `ValueCounts` slot keeps of a hash: its top 32 bits (the slot's place comes from
+/// the low bits).
+#[inline(always)]
+fn slot_tag(h: u64) -> u32 {
+    (h >> 32) as u32
+}
 
 /// The filter bit of a hash: (word, mask). Bits 32..48: the slots use the low bits and the
 /// HyperLogLog the top ones.
@@ -316,13 +331,15 @@ impl ValueCounts {
         }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
+        let tag = slot_tag(h);
         loop {
-            let (k, e) = self.slots[i];
+            let (t, e) = self.slots[i];
             if e == 0 {
                 return None;
             }
-            if k == h {
-                return Some(&mut self.entries[e as usize - 1].1);
+            let index = e as usize - 1;
+            if t == tag && self.entries[index].0 == h {
+                return Some(&mut self.entries[index].1);
             }
             i = (i + 1) & mask;
         }
@@ -361,7 +378,7 @@ impl ValueCounts {
         while self.slots[i].1 != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (h, index_plus_one);
+        self.slots[i] = (slot_tag(h), index_plus_one);
     }
 
     #[cold]
@@ -666,16 +683,22 @@ impl ColumnAccumulator {
         let mut codes_out = codes.as_deref_mut();
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
-        // Rows per segment: whole runs at a time rather than a division per row.
+        let nulls = view.nulls().cloned();
+        // Rows and nulls per segment: whole runs at a time (nulls by the bitmap's population
+        // count) rather than a division per row.
         let mut row = first_row;
         let end = first_row + n as u64;
         while row < end {
             let s = seg(row);
             let next = ((s as u64 + 1) * total).div_ceil(SEGMENTS as u64).clamp(row + 1, end);
             self.segment_rows[s] += next - row;
+            if let Some(nb) = &nulls {
+                let missing = nb.slice((row - first_row) as usize, (next - row) as usize).null_count() as u64;
+                self.segment_nulls[s] += missing;
+                self.nulls += missing;
+            }
             row = next;
         }
-        let nulls = view.nulls().cloned();
         let is_null = |i: usize| nulls.as_ref().is_some_and(|nb| nb.is_null(i));
         macro_rules! each_valid {
             (|$i:ident, $row:ident| $body:block) => {
@@ -683,8 +706,6 @@ impl ColumnAccumulator {
                     let $row = first_row + $i as u64;
                     if is_null($i) {
                         *rh = mix_row(*rh, NULL_HASH);
-                        self.nulls += 1;
-                        self.segment_nulls[seg($row)] += 1;
                         continue;
                     }
                     let (h, code): (u64, u32) = $body;
@@ -695,12 +716,13 @@ impl ColumnAccumulator {
                 }
             };
         }
-        match view {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => {
-                let values = a.values();
-                let temporal = matches!(view, ColumnView::Temporal(_));
+        // Integers of either width, read as i64; dates and times have no zeros, negatives or
+        // moments.
+        macro_rules! integers {
+            ($values:expr, $temporal:expr) => {{
+                let (values, temporal) = ($values, $temporal);
                 each_valid!(|i, row| {
-                    let v = values[i];
+                    let v = i64::from(values[i]);
                     let h = mix64(v as u64);
                     if !temporal {
                         self.zeros += u64::from(v == 0);
@@ -709,12 +731,18 @@ impl ColumnAccumulator {
                     (h, self.count_value(h, row, v as f64, None))
                 });
                 if nulls.is_none() {
-                    self.add_batch_numbers(values.iter().map(|&v| v as f64), !temporal);
+                    self.add_batch_numbers(values.iter().map(|&v| i64::from(v) as f64), !temporal);
                 } else {
-                    let valid = values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| v as f64);
+                    let valid =
+                        values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| i64::from(v) as f64);
                     self.add_batch_numbers(valid, !temporal);
                 }
-            }
+            }};
+        }
+        match view {
+            ColumnView::Int(a) => integers!(a.values(), false),
+            ColumnView::Temporal(a) => integers!(a.values(), true),
+            ColumnView::Days(a) => integers!(a.values(), true),
             ColumnView::Float(a) => {
                 let values = a.values();
                 each_valid!(|i, row| {

@@ -8,7 +8,8 @@
 //! report states it exactly for every row: the row hashes for exact duplicate rows (8 bytes a
 //! row, and a sorted copy of them while duplicates are counted) and the repeated-identifier
 //! check (a bitmap of at most one byte a row for integer ids, 9 bytes a row for other ids).
-//! Date32 columns are also widened to 64-bit integers for the whole column (8 bytes a row).
+//! Temporal columns other than Date32 are also cast to 64-bit integers where they are not
+//! already (8 bytes a row).
 
 pub mod accum;
 mod alerts;
@@ -262,6 +263,7 @@ impl<'a> Table<'a> {
         let start = range.start;
         match v {
             ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values()[range].iter().map(|&x| x as f64)),
+            ColumnView::Days(a) => out.extend(a.values()[range].iter().map(|&x| f64::from(x))),
             ColumnView::Float(a) => {
                 out.extend(a.values()[range].iter().map(|&x| if x.is_finite() { x } else { f64::NAN }))
             }
