@@ -238,13 +238,14 @@ impl<'a> Table<'a> {
 
     /// Column `c` as numbers (NaN where missing or not finite) at `rows`, in increasing order.
     pub fn numbers_at(&self, c: usize, rows: impl Iterator<Item = u64>) -> Vec<f64> {
+        let mut rows = rows.peekable();
         let mut out = Vec::with_capacity(rows.size_hint().0);
-        let mut b = 0;
-        for r in rows {
-            while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                b += 1;
-            }
-            out.push(self.views[b][c].number((r - self.offsets[b]) as usize).unwrap_or(f64::NAN));
+        // Batch by batch: the rows in each are read with the view's type known.
+        for (views, &start) in self.views.iter().zip(&self.offsets) {
+            let view = &views[c];
+            let end = start + view.len() as u64;
+            let here = std::iter::from_fn(|| rows.next_if(|&r| r < end)).map(|r| (r - start) as usize);
+            view.numbers_at(here, &mut out);
         }
         out
     }
