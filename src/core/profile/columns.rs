@@ -319,17 +319,9 @@ impl RowTally {
                     examples.truncate(5);
                 }
             }
-            if self.count_rows && self.std > 0.0 && beyond_three_std(x - self.mean, self.std) {
+            if self.count_rows && self.std > 0.0 && ((x - self.mean) / self.std).abs() > 3.0 {
                 self.z3 += 1;
             }
         }
     }
-}
-
-/// `(deviation / std).abs() > 3.0`, with the division only where the answer is in doubt: at
-/// most 2.5 standard deviations away (the product rounded or not) the quotient rounds to at
-/// most 2.5·(1 + 2⁻⁵³)² < 3, so the answer is the same as dividing.
-#[inline(always)]
-fn beyond_three_std(deviation: f64, std: f64) -> bool {
-    deviation.abs() > 2.5 * std && (deviation / std).abs() > 3.0
 }

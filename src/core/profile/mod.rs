@@ -616,8 +616,8 @@ fn duplicate_rows(row_hashes: &[u64]) -> (u64, Vec<(u64, u64)>) {
     for run in row_hashes.chunks(RUN) {
         scatter_buckets(run, &mut next, &mut sorted);
     }
-    for first in (0..1 << BITS).step_by(BUCKETS_PER_RUN) {
-        sort_buckets(&starts[first..=first + BUCKETS_PER_RUN], &mut sorted);
+    for w in starts.windows(2) {
+        sorted[w[0]..w[1]].sort_unstable();
     }
     let mut repeated = Vec::new();
     let mut count = 0u64;
@@ -631,36 +631,6 @@ fn duplicate_rows(row_hashes: &[u64]) -> (u64, Vec<(u64, u64)>) {
     let examples =
         if count > 0 { repeat_examples(row_hashes.iter().map(|&h| Some(h)), &repeated, 10) } else { Vec::new() };
     (count, examples)
-}
-
-/// Radix buckets `sort_buckets` sorts in one call (a divisor of 2^16).
-const BUCKETS_PER_RUN: usize = 1 << 10;
-
-/// Sorts each bucket `out[starts[k]..starts[k + 1]]`.
-#[inline(never)]
-fn sort_buckets(starts: &[usize], out: &mut [u64]) {
-    for w in starts.windows(2) {
-        sort_bucket(&mut out[w[0]..w[1]]);
-    }
-}
-
-/// Sorts one radix bucket: an insertion sort in line for the usual handful of hashes (the
-/// library sort called a function per element there), the library sort for a large bucket.
-#[inline]
-fn sort_bucket(v: &mut [u64]) {
-    if v.len() > 32 {
-        v.sort_unstable();
-        return;
-    }
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && v[j - 1] > x {
-            v[j] = v[j - 1];
-            j -= 1;
-        }
-        v[j] = x;
-    }
 }
 
 #[inline(never)]
@@ -764,8 +734,8 @@ fn sort_hashes(hashes: impl Iterator<Item = u64> + Clone) -> Vec<u64> {
         out[next[b]] = h;
         next[b] += 1;
     }
-    for first in (0..1 << BITS).step_by(BUCKETS_PER_RUN) {
-        sort_buckets(&starts[first..=first + BUCKETS_PER_RUN], &mut out);
+    for w in starts.windows(2) {
+        out[w[0]..w[1]].sort_unstable();
     }
     out
 }
