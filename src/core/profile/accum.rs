@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int64Array, StringArray};
+use arrow_array::types::{Date32Type, Float64Type, Int32Type, Int64Type};
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, Int32Array, Int64Array, StringArray};
 use arrow_schema::{DataType, TimeUnit};
 use serde::{Deserialize, Serialize};
 
@@ -126,6 +126,9 @@ pub enum ColumnView {
     Int(Int64Array),
     Float(Float64Array),
     Temporal(Int64Array),
+    /// A Date32 column as it is (days), read as 64-bit integers like `Temporal`: widening
+    /// the column to a new Int64 array cost more than the reads (a page fault per 4 KB).
+    Days(Int32Array),
     Bool(BooleanArray),
     Text(StringArray),
     Other(ArrayRef),
@@ -143,17 +146,14 @@ impl ColumnView {
                 Some(a) => ColumnView::Float(a.as_primitive::<Float64Type>().clone()),
                 None => ColumnView::Other(col.clone()),
             },
-            Kind::Temporal => {
-                let as_int = if col.data_type() == &DataType::Date32 {
-                    cast(&DataType::Int32).and_then(|a| arrow_cast::cast(&a, &DataType::Int64).ok())
-                } else {
-                    cast(&DataType::Int64)
-                };
-                match as_int {
+            Kind::Temporal => match col.as_primitive_opt::<Date32Type>() {
+                // The same buffers, seen as plain 32-bit integers (no copy).
+                Some(days) => ColumnView::Days(days.reinterpret_cast::<Int32Type>()),
+                None => match cast(&DataType::Int64) {
                     Some(a) => ColumnView::Temporal(a.as_primitive::<Int64Type>().clone()),
                     None => ColumnView::Other(col.clone()),
-                }
-            }
+                },
+            },
             Kind::Boolean => ColumnView::Bool(col.as_boolean().clone()),
             Kind::Text => match cast(&DataType::Utf8) {
                 Some(a) => ColumnView::Text(a.as_string::<i32>().clone()),
@@ -168,6 +168,7 @@ impl ColumnView {
         match self {
             ColumnView::Int(a) => ColumnView::Int(a.slice(offset, len)),
             ColumnView::Temporal(a) => ColumnView::Temporal(a.slice(offset, len)),
+            ColumnView::Days(a) => ColumnView::Days(a.slice(offset, len)),
             ColumnView::Float(a) => ColumnView::Float(a.slice(offset, len)),
             ColumnView::Bool(a) => ColumnView::Bool(a.slice(offset, len)),
             ColumnView::Text(a) => ColumnView::Text(a.slice(offset, len)),
@@ -186,6 +187,7 @@ impl ColumnView {
     pub fn len(&self) -> usize {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.len(),
+            ColumnView::Days(a) => a.len(),
             ColumnView::Float(a) => a.len(),
             ColumnView::Bool(a) => a.len(),
             ColumnView::Text(a) => a.len(),
@@ -198,14 +200,38 @@ impl ColumnView {
     pub fn number(&self, i: usize) -> Option<f64> {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.is_valid(i).then(|| a.value(i) as f64),
+            ColumnView::Days(a) => a.is_valid(i).then(|| f64::from(a.value(i))),
             ColumnView::Float(a) => a.is_valid(i).then(|| a.value(i)).filter(|v| v.is_finite()),
             _ => None,
+        }
+    }
+
+    /// `number` at each of `indices`, NaN for `None`, onto `out`: one loop per type rather
+    /// than a match per value.
+    pub fn numbers_at(&self, indices: impl Iterator<Item = usize>, out: &mut Vec<f64>) {
+        match self {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => {
+                out.extend(indices.map(|i| if a.is_valid(i) { a.value(i) as f64 } else { f64::NAN }))
+            }
+            ColumnView::Days(a) => {
+                out.extend(indices.map(|i| if a.is_valid(i) { f64::from(a.value(i)) } else { f64::NAN }))
+            }
+            ColumnView::Float(a) => out.extend(indices.map(|i| {
+                let x = a.value(i);
+                if a.is_valid(i) && x.is_finite() {
+                    x
+                } else {
+                    f64::NAN
+                }
+            })),
+            ColumnView::Bool(_) | ColumnView::Text(_) | ColumnView::Other(_) => out.extend(indices.map(|_| f64::NAN)),
         }
     }
 
     pub fn nulls(&self) -> Option<&arrow_buffer::NullBuffer> {
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => a.nulls(),
+            ColumnView::Days(a) => a.nulls(),
             ColumnView::Float(a) => a.nulls(),
             ColumnView::Bool(a) => a.nulls(),
             ColumnView::Text(a) => a.nulls(),
@@ -221,6 +247,7 @@ impl ColumnView {
         }
         match self {
             ColumnView::Int(a) | ColumnView::Temporal(a) => mix64(a.value(i) as u64),
+            ColumnView::Days(a) => mix64(i64::from(a.value(i)) as u64),
             ColumnView::Float(a) => mix64(canonical_bits(a.value(i)) ^ 0xF10A7),
             ColumnView::Bool(a) => mix64(u64::from(a.value(i)) + 0xB001),
             ColumnView::Text(a) => hash_bytes(a.value(i).as_bytes()),
@@ -275,8 +302,32 @@ pub type PrehashedMap<V> = HashMap<u64, V, BuildHasherDefault<PrehashedHasher>>;
 #[derive(Clone, Default)]
 pub struct ValueCounts {
     entries: Vec<(u64, ValueEntry)>,
-    /// (hash, index + 1) of each entry; index 0 marks an empty slot. Length a power of two.
-    slots: Vec<(u64, u32)>,
+    /// (tag, index + 1) of each entry, the tag being the hash's top 32 bits; index 0 marks an
+    /// empty slot. Length a power of two. Half the size of whole hashes (the table of a column
+    /// near `EXACT_DISTINCT_CAP` distinct values then stays in a closer cache); a matching tag
+    /// is confirmed on the entry, which a hit reads anyway.
+    slots: Vec<(u32, u32)>,
+    /// Empty, or (after `filter_misses`) one bit per value of bits 32..48 of a hash, set for
+    /// the entries' hashes: most lookups of a hash not counted stop at a clear bit.
+    filter: Vec<u64>,
+}
+
+/// Bits of a `ValueCounts` filter: 64 Kib (8 KB), so 256 entries set at most 0.4% of them.
+const FILTER_BITS: usize = 1 << 16;
+
+/// The tag a `ValueCounts` slot keeps of a hash: its top 32 bits (the slot's place comes from
+/// the low bits).
+#[inline(always)]
+fn slot_tag(h: u64) -> u32 {
+    (h >> 32) as u32
+}
+
+/// The filter bit of a hash: (word, mask). Bits 32..48: the slots use the low bits and the
+/// HyperLogLog the top ones.
+#[inline(always)]
+fn filter_bit(h: u64) -> (usize, u64) {
+    let b = (h >> 32) as usize % FILTER_BITS;
+    (b / 64, 1 << (b % 64))
 }
 
 impl ValueCounts {
@@ -294,15 +345,23 @@ impl ValueCounts {
         if self.slots.is_empty() {
             return None;
         }
+        if !self.filter.is_empty() {
+            let (word, mask) = filter_bit(h);
+            if self.filter[word] & mask == 0 {
+                return None;
+            }
+        }
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
+        let tag = slot_tag(h);
         loop {
-            let (k, e) = self.slots[i];
+            let (t, e) = self.slots[i];
             if e == 0 {
                 return None;
             }
-            if k == h {
-                return Some(&mut self.entries[e as usize - 1].1);
+            let index = e as usize - 1;
+            if t == tag && self.entries[index].0 == h {
+                return Some(&mut self.entries[index].1);
             }
             i = (i + 1) & mask;
         }
@@ -316,6 +375,22 @@ impl ValueCounts {
         }
         self.entries.push((h, entry));
         self.place(h, self.entries.len() as u32);
+        if !self.filter.is_empty() {
+            let (word, mask) = filter_bit(h);
+            self.filter[word] |= mask;
+        }
+    }
+
+    /// From here on a lookup first checks a small bitmap of the hashes counted. For a table
+    /// that stays small and is mostly asked for hashes it does not hold (the values still
+    /// counted after the overflow): a missed lookup probed on through a run of slots, an
+    /// unpredictable branch per cell.
+    pub fn filter_misses(&mut self) {
+        self.filter = vec![0; FILTER_BITS / 64];
+        for &(h, _) in &self.entries {
+            let (word, mask) = filter_bit(h);
+            self.filter[word] |= mask;
+        }
     }
 
     #[inline(always)]
@@ -325,7 +400,7 @@ impl ValueCounts {
         while self.slots[i].1 != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = (h, index_plus_one);
+        self.slots[i] = (slot_tag(h), index_plus_one);
     }
 
     #[cold]
@@ -354,6 +429,7 @@ impl ValueCounts {
     /// Removes every entry, returning them in order of first appearance.
     pub fn take(&mut self) -> Vec<(u64, ValueEntry)> {
         self.slots.clear();
+        self.filter.clear();
         std::mem::take(&mut self.entries)
     }
 }
@@ -504,29 +580,30 @@ impl ColumnAccumulator {
     }
 
     /// Counts a value by its hash; `number` is the value for numeric and temporal columns,
-    /// `text` the value of a text column (classified once per distinct value).
+    /// `text` the value of a text column (classified once per distinct value). Returns the
+    /// value's code (`NULL_CODE` for a value counted only in the sketches).
     #[inline(always)]
-    fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) {
+    fn count_value(&mut self, h: u64, row: u64, number: f64, text: Option<&str>) -> u32 {
         // While the counts are exact they are the distinct values; the HyperLogLog starts at
         // the overflow, from the hashes counted so far (adding a hash twice changes nothing).
         if self.overflowed {
             self.hll.add_hash(h);
         }
-        if let Some(e) = self.values.get_mut(h) {
+        let code = if let Some(e) = self.values.get_mut(h) {
             e.count += 1;
             let (code, shape, len) = (e.code, e.shape, e.len);
-            self.push_code(code);
             // While counts are exact, shapes and lengths follow from them (`settle_text_stats`).
             if text.is_some() && self.overflowed {
                 self.shapes[shape as usize] += 1;
                 self.add_len(len as u64);
             }
+            code
         } else if self.overflowed {
-            self.push_code(NULL_CODE);
             if let Some(s) = text {
                 self.shapes[classify(s).index()] += 1;
                 self.add_len(char_len(s));
             }
+            NULL_CODE
         } else {
             let code = self.values.len() as u32;
             let (shape, len) = match text {
@@ -534,16 +611,13 @@ impl ColumnAccumulator {
                 None => (NO_SHAPE, 0),
             };
             self.values.insert(h, ValueEntry { count: 1, first_row: row, value: number, code, shape, len });
-            self.push_code(code);
-            if self.values.len() > CODE_CAP {
-                self.codes = None;
-            }
             if self.values.len() > EXACT_DISTINCT_CAP {
                 // Replays every value so far, this one included.
                 self.start_sketches();
-                return;
+                return code;
             }
-        }
+            code
+        };
         if self.overflowed && number.is_finite() {
             match self.kind {
                 Kind::Integer | Kind::Float => self.log_sketch.get_or_insert_with(Default::default).add(number),
@@ -551,6 +625,7 @@ impl ColumnAccumulator {
                 _ => {}
             }
         }
+        code
     }
 
     #[inline(always)]
@@ -611,6 +686,7 @@ impl ColumnAccumulator {
         entries.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_row.cmp(&b.1.first_row)));
         entries.truncate(TRACKED_AFTER_OVERFLOW);
         self.values = entries.into_iter().collect();
+        self.values.filter_misses();
     }
 
     /// Adds the rows of one batch; `first_row` is the batch's offset in the table, `total_rows`
@@ -618,22 +694,33 @@ impl ColumnAccumulator {
     pub fn add(&mut self, view: &ColumnView, first_row: u64, total_rows: u64, row_hashes: &mut [u64]) {
         let n = row_hashes.len();
         self.rows += n as u64;
-        if let Some(c) = &mut self.codes {
+        // This run's codes, written by row (null rows keep `NULL_CODE`): a push per row through
+        // `self` was a measurable share of the pass. Put back below unless the column now has
+        // more than `CODE_CAP` distinct values.
+        let mut codes = self.codes.take();
+        if let Some(c) = &mut codes {
             c.clear();
-            c.reserve(n);
+            c.resize(n, NULL_CODE);
         }
+        let mut codes_out = codes.as_deref_mut();
         let total = total_rows.max(1);
         let seg = |row: u64| ((row * SEGMENTS as u64 / total) as usize).min(SEGMENTS - 1);
-        // Rows per segment: whole runs at a time rather than a division per row.
+        let nulls = view.nulls().cloned();
+        // Rows and nulls per segment: whole runs at a time (nulls by the bitmap's population
+        // count) rather than a division per row.
         let mut row = first_row;
         let end = first_row + n as u64;
         while row < end {
             let s = seg(row);
             let next = ((s as u64 + 1) * total).div_ceil(SEGMENTS as u64).clamp(row + 1, end);
             self.segment_rows[s] += next - row;
+            if let Some(nb) = &nulls {
+                let missing = nb.slice((row - first_row) as usize, (next - row) as usize).null_count() as u64;
+                self.segment_nulls[s] += missing;
+                self.nulls += missing;
+            }
             row = next;
         }
-        let nulls = view.nulls().cloned();
         let is_null = |i: usize| nulls.as_ref().is_some_and(|nb| nb.is_null(i));
         macro_rules! each_valid {
             (|$i:ident, $row:ident| $body:block) => {
@@ -641,52 +728,56 @@ impl ColumnAccumulator {
                     let $row = first_row + $i as u64;
                     if is_null($i) {
                         *rh = mix_row(*rh, NULL_HASH);
-                        self.nulls += 1;
-                        self.segment_nulls[seg($row)] += 1;
-                        self.push_code(NULL_CODE);
                         continue;
                     }
-                    let h: u64 = $body;
+                    let (h, code): (u64, u32) = $body;
                     *rh = mix_row(*rh, h);
+                    if let Some(out) = &mut codes_out {
+                        out[$i] = code;
+                    }
                 }
             };
         }
-        match view {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => {
-                let values = a.values();
-                let temporal = matches!(view, ColumnView::Temporal(_));
+        // Integers of either width, read as i64; dates and times have no zeros, negatives or
+        // moments.
+        macro_rules! integers {
+            ($values:expr, $temporal:expr) => {{
+                let (values, temporal) = ($values, $temporal);
                 each_valid!(|i, row| {
-                    let v = values[i];
+                    let v = i64::from(values[i]);
                     let h = mix64(v as u64);
-                    self.count_value(h, row, v as f64, None);
                     if !temporal {
                         self.zeros += u64::from(v == 0);
                         self.negatives += u64::from(v < 0);
                     }
-                    h
+                    (h, self.count_value(h, row, v as f64, None))
                 });
                 if nulls.is_none() {
-                    self.add_batch_numbers(values.iter().map(|&v| v as f64), !temporal);
+                    self.add_batch_numbers(values.iter().map(|&v| i64::from(v) as f64), !temporal);
                 } else {
-                    let valid = values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| v as f64);
+                    let valid =
+                        values.iter().enumerate().filter(|(i, _)| !is_null(*i)).map(|(_, &v)| i64::from(v) as f64);
                     self.add_batch_numbers(valid, !temporal);
                 }
-            }
+            }};
+        }
+        match view {
+            ColumnView::Int(a) => integers!(a.values(), false),
+            ColumnView::Temporal(a) => integers!(a.values(), true),
+            ColumnView::Days(a) => integers!(a.values(), true),
             ColumnView::Float(a) => {
                 let values = a.values();
                 each_valid!(|i, row| {
                     let x = values[i];
                     let h = mix64(canonical_bits(x) ^ 0xF10A7);
                     if x.is_finite() {
-                        self.count_value(h, row, x, None);
                         self.zeros += u64::from(x == 0.0);
                         self.negatives += u64::from(x < 0.0);
                     } else {
                         // Counted as a value of its own, kept out of the quantiles and sketches.
                         self.non_finite += 1;
-                        self.count_value(h, row, x, None);
                     }
-                    h
+                    (h, self.count_value(h, row, x, None))
                 });
                 if nulls.is_none() {
                     self.add_batch_numbers(values.iter().copied().filter(|v| v.is_finite()), true);
@@ -699,20 +790,20 @@ impl ColumnAccumulator {
             ColumnView::Bool(a) => each_valid!(|i, row| {
                 let b = a.value(i);
                 let h = mix64(u64::from(b) + 0xB001);
-                self.count_value(h, row, f64::from(u8::from(b)), None);
-                h
+                (h, self.count_value(h, row, f64::from(u8::from(b)), None))
             }),
             ColumnView::Text(a) => each_valid!(|i, row| {
                 let s = a.value(i);
                 let h = hash_bytes(s.as_bytes());
-                self.count_value(h, row, 0.0, Some(s));
-                h
+                (h, self.count_value(h, row, 0.0, Some(s)))
             }),
             ColumnView::Other(_) => each_valid!(|i, row| {
                 let h = view.hash(i);
-                self.count_value(h, row, 0.0, None);
-                h
+                (h, self.count_value(h, row, 0.0, None))
             }),
+        }
+        if !self.overflowed && self.values.len() <= CODE_CAP {
+            self.codes = codes;
         }
     }
 
@@ -737,13 +828,6 @@ impl ColumnAccumulator {
             m3 += d * d * d;
         }
         self.moments.merge(&Moments { n, mean, m2, m3 });
-    }
-
-    #[inline(always)]
-    fn push_code(&mut self, code: u32) {
-        if let Some(c) = &mut self.codes {
-            c.push(code);
-        }
     }
 
     /// Combines two accumulators of the same column over disjoint rows.

@@ -8,7 +8,8 @@
 //! report states it exactly for every row: the row hashes for exact duplicate rows (8 bytes a
 //! row, and a sorted copy of them while duplicates are counted) and the repeated-identifier
 //! check (a bitmap of at most one byte a row for integer ids, 9 bytes a row for other ids).
-//! Date32 columns are also widened to 64-bit integers for the whole column (8 bytes a row).
+//! Temporal columns other than Date32 are also cast to 64-bit integers where they are not
+//! already (8 bytes a row).
 
 pub mod accum;
 mod alerts;
@@ -237,13 +238,14 @@ impl<'a> Table<'a> {
 
     /// Column `c` as numbers (NaN where missing or not finite) at `rows`, in increasing order.
     pub fn numbers_at(&self, c: usize, rows: impl Iterator<Item = u64>) -> Vec<f64> {
+        let mut rows = rows.peekable();
         let mut out = Vec::with_capacity(rows.size_hint().0);
-        let mut b = 0;
-        for r in rows {
-            while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                b += 1;
-            }
-            out.push(self.views[b][c].number((r - self.offsets[b]) as usize).unwrap_or(f64::NAN));
+        // Batch by batch: the rows in each are read with the view's type known.
+        for (views, &start) in self.views.iter().zip(&self.offsets) {
+            let view = &views[c];
+            let end = start + view.len() as u64;
+            let here = std::iter::from_fn(|| rows.next_if(|&r| r < end)).map(|r| (r - start) as usize);
+            view.numbers_at(here, &mut out);
         }
         out
     }
@@ -262,6 +264,7 @@ impl<'a> Table<'a> {
         let start = range.start;
         match v {
             ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values()[range].iter().map(|&x| x as f64)),
+            ColumnView::Days(a) => out.extend(a.values()[range].iter().map(|&x| f64::from(x))),
             ColumnView::Float(a) => {
                 out.extend(a.values()[range].iter().map(|&x| if x.is_finite() { x } else { f64::NAN }))
             }

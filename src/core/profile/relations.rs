@@ -300,13 +300,17 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 
 /// A contingency table of two coded columns over rows where both are present.
 pub fn contingency(a: &[u32], b: &[u32], ka: usize, kb: usize) -> Vec<Vec<u64>> {
-    let mut t = vec![vec![0u64; kb]; ka];
+    // Counted in one flat table (one index per row rather than two), then cut into rows.
+    let mut flat = vec![0u64; ka * kb];
     for (&x, &y) in a.iter().zip(b) {
         if x != NULL_CODE && y != NULL_CODE {
-            t[x as usize][y as usize] += 1;
+            flat[x as usize * kb + y as usize] += 1;
         }
     }
-    t
+    if kb == 0 {
+        return vec![Vec::new(); ka];
+    }
+    flat.chunks(kb).map(<[u64]>::to_vec).collect()
 }
 
 /// Pearson's χ² of a contingency table, its degrees of freedom, the number of rows and

@@ -237,34 +237,37 @@ fn email(s: &str) -> bool {
 }
 
 /// `email` for ASCII text, in one pass over the bytes (the email-like columns of large tables
-/// are classified row by row): eight bytes at a time, with exact per-byte masks for `@` and `.`
-/// and the "has a byte below 0x21" test in front of the whitespace check.
+/// are classified row by row): eight bytes at a time, the last few as one word overlapping
+/// the one before (no byte loop), with exact per-byte masks for `@` and `.` and the "has a byte
+/// below 0x21" test in front of the whitespace check.
 #[inline]
 fn ascii_email(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte of `w` equal to `c`, and no other bit.
     let eq = |w: u64, c: u8| {
         let x = w ^ (ONES * u64::from(c));
         !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
     };
     let is_space = |c: &u8| matches!(c, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ');
+    let word = |bytes: &[u8]| u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
     let (mut at, mut dot) = (usize::MAX, usize::MAX);
-    let mut words = b.chunks_exact(8);
-    let mut i = 0;
-    for chunk in &mut words {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
-        if w.wrapping_sub(0x2121_2121_2121_2121) & !w & 0x8080_8080_8080_8080 != 0 && chunk.iter().any(is_space) {
+    // Bytes `i..i + 8` as the word `w`, of which only those whose high bit is set in `new`
+    // count (`fresh` being those bytes): false when the text cannot be email-like.
+    let mut scan = |w: u64, i: usize, new: u64, fresh: &[u8]| {
+        // A byte below 0x21 always sets its own bit (a borrow may set bits above it).
+        if w.wrapping_sub(0x2121_2121_2121_2121) & !w & new != 0 && fresh.iter().any(is_space) {
             return false;
         }
-        let ats = eq(w, b'@');
+        let ats = eq(w, b'@') & new;
         if ats != 0 {
             if at != usize::MAX || ats.count_ones() > 1 {
                 return false;
             }
             at = i + ats.trailing_zeros() as usize / 8;
         }
-        let mut dots = eq(w, b'.');
+        let mut dots = eq(w, b'.') & new;
         if at != usize::MAX && dots != 0 {
             if at >= i {
                 // Only the dots after the `@` (which is in this word).
@@ -275,15 +278,34 @@ fn ascii_email(b: &[u8]) -> bool {
                 dot = i + (63 - dots.leading_zeros() as usize) / 8;
             }
         }
-        i += 8;
-    }
-    for (j, &c) in words.remainder().iter().enumerate() {
-        match c {
-            b'@' if at == usize::MAX => at = i + j,
-            b'@' => return false,
-            b'.' if at != usize::MAX => dot = i + j,
-            c if is_space(&c) => return false,
-            _ => {}
+        true
+    };
+    if b.len() >= 8 {
+        let mut words = b.chunks_exact(8);
+        let mut i = 0;
+        for chunk in &mut words {
+            if !scan(word(chunk), i, HIGH, chunk) {
+                return false;
+            }
+            i += 8;
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            // The last eight bytes; those already scanned are masked out.
+            let i = b.len() - 8;
+            if !scan(word(&b[i..]), i, HIGH << (8 * (8 - rest.len())), rest) {
+                return false;
+            }
+        }
+    } else {
+        for (j, &c) in b.iter().enumerate() {
+            match c {
+                b'@' if at == usize::MAX => at = j,
+                b'@' => return false,
+                b'.' if at != usize::MAX => dot = j,
+                c if is_space(&c) => return false,
+                _ => {}
+            }
         }
     }
     // `dot` is the last `.` after the `@`; the domain is `b[at + 1..]`.
