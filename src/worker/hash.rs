@@ -3,22 +3,25 @@
 //! SHA-256 in wasm (no SHA instructions) is a large part of a load, and a load otherwise uses one
 //! core. So the worker starts a second dedicated worker, the same script in "hash" mode (told
 //! apart by its name), and parses without hashing meanwhile; the load completes once both are
-//! done. For CSV and JSON Lines the load hands each 8 MB buffer it has read (and copied into its
-//! own memory) on to the hash worker, transferred rather than copied, so the file is read once;
-//! for Parquet, read by row groups, the hash worker reads the `File` itself in 8 MB pieces
-//! through `FileReaderSync`. Either way the same streaming hasher as the native path computes
-//! it, so the recorded hash is the same. Cancel (or a failed parse) terminates the hash worker;
-//! if it cannot start, fails, or goes silent, the worker hashes the file itself as before.
+//! done. For CSV and JSON Lines the hash worker also does the reading: it reads the `File` in
+//! pieces through `FileReaderSync` and hands each piece to the load, transferred rather than
+//! copied, hashing it on the way (see [`Relay`] for why the reads belong on this thread). For
+//! Parquet, read by row groups, it only hashes the `File`, read the same way. Either way the
+//! same streaming hasher as the native path computes it, so the recorded hash is the same.
+//! Cancel (or a failed parse) terminates the hash worker; if it cannot start, fails, or goes
+//! silent, the worker reads and hashes the file itself as before.
 //!
 //! WebCrypto's SHA-256 would be faster still (it uses the CPU's SHA instructions), but it takes
 //! the whole file as one buffer and copies it: measured on the 92 MB benchmark CSV, the page's
 //! memory went from about 1.5x to 3.6x the file size, above the 3x budget.
 //!
-//! Messages to the hash worker are `[id, file]`, or `[id, "chunk", buffer]`… `[id, "end"]`.
-//! Messages from the hash worker are arrays `[id, kind, value]`: `[0, "ready"]` once it listens,
-//! `[id, "progress", bytes]` about every 100 ms, `[id, "done", hex]` or `[id, "error", text]`.
+//! Messages to the hash worker are `[id, file]`, or `[id, "relay", file, ahead]` and then
+//! `[id, "more"]` per piece taken. Messages from the hash worker are arrays `[id, kind, value]`:
+//! `[0, "ready"]` once it listens, `[id, "progress", bytes]` about every 100 ms while hashing a
+//! file, `[id, "data", buffer]` per relayed piece, `[id, "done", hex]` or `[id, "error", text]`.
 
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
@@ -61,12 +64,13 @@ pub fn hash_file_sync(file: &File, chunk: u64, progress: &mut dyn FnMut(u64)) ->
     Ok(hasher.finish())
 }
 
-/// Entry of the hash worker: answers `[id, file]` (hash this file) and `[id, "chunk", buffer]`
-/// ... `[id, "end"]` (hash these bytes, handed over in order), one job at a time.
+/// Entry of the hash worker: answers `[id, file]` (hash this file) and `[id, "relay", file,
+/// ahead]` … `[id, "more"]` (read this file for the load, hashing it on the way; see [`Relay`]).
 pub fn serve(scope: DedicatedWorkerGlobalScope) {
     let out = scope.clone();
-    let mut streams: Vec<(f64, SourceHasher)> = Vec::new();
+    let mut relays: Vec<Relay> = Vec::new();
     let mut buf = Vec::new();
+    let reader = FileReaderSync::new().ok();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data: js_sys::Array = match ev.data().dyn_into() {
             Ok(a) => a,
@@ -78,35 +82,27 @@ pub fn serve(scope: DedicatedWorkerGlobalScope) {
         };
         let key = id.as_f64().unwrap_or(-1.0);
         match data.get(1).as_string().as_deref() {
-            Some("chunk") => {
-                let ab = data.get(2);
-                let pos = match streams.iter().position(|(k, _)| *k == key) {
-                    Some(p) => p,
-                    None => {
-                        streams.push((key, SourceHasher::default()));
-                        streams.len() - 1
-                    }
+            Some("relay") => {
+                count_job("relay");
+                let (Ok(file), Some(reader)) = (data.get(2).dyn_into::<File>(), reader.as_ref()) else {
+                    send("error", JsValue::from_str("the relay needs a file and FileReaderSync"));
+                    return;
                 };
-                let array = js_sys::Uint8Array::new(&ab);
-                buf.resize(array.length() as usize, 0);
-                array.copy_to(&mut buf);
-                let hasher = &mut streams[pos].1;
-                for piece in buf.chunks(PUSH_PIECE) {
-                    hasher.update(piece);
-                }
-                send("progress", JsValue::from_f64(hasher.bytes() as f64));
+                let ahead = data.get(3).as_f64().unwrap_or(1.0).max(1.0) as u32;
+                relays.push(Relay::new(key, file, ahead));
+                pump_relay(&mut relays, key, reader, &mut buf, &send);
             }
-            Some("end") => {
-                let hasher = match streams.iter().position(|(k, _)| *k == key) {
-                    Some(p) => streams.swap_remove(p).1,
-                    None => SourceHasher::default(),
-                };
-                send("done", JsValue::from_str(&hasher.finish().0));
+            Some("more") => {
+                if let (Some(r), Some(reader)) = (relays.iter_mut().find(|r| r.id == key), reader.as_ref()) {
+                    r.credits += 1;
+                    pump_relay(&mut relays, key, reader, &mut buf, &send);
+                }
             }
             _ => {
                 let Ok(file) = data.get(1).dyn_into::<File>() else {
                     return;
                 };
+                count_job("file");
                 let mut last = js_sys::Date::now();
                 let result = hash_file_sync(&file, HASH_CHUNK_BYTES, &mut |bytes| {
                     let t = js_sys::Date::now();
@@ -127,14 +123,137 @@ pub fn serve(scope: DedicatedWorkerGlobalScope) {
     let _ = scope.post_message(&js_sys::Array::of2(&JsValue::from_f64(0.0), &JsValue::from_str("ready")));
 }
 
+/// Counts the jobs of each kind on the hash worker's global `strataJobs` object, so an
+/// end-to-end test can see which path a load took.
+fn count_job(kind: &str) {
+    let global = js_sys::global();
+    let key = JsValue::from_str("strataJobs");
+    let jobs = js_sys::Reflect::get(&global, &key).ok().filter(|v| v.is_object()).unwrap_or_else(|| {
+        let o: JsValue = js_sys::Object::new().into();
+        let _ = js_sys::Reflect::set(&global, &key, &o);
+        o
+    });
+    let kind = JsValue::from_str(kind);
+    let n = js_sys::Reflect::get(&jobs, &kind).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let _ = js_sys::Reflect::set(&jobs, &kind, &JsValue::from_f64(n + 1.0));
+}
+
+/// Bytes of a relay's first read; each next read is twice as long, up to `HASH_CHUNK_BYTES`.
+/// A small first piece lets the load start parsing after about a millisecond of reading.
+pub const RELAY_FIRST_BYTES: u64 = 1 << 20;
+
+/// A file the hash worker reads for the load and hashes on the way.
+///
+/// Why: a read started with `Blob.arrayBuffer()` in the load's worker makes progress only while
+/// that worker's event loop is free (the bytes arrive through a pipe drained on its own thread),
+/// so reading ahead while it parsed hid almost nothing: on the 92 MB benchmark CSV it still waited
+/// about 110 ms for bytes. Here the reads run on the hash worker's thread, up to `credits` pieces
+/// ahead of the parse: each piece is read with `FileReaderSync`, copied into this worker's memory,
+/// its buffer transferred to the load as `[id, "data", buffer]`, and then hashed. `[id, "done",
+/// hex]` follows the last piece. The load sends `[id, "more"]` for each piece it takes.
+struct Relay {
+    id: f64,
+    file: File,
+    offset: u64,
+    next_len: u64,
+    credits: u32,
+    hasher: SourceHasher,
+}
+
+impl Relay {
+    fn new(id: f64, file: File, credits: u32) -> Self {
+        Relay { id, file, offset: 0, next_len: RELAY_FIRST_BYTES, credits, hasher: SourceHasher::default() }
+    }
+}
+
+/// Reads, forwards and hashes pieces of relay `id` while it has credits; finishes it at the end.
+fn pump_relay(
+    relays: &mut Vec<Relay>,
+    id: f64,
+    reader: &FileReaderSync,
+    buf: &mut Vec<u8>,
+    send: &dyn Fn(&str, JsValue),
+) {
+    let Some(pos) = relays.iter().position(|r| r.id == id) else { return };
+    let r = &mut relays[pos];
+    let total = r.file.size() as u64;
+    while r.credits > 0 && r.offset < total {
+        let end = (r.offset + r.next_len).min(total);
+        let read = r
+            .file
+            .slice_with_f64_and_f64(r.offset as f64, end as f64)
+            .and_then(|blob| reader.read_as_array_buffer(&blob));
+        let ab = match read {
+            Ok(ab) => ab,
+            Err(e) => {
+                send("error", JsValue::from_str(&super::file::js_err("cannot read the file", e).to_string()));
+                relays.swap_remove(pos);
+                return;
+            }
+        };
+        let array = js_sys::Uint8Array::new(&ab);
+        buf.resize(array.length() as usize, 0);
+        array.copy_to(buf);
+        drop(array);
+        let message = js_sys::Array::of3(&JsValue::from_f64(id), &"data".into(), &ab);
+        if let Err(e) = js_sys::global()
+            .unchecked_into::<DedicatedWorkerGlobalScope>()
+            .post_message_with_transfer(&message, &js_sys::Array::of1(&ab))
+        {
+            send("error", JsValue::from_str(&super::file::js_err("cannot hand the bytes to the load", e).to_string()));
+            relays.swap_remove(pos);
+            return;
+        }
+        for piece in buf.chunks(PUSH_PIECE) {
+            r.hasher.update(piece);
+        }
+        r.offset = end;
+        r.next_len = (r.next_len * 2).min(HASH_CHUNK_BYTES);
+        r.credits -= 1;
+    }
+    if r.offset >= total {
+        let done = relays.swap_remove(pos);
+        send("done", JsValue::from_str(&done.hasher.finish().0));
+    }
+}
+
 /// The jobs handed to the hash worker and not finished, by id.
-type Jobs = Rc<RefCell<Vec<(u32, Rc<RefCell<JobState>>)>>>;
+type Jobs = Rc<RefCell<Vec<(u32, Rc<Job>)>>>;
+
+/// What the load worker knows of a job: its state, the relayed pieces not yet taken, and who
+/// waits for news of it.
+#[derive(Default)]
+struct Job {
+    state: RefCell<JobState>,
+    data: RefCell<VecDeque<js_sys::ArrayBuffer>>,
+    waiter: RefCell<Option<js_sys::Function>>,
+}
+
+impl Job {
+    fn set(&self, state: JobState) {
+        *self.state.borrow_mut() = state;
+        self.wake();
+    }
+
+    fn wake(&self) {
+        if let Some(resolve) = self.waiter.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum JobState {
+    /// Bytes hashed (or relayed) so far.
     Running(u64),
     Done(String),
     Failed(String),
+}
+
+impl Default for JobState {
+    fn default() -> Self {
+        JobState::Running(0)
+    }
 }
 
 /// The hash worker as seen from the main worker: started once and kept (warm) between loads,
@@ -157,10 +276,9 @@ struct Running {
 impl Drop for Running {
     fn drop(&mut self) {
         self.worker.terminate();
-        for (_, state) in self.jobs.borrow().iter() {
-            let mut s = state.borrow_mut();
-            if matches!(*s, JobState::Running(_)) {
-                *s = JobState::Failed("the hash worker was stopped".into());
+        for (_, job) in self.jobs.borrow().iter() {
+            if matches!(*job.state.borrow(), JobState::Running(_)) {
+                job.set(JobState::Failed("the hash worker was stopped".into()));
             }
         }
     }
@@ -215,16 +333,24 @@ impl HashWorker {
                 }
                 let mut jobs = jobs.borrow_mut();
                 let Some(pos) = jobs.iter().position(|(j, _)| *j as i64 == id) else { return };
+                let job = Rc::clone(&jobs[pos].1);
                 let next = match kind.as_str() {
+                    "data" => {
+                        let buffer: js_sys::ArrayBuffer = data.get(2).unchecked_into();
+                        let JobState::Running(before) = *job.state.borrow() else { return };
+                        let relayed = before + buffer.byte_length() as u64;
+                        job.data.borrow_mut().push_back(buffer);
+                        JobState::Running(relayed)
+                    }
                     "progress" => JobState::Running(data.get(2).as_f64().unwrap_or(0.0) as u64),
                     "done" => JobState::Done(data.get(2).as_string().unwrap_or_default()),
                     _ => JobState::Failed(data.get(2).as_string().unwrap_or_default()),
                 };
-                let finished = !matches!(next, JobState::Running(_));
-                *jobs[pos].1.borrow_mut() = next;
-                if finished {
+                if !matches!(next, JobState::Running(_)) {
                     jobs.remove(pos);
                 }
+                drop(jobs);
+                job.set(next);
             })
         };
         let on_error = {
@@ -243,15 +369,22 @@ impl HashWorker {
     /// Starts hashing `file`, which the hash worker reads itself; `None` when the hash worker
     /// cannot be started.
     pub fn start(self: &Rc<Self>, file: &File) -> Option<HashJob> {
-        let job = self.start_stream()?;
-        self.post(js_sys::Array::of2(&JsValue::from_f64(job.id as f64), file), js_sys::Array::new(), &job.state);
+        let job = self.new_job()?;
+        self.post(js_sys::Array::of2(&JsValue::from_f64(job.id as f64), file), &job.job);
         Some(job)
     }
 
-    /// Starts hashing bytes the caller has read anyway: hand each piece, in order, to
-    /// `HashJob::feed` (the buffer moves to the hash worker, no copy and no second read of the
-    /// file), then call `HashJob::end`.
-    pub fn start_stream(self: &Rc<Self>) -> Option<HashJob> {
+    /// Starts a relay of `file` (see [`Relay`]): the hash worker reads it, at most `ahead` pieces
+    /// ahead of the caller, who takes the pieces in order with `HashJob::take_data`; the hash
+    /// comes as for `start`. `None` when the hash worker cannot be started.
+    pub fn start_relay(self: &Rc<Self>, file: &File, ahead: u32) -> Option<HashJob> {
+        let job = self.new_job()?;
+        let message = js_sys::Array::of4(&JsValue::from_f64(job.id as f64), &"relay".into(), file, &ahead.into());
+        self.post(message, &job.job);
+        Some(job)
+    }
+
+    fn new_job(self: &Rc<Self>) -> Option<HashJob> {
         if !self.ensure_started() {
             return None;
         }
@@ -259,23 +392,23 @@ impl HashWorker {
         let running = inner.as_ref()?;
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1).max(1));
-        let state = Rc::new(RefCell::new(JobState::Running(0)));
-        running.jobs.borrow_mut().push((id, Rc::clone(&state)));
-        Some(HashJob { owner: Rc::downgrade(self), id, state })
+        let job = Rc::new(Job::default());
+        running.jobs.borrow_mut().push((id, Rc::clone(&job)));
+        Some(HashJob { owner: Rc::downgrade(self), id, job })
     }
 
-    fn post(&self, message: js_sys::Array, transfer: js_sys::Array, state: &RefCell<JobState>) {
+    fn post(&self, message: js_sys::Array, job: &Job) {
         let inner = self.inner.borrow();
         let Some(running) = inner.as_ref() else {
-            *state.borrow_mut() = JobState::Failed("the hash worker was stopped".into());
+            job.set(JobState::Failed("the hash worker was stopped".into()));
             return;
         };
         if running.ready.get() {
-            if running.worker.post_message_with_transfer(&message, &transfer).is_err() {
-                *state.borrow_mut() = JobState::Failed("the bytes could not be handed to the hash worker".into());
+            if running.worker.post_message(&message).is_err() {
+                job.set(JobState::Failed("the message could not be handed to the hash worker".into()));
             }
         } else {
-            running.queue.borrow_mut().push((message, transfer));
+            running.queue.borrow_mut().push((message, js_sys::Array::new()));
         }
     }
 
@@ -287,8 +420,9 @@ impl HashWorker {
 }
 
 fn fail_all(jobs: &Jobs, why: &str) {
-    for (_, state) in jobs.borrow_mut().drain(..) {
-        *state.borrow_mut() = JobState::Failed(why.into());
+    let failed: Vec<_> = jobs.borrow_mut().drain(..).collect();
+    for (_, job) in failed {
+        job.set(JobState::Failed(why.into()));
     }
 }
 
@@ -297,7 +431,7 @@ fn fail_all(jobs: &Jobs, why: &str) {
 pub struct HashJob {
     owner: Weak<HashWorker>,
     id: u32,
-    state: Rc<RefCell<JobState>>,
+    job: Rc<Job>,
 }
 
 /// What a `HashJob` has come to.
@@ -310,38 +444,52 @@ pub enum HashPoll {
 }
 
 impl HashJob {
-    /// Hands the next bytes of a streamed job to the hash worker (the buffer is transferred:
-    /// it is empty here afterwards).
-    pub fn feed(&self, buffer: &js_sys::ArrayBuffer) {
-        if let Some(owner) = self.owner.upgrade() {
-            let message = js_sys::Array::of3(&JsValue::from_f64(self.id as f64), &"chunk".into(), buffer);
-            owner.post(message, js_sys::Array::of1(buffer), &self.state);
+    /// The next relayed piece of the file, if one has come (the hash worker is then asked for
+    /// one more).
+    pub fn take_data(&self) -> Option<js_sys::ArrayBuffer> {
+        let buffer = self.job.data.borrow_mut().pop_front()?;
+        if matches!(*self.job.state.borrow(), JobState::Running(_)) {
+            if let Some(owner) = self.owner.upgrade() {
+                owner.post(js_sys::Array::of2(&JsValue::from_f64(self.id as f64), &"more".into()), &self.job);
+            }
         }
+        Some(buffer)
     }
 
-    /// Says a streamed job has had all its bytes.
-    pub fn end(&self) {
+    /// Marks the job failed and stops the hash worker (it went silent).
+    pub fn give_up(&self, why: &str) {
+        self.job.set(JobState::Failed(why.into()));
         if let Some(owner) = self.owner.upgrade() {
-            owner.post(
-                js_sys::Array::of2(&JsValue::from_f64(self.id as f64), &"end".into()),
-                js_sys::Array::new(),
-                &self.state,
-            );
+            owner.stop();
         }
     }
 
     pub fn poll(&self) -> HashPoll {
-        match &*self.state.borrow() {
+        match &*self.job.state.borrow() {
             JobState::Running(b) => HashPoll::Running(*b),
             JobState::Done(s) => HashPoll::Done(s.clone()),
             JobState::Failed(m) => HashPoll::Failed(m.clone()),
         }
     }
+
+    /// Waits until the hash worker says something about this job, or `timeout_ms` passed
+    /// (messages such as Cancel run meanwhile).
+    pub async fn changed(&self, timeout_ms: i32) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+            let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, timeout_ms);
+            *self.job.waiter.borrow_mut() = Some(resolve);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        self.job.waiter.borrow_mut().take();
+    }
 }
 
 impl Drop for HashJob {
     fn drop(&mut self) {
-        if matches!(*self.state.borrow(), JobState::Running(_)) {
+        // A job still running is abandoned (cancel, a failed parse); one that failed leaves the
+        // hash worker suspect. Either way the next job gets a fresh one.
+        if !matches!(*self.job.state.borrow(), JobState::Done(_)) {
             if let Some(owner) = self.owner.upgrade() {
                 owner.stop();
             }

@@ -48,6 +48,8 @@ pub const PARALLEL_HASH_MIN_BYTES: u64 = 1 << 20;
 /// A hash worker that reports nothing for this long, after the load has parsed, is given up
 /// (the file is then hashed here).
 const HASH_STALL_MS: f64 = 10_000.0;
+/// Pieces the hash worker may read ahead of a text load (at most 8 MB each).
+const RELAY_AHEAD: u32 = 3;
 
 /// Where responses go: `postMessage` in the real worker, a vector in tests.
 pub type Sink = Rc<dyn Fn(Response)>;
@@ -376,15 +378,16 @@ impl Engine {
         let format = options.format.unwrap_or_else(|| SourceFormat::detect(name, &head));
         let reporter = ProgressReporter { engine: self, request_id, total: size, last: Cell::new(f64::MIN) };
         // The SHA-256 on the other core while this one parses.
-        // Text is read once, in order, by the load: its buffers go on to the hash worker. Parquet
-        // is read by row groups and footer, so the hash worker reads the file itself.
+        // Text is read once, in order, by the hash worker, which relays its pieces to the load
+        // (see `hash::Relay`). Parquet is read here by row groups and footer, so the hash worker
+        // reads the file a second time, for the hash only.
         // A text load does not wait for a hash worker still starting: compiling its wasm would
         // compete with the parse (measured: 2.2-2.6 s instead of 1.7-2.0 s for the 1M-row CSV
         // loaded at once after the page opened); it hashes inline, and the next load has it.
         let hash_job = match &self.hash_worker {
             Some(h) if size >= PARALLEL_HASH_MIN_BYTES => match format {
                 SourceFormat::Parquet => h.start(file),
-                _ if h.is_ready() => h.start_stream(),
+                _ if h.is_ready() => h.start_relay(file, RELAY_AHEAD),
                 _ => {
                     h.warm_up();
                     None
@@ -611,7 +614,7 @@ async fn await_hash(
                 return hash_with_reads(file, cancel, progress, rows).await;
             }
         }
-        hash::sleep_ms(20).await;
+        job.changed(100).await;
     }
 }
 
@@ -637,36 +640,24 @@ async fn load_text(
         let phase = if retry.is_rereading() { Phase::Rereading } else { Phase::Reading };
         let hasher =
             if matches!(hashing, Hashing::Inline) { SourceHasher::default() } else { SourceHasher::count_only() };
-        // The hash worker gets the bytes of the first pass only.
-        let feed = match hashing {
-            Hashing::Worker(job) if !retry.is_rereading() => Some(job),
-            _ => None,
+        // The hash worker relays the bytes of the first pass only.
+        let mut chunks = match hashing {
+            Hashing::Relay(job) if !retry.is_rereading() => Chunks::Relay(job),
+            _ => Chunks::Own(None),
         };
         let mut loader = ingest::TextLoader::with_hasher(format, name, retry.options().clone(), hasher)?;
         let mut offset = 0;
-        // One chunk is read ahead: the browser reads it while this one is parsed.
-        let mut ahead = Some(file::start_read(file, 0, CHUNK_BYTES.min(progress.total))?);
         // The chunk's bytes in wasm memory (one buffer, reused).
         let mut bytes = Vec::new();
         while offset < progress.total {
-            let end = (offset + CHUNK_BYTES).min(progress.total);
-            let buffer = ahead.take().expect("a read per chunk").buffer().await?;
-            if end < progress.total {
-                ahead = Some(file::start_read(file, end, (end + CHUNK_BYTES).min(progress.total))?);
-            }
+            let buffer = chunks.next(file, offset, progress.total, cancel).await?;
             let view = js_sys::Uint8Array::new(&buffer);
             bytes.resize(view.length() as usize, 0);
             view.copy_to(&mut bytes);
-            if let Some(job) = feed {
-                job.feed(&buffer);
-                if end == progress.total {
-                    job.end();
-                }
-            }
             drop(view);
             drop(buffer);
             loader.push(&bytes)?;
-            offset = end;
+            offset += bytes.len() as u64;
             check(cancel)?;
             check_memory()?;
             progress.report(phase, offset, loader.rows(), offset == progress.total);
@@ -677,20 +668,75 @@ async fn load_text(
     }
 }
 
+/// Where a text load's bytes come from.
+enum Chunks<'a> {
+    /// Read here, in `CHUNK_BYTES` pieces, the next one started before this one is parsed.
+    Own(Option<file::PendingRead>),
+    /// Relayed by the hash worker, which reads on its own thread.
+    Relay(&'a hash::HashJob),
+}
+
+impl Chunks<'_> {
+    /// The bytes of the file from `offset` on (a piece of at most `CHUNK_BYTES`, never empty
+    /// while `offset < total`). If the relay fails, the rest is read here.
+    async fn next(&mut self, file: &File, offset: u64, total: u64, cancel: &Cell<bool>) -> Result<js_sys::ArrayBuffer> {
+        if let Chunks::Relay(job) = self {
+            match relayed(job, cancel).await? {
+                Some(buffer) if buffer.byte_length() > 0 => return Ok(buffer),
+                // The hash worker failed; `await_hash` then hashes here too.
+                _ => *self = Chunks::Own(None),
+            }
+        }
+        let Chunks::Own(ahead) = self else { unreachable!("a failed relay became Own") };
+        let pending = match ahead.take() {
+            Some(read) => read,
+            None => file::start_read(file, offset, (offset + CHUNK_BYTES).min(total))?,
+        };
+        let buffer = pending.buffer().await?;
+        let end = offset + buffer.byte_length() as u64;
+        if end < total {
+            *ahead = Some(file::start_read(file, end, (end + CHUNK_BYTES).min(total))?);
+        }
+        Ok(buffer)
+    }
+}
+
+/// The next piece the hash worker relays; `None` if it failed or went silent for
+/// `HASH_STALL_MS` (it is then stopped). Cancel is honoured while waiting.
+async fn relayed(job: &hash::HashJob, cancel: &Cell<bool>) -> Result<Option<js_sys::ArrayBuffer>> {
+    let mut last: (f64, Option<u64>) = (now_ms(), None);
+    loop {
+        if let Some(buffer) = job.take_data() {
+            return Ok(Some(buffer));
+        }
+        check(cancel)?;
+        match job.poll() {
+            hash::HashPoll::Running(bytes) if last.1 != Some(bytes) => last = (now_ms(), Some(bytes)),
+            hash::HashPoll::Running(_) if now_ms() - last.0 <= HASH_STALL_MS => {}
+            hash::HashPoll::Running(_) => {
+                job.give_up("the hash worker stopped relaying the file");
+                return Ok(None);
+            }
+            hash::HashPoll::Done(_) | hash::HashPoll::Failed(_) => return Ok(None),
+        }
+        job.changed(100).await;
+    }
+}
+
 /// Who computes the SHA-256 of a text load.
 #[derive(Clone, Copy)]
 enum Hashing<'a> {
     /// The loader, as it parses.
     Inline,
-    /// The hash worker, fed the buffers the load reads.
-    Worker(&'a hash::HashJob),
+    /// The hash worker, which reads the file and relays its bytes to the load.
+    Relay(&'a hash::HashJob),
     /// Nobody: the caller knows it already.
     Known,
 }
 
 impl<'a> Hashing<'a> {
     fn of(job: Option<&'a hash::HashJob>) -> Self {
-        job.map_or(Hashing::Inline, Hashing::Worker)
+        job.map_or(Hashing::Inline, Hashing::Relay)
     }
 }
 

@@ -114,7 +114,7 @@ test('the grid keeps only visible rows in the DOM and scrolls to the last row', 
   await context.close();
 });
 
-test('a file of several 8 MB pieces is hashed on the second core to the same SHA-256, also after a cancelled load', async () => {
+test('a file of several 8 MB pieces is hashed on the second core to the same SHA-256, also after a cancelled load, and read there for the load', async () => {
   const big = bigCsv(1_500_000);
   const file = bigCsv(400_000);
   const expected = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -130,8 +130,51 @@ test('a file of several 8 MB pieces is hashed on the second core to the same SHA
   assert.equal(await strata.rowCount(), 400_000);
   assert.equal((await page.locator('[data-testid=sha256]').innerText()).trim(), expected);
   // The hash worker runs beside the worker (the page's policy allows it: worker-src 'self').
-  const names = await Promise.all(page.workers().map((w) => w.evaluate(() => self.name)));
-  assert.ok(names.includes('strata-hash'), `workers: ${JSON.stringify(names)}`);
+  const hashWorkers = [];
+  for (const w of page.workers()) if ((await w.evaluate(() => self.name)) === 'strata-hash') hashWorkers.push(w);
+  assert.equal(hashWorkers.length, 1, 'one hash worker');
+  // It is ready now: the next text load is read by it and relayed to the load in pieces of 1,
+  // 2, 4 and 8 MB, hashed on the way.
+  const relays = async () => (await hashWorkers[0].evaluate(() => self.strataJobs?.relay)) ?? 0;
+  const before = await relays();
+  const third = bigCsv(300_000);
+  await strata.load(third);
+  assert.equal(await strata.rowCount(), 300_000);
+  const thirdSha = crypto.createHash('sha256').update(fs.readFileSync(third)).digest('hex');
+  assert.equal((await page.locator('[data-testid=sha256]').innerText()).trim(), thirdSha);
+  assert.equal(await relays(), before + 1, 'the load was relayed by the hash worker');
+  strata.assertNoConsoleErrors();
+  await context.close();
+});
+
+test('a hash worker that fails in the middle of relaying a file: the load reads the rest itself and still records the right SHA-256', async () => {
+  const first = bigCsv(300_000);
+  const file = bigCsv(400_000);
+  const expected = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const { context, page, strata } = await open();
+  await strata.load(first);
+  const hashWorker = (await Promise.all(page.workers().map(async (w) => ((await w.evaluate(() => self.name)) === 'strata-hash' ? w : null)))).find(Boolean);
+  assert.ok(hashWorker, 'the hash worker runs');
+  // Listening (its wasm set the handler) before it is sabotaged.
+  for (let i = 0; i < 200 && !(await hashWorker.evaluate(() => typeof self.onmessage === 'function')); i++) await new Promise((r) => setTimeout(r, 50));
+  // Its handler now takes the relay and one request for more (1 + 2 + 4 + 8 MB of the 22 MB
+  // file), then throws, as a crashed worker would.
+  await hashWorker.evaluate(() => {
+    const serve = self.onmessage;
+    let seen = 0;
+    self.onmessage = (e) => {
+      if (Array.isArray(e.data) && (e.data[1] === 'relay' || e.data[1] === 'more') && ++seen > 2) throw new Error('injected hash worker failure');
+      return serve(e);
+    };
+  });
+  const closed = new Promise((resolve) => hashWorker.once('close', resolve));
+  await strata.load(file);
+  assert.equal(await strata.rowCount(), 400_000);
+  assert.equal((await page.locator('[data-testid=sha256]').innerText()).trim(), expected);
+  // The failed worker was stopped (the next load starts a fresh one): so the load did go through
+  // the relay and its failure.
+  const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
+  assert.equal(outcome, 'closed', 'the failed hash worker is stopped');
   strata.assertNoConsoleErrors();
   await context.close();
 });
