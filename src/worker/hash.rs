@@ -46,22 +46,39 @@ pub fn hash_file_sync(file: &File, chunk: u64, progress: &mut dyn FnMut(u64)) ->
     let mut offset = 0;
     while offset < total {
         let end = (offset + chunk.max(1)).min(total);
-        let blob = file
-            .slice_with_f64_and_f64(offset as f64, end as f64)
-            .map_err(|e| super::file::js_err("cannot slice the file", e))?;
-        let ab = reader.read_as_array_buffer(&blob).map_err(|e| super::file::js_err("cannot read the file", e))?;
-        let array = js_sys::Uint8Array::new(&ab);
-        buf.resize(array.length() as usize, 0);
-        array.copy_to(&mut buf);
-        // In pieces, so the hasher's loop runs optimised code after its first calls (see
-        // `ingest::PUSH_PIECE`): one 8 MB call ran entirely in V8's baseline code, 4x slower.
-        for piece in buf.chunks(PUSH_PIECE) {
-            hasher.update(piece);
-        }
+        read_piece(&reader, file, offset, end, &mut buf)?;
+        hash_in_pieces(&mut hasher, &buf);
         offset = end;
         progress(offset);
     }
     Ok(hasher.finish())
+}
+
+/// Reads bytes `start..end` of `file` with `reader` into `buf` (resized to fit); returns the
+/// JavaScript buffer they came in.
+fn read_piece(
+    reader: &FileReaderSync,
+    file: &File,
+    start: u64,
+    end: u64,
+    buf: &mut Vec<u8>,
+) -> Result<js_sys::ArrayBuffer> {
+    let blob = file
+        .slice_with_f64_and_f64(start as f64, end as f64)
+        .map_err(|e| super::file::js_err("cannot slice the file", e))?;
+    let ab = reader.read_as_array_buffer(&blob).map_err(|e| super::file::js_err("cannot read the file", e))?;
+    let array = js_sys::Uint8Array::new(&ab);
+    buf.resize(array.length() as usize, 0);
+    array.copy_to(buf);
+    Ok(ab)
+}
+
+/// Hashes `bytes` in calls of `ingest::PUSH_PIECE` bytes, so the hasher's loop runs optimised
+/// code after its first calls: one 8 MB call ran entirely in V8's baseline code, 4x slower.
+fn hash_in_pieces(hasher: &mut SourceHasher, bytes: &[u8]) {
+    for piece in bytes.chunks(PUSH_PIECE) {
+        hasher.update(piece);
+    }
 }
 
 /// Entry of the hash worker: answers `[id, file]` (hash this file) and `[id, "relay", file,
@@ -179,22 +196,14 @@ fn pump_relay(
     let total = r.file.size() as u64;
     while r.credits > 0 && r.offset < total {
         let end = (r.offset + r.next_len).min(total);
-        let read = r
-            .file
-            .slice_with_f64_and_f64(r.offset as f64, end as f64)
-            .and_then(|blob| reader.read_as_array_buffer(&blob));
-        let ab = match read {
+        let ab = match read_piece(reader, &r.file, r.offset, end, buf) {
             Ok(ab) => ab,
             Err(e) => {
-                send("error", JsValue::from_str(&super::file::js_err("cannot read the file", e).to_string()));
+                send("error", JsValue::from_str(&e.to_string()));
                 relays.swap_remove(pos);
                 return;
             }
         };
-        let array = js_sys::Uint8Array::new(&ab);
-        buf.resize(array.length() as usize, 0);
-        array.copy_to(buf);
-        drop(array);
         let message = js_sys::Array::of3(&JsValue::from_f64(id), &"data".into(), &ab);
         if let Err(e) = js_sys::global()
             .unchecked_into::<DedicatedWorkerGlobalScope>()
@@ -204,9 +213,7 @@ fn pump_relay(
             relays.swap_remove(pos);
             return;
         }
-        for piece in buf.chunks(PUSH_PIECE) {
-            r.hasher.update(piece);
-        }
+        hash_in_pieces(&mut r.hasher, buf);
         r.offset = end;
         r.next_len = (r.next_len * 2).min(HASH_CHUNK_BYTES);
         r.credits -= 1;
@@ -475,11 +482,7 @@ impl HashJob {
     /// Waits until the hash worker says something about this job, or `timeout_ms` passed
     /// (messages such as Cancel run meanwhile).
     pub async fn changed(&self, timeout_ms: i32) {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
-            let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, timeout_ms);
-            *self.job.waiter.borrow_mut() = Some(resolve);
-        });
+        let promise = timer(timeout_ms, |resolve| *self.job.waiter.borrow_mut() = Some(resolve));
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
         self.job.waiter.borrow_mut().take();
     }
@@ -504,9 +507,18 @@ pub fn is_sha256_hex(s: &str) -> bool {
 
 /// Sleeps about `ms` milliseconds, letting messages (Cancel, the hash worker's) run meanwhile.
 pub async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
+    let _ = wasm_bindgen_futures::JsFuture::from(timer(ms, |_| {})).await;
+}
+
+/// A promise resolved after about `ms` milliseconds; its resolve function also goes to `early`,
+/// which may keep it to resolve the promise sooner.
+fn timer(ms: i32, early: impl FnOnce(js_sys::Function)) -> js_sys::Promise {
+    let mut early = Some(early);
+    js_sys::Promise::new(&mut |resolve, _| {
         let global: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
         let _ = global.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        if let Some(keep) = early.take() {
+            keep(resolve);
+        }
+    })
 }

@@ -594,15 +594,13 @@ async fn await_hash(
     progress: &ProgressReporter<'_>,
     rows: u64,
 ) -> Result<String> {
-    // The hash worker's last progress and when it came: silent for too long, it is given up.
-    let mut last: (f64, Option<u64>) = (now_ms(), None);
+    // Silent for too long, the hash worker is given up.
+    let mut silence = Silence::new();
     loop {
         check(cancel)?;
         match job.poll() {
             hash::HashPoll::Running(bytes) => {
-                if last.1 != Some(bytes) {
-                    last = (now_ms(), Some(bytes));
-                } else if now_ms() - last.0 > HASH_STALL_MS {
+                if silence.too_long(bytes) {
                     drop(job);
                     return hash_with_reads(file, cancel, progress, rows).await;
                 }
@@ -704,15 +702,14 @@ impl Chunks<'_> {
 /// The next piece the hash worker relays; `None` if it failed or went silent for
 /// `HASH_STALL_MS` (it is then stopped). Cancel is honoured while waiting.
 async fn relayed(job: &hash::HashJob, cancel: &Cell<bool>) -> Result<Option<js_sys::ArrayBuffer>> {
-    let mut last: (f64, Option<u64>) = (now_ms(), None);
+    let mut silence = Silence::new();
     loop {
         if let Some(buffer) = job.take_data() {
             return Ok(Some(buffer));
         }
         check(cancel)?;
         match job.poll() {
-            hash::HashPoll::Running(bytes) if last.1 != Some(bytes) => last = (now_ms(), Some(bytes)),
-            hash::HashPoll::Running(_) if now_ms() - last.0 <= HASH_STALL_MS => {}
+            hash::HashPoll::Running(bytes) if !silence.too_long(bytes) => {}
             hash::HashPoll::Running(_) => {
                 job.give_up("the hash worker stopped relaying the file");
                 return Ok(None);
@@ -720,6 +717,27 @@ async fn relayed(job: &hash::HashJob, cancel: &Cell<bool>) -> Result<Option<js_s
             hash::HashPoll::Done(_) | hash::HashPoll::Failed(_) => return Ok(None),
         }
         job.changed(100).await;
+    }
+}
+
+/// How long the hash worker has reported no new bytes for a job.
+struct Silence {
+    since: f64,
+    bytes: Option<u64>,
+}
+
+impl Silence {
+    fn new() -> Self {
+        Silence { since: now_ms(), bytes: None }
+    }
+
+    /// Whether the job's byte count, `bytes` now, has not moved for over `HASH_STALL_MS`.
+    fn too_long(&mut self, bytes: u64) -> bool {
+        if self.bytes != Some(bytes) {
+            *self = Silence { since: now_ms(), bytes: Some(bytes) };
+            return false;
+        }
+        now_ms() - self.since > HASH_STALL_MS
     }
 }
 
