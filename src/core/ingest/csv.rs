@@ -1357,7 +1357,7 @@ mod tests {
         while head.len() <= SNIFF_BYTES {
             head.extend_from_slice(b"x,y\n");
         }
-        for k in 0..18 {
+        for k in 0..34 {
             for accent in [false, true] {
                 let mut body = head.clone();
                 body.extend(std::iter::repeat_n(b'x', k));
@@ -1366,7 +1366,7 @@ mod tests {
                 }
                 let at = body.len();
                 body.extend_from_slice(b"\xff,1\n");
-                for pieces in [&[usize::MAX][..], &[SNIFF_BYTES + k, 1]] {
+                for pieces in [&[usize::MAX][..], &[4093], &[SNIFF_BYTES + k, 1]] {
                     match load_pieces(&body, pieces, &IngestOptions::default(), true).unwrap_err() {
                         CoreError::InvalidUtf8 { offset, .. } => assert_eq!(offset, at as u64, "{k} {accent}"),
                         other => panic!("{other}"),
@@ -1374,8 +1374,10 @@ mod tests {
                 }
                 body.truncate(at);
                 body.extend_from_slice(if accent { "ü\n" } else { ",ü\n" }.as_bytes());
-                let l = load_pieces(&body, &[SNIFF_BYTES + k, 1], &IngestOptions::default(), true).unwrap();
-                assert_eq!(l.report.rows_loaded as usize, (head.len() - 4) / 4 + 1);
+                for pieces in [&[usize::MAX][..], &[4093], &[SNIFF_BYTES + k, 1]] {
+                    let l = load_pieces(&body, pieces, &IngestOptions::default(), true).unwrap();
+                    assert_eq!(l.report.rows_loaded as usize, (head.len() - 4) / 4 + 1);
+                }
             }
         }
     }
