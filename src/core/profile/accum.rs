@@ -27,7 +27,7 @@ const NO_SHAPE: u8 = u8::MAX;
 
 /// Folds one cell's hash into its row's hash (order-sensitive).
 #[inline(always)]
-fn mix_row(row: u64, h: u64) -> u64 {
+pub(crate) fn mix_row(row: u64, h: u64) -> u64 {
     (row.rotate_left(23) ^ h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 

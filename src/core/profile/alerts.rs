@@ -7,7 +7,7 @@ use super::accum::{ColumnAccumulator, Kind};
 use super::columns::fmt_num;
 use super::relations::{self, chi_square, chi_square_z, contingency, Codes, NULL_CODE};
 use super::text::{bigram_similarity, fingerprint, initials, Shape, SHAPES};
-use super::{ColumnProfile, Correlations, Table};
+use super::{count_groups, ColumnProfile, Correlations, HashSample, RepeatLimits, Repeats, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -408,39 +408,37 @@ fn mixed_formats(table: &Table, c: usize, col: &ColumnProfile, acc: &ColumnAccum
 }
 
 /// Exact duplicate rows, and repeated values in identifier-like columns.
-pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples: &[(u64, u64)], out: &mut Vec<Alert>) {
-    if count > 0 {
+pub fn duplicates(
+    table: &Table,
+    columns: &[ColumnProfile],
+    rows: &Repeats,
+    limits: RepeatLimits,
+    out: &mut Vec<Alert>,
+) {
+    if rows.count > 0 {
         out.push(Alert {
             kind: AlertKind::DuplicateRows,
             severity: Severity::Warning,
             columns: Vec::new(),
             title: "Duplicate rows".into(),
             detail: format!(
-                "{} row(s) ({}) repeat an earlier row exactly, in every column.",
-                fmt_num(count as f64),
-                pct(count, table.rows)
+                "{}{} row(s) ({}) repeat an earlier row exactly, in every column{}.",
+                if rows.estimate.is_some() { "About " } else { "" },
+                fmt_num(rows.count as f64),
+                pct(rows.count, table.rows),
+                estimated(&rows.estimate)
             ),
             explanation: DUPLICATE_LESSON.into(),
-            rows: examples.iter().map(|e| e.0).collect(),
-            examples: examples.iter().map(|(r, f)| format!("row {} repeats row {}", r + 1, f + 1)).collect(),
+            rows: rows.examples.iter().map(|e| e.0).collect(),
+            examples: rows.examples.iter().map(|(r, f)| format!("row {} repeats row {}", r + 1, f + 1)).collect(),
         });
     }
     for (c, col) in columns.iter().enumerate() {
         if !col.id_like {
             continue;
         }
-        let (dups, ex) = integer_repeats(table, c, 8).unwrap_or_else(|| {
-            let mut hashes = Vec::with_capacity(table.rows as usize);
-            let mut nulls = Vec::with_capacity(table.rows as usize);
-            table.for_each_batch(c, |_, v| {
-                for i in 0..v.len() {
-                    hashes.push(v.hash(i));
-                    nulls.push(v.is_null(i));
-                }
-            });
-            super::repeats(&hashes, |i| !nulls[i], 8)
-        });
-        if dups == 0 {
+        let ids = integer_repeats(table, c, 8).unwrap_or_else(|| hashed_repeats(table, c, 8, limits));
+        if ids.count == 0 {
             continue;
         }
         out.push(Alert {
@@ -449,15 +447,18 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
             columns: vec![col.name.clone()],
             title: format!("Repeated identifiers in {}", col.name),
             detail: format!(
-                "`{}` looks like an identifier ({} distinct of {} values) but {} value(s) repeat an earlier one.",
+                "`{}` looks like an identifier ({} distinct of {} values) but {}{} value(s) repeat an earlier one{}.",
                 col.name,
                 fmt_num(col.distinct as f64),
                 fmt_num((col.rows - col.nulls) as f64),
-                fmt_num(dups as f64)
+                if ids.estimate.is_some() { "about " } else { "" },
+                fmt_num(ids.count as f64),
+                estimated(&ids.estimate)
             ),
             explanation: ID_LESSON.into(),
-            rows: ex.iter().flat_map(|e| [e.1, e.0]).collect(),
-            examples: ex
+            rows: ids.examples.iter().flat_map(|e| [e.1, e.0]).collect(),
+            examples: ids
+                .examples
                 .iter()
                 .map(|(r, f)| format!("{} on rows {} and {}", table.cell(*r, c).unwrap_or_default(), f + 1, r + 1))
                 .collect(),
@@ -465,10 +466,48 @@ pub fn duplicates(table: &Table, columns: &[ColumnProfile], count: u64, examples
     }
 }
 
+/// " (estimated from …)" for an estimated count, "" for an exact one.
+fn estimated(e: &Option<super::Estimate>) -> String {
+    e.as_ref().map(|e| format!(" ({})", e.describe())).unwrap_or_default()
+}
+
+/// Present values of column `c` that repeat an earlier one, by their hashes: sorted exactly
+/// up to `limits.exact_rows` rows, sampled beyond.
+fn hashed_repeats(table: &Table, c: usize, max_examples: usize, limits: RepeatLimits) -> Repeats {
+    if table.rows > limits.exact_rows {
+        let scan = |f: &mut dyn FnMut(u64, u64)| {
+            table.for_each_batch(c, |start, v| {
+                for i in (0..v.len()).filter(|&i| !v.is_null(i)) {
+                    f(start + i as u64, v.hash(i));
+                }
+            })
+        };
+        let mut sample = HashSample::new(limits.sample_cap);
+        scan(&mut |i, h| sample.add(i, h));
+        let counted = count_groups(&sample.to_count(), scan);
+        return sample.finish(&counted, max_examples);
+    }
+    let mut hashes = Vec::with_capacity(table.rows as usize);
+    let mut nulls = Vec::with_capacity(table.rows as usize);
+    table.for_each_batch(c, |_, v| {
+        for i in 0..v.len() {
+            hashes.push(v.hash(i));
+            nulls.push(v.is_null(i));
+        }
+    });
+    let (count, examples) = super::repeats(&hashes, |i| !nulls[i], max_examples);
+    Repeats { count, examples, estimate: None }
+}
+
+/// The widest range of integer ids whose repeats are found with a bitmap (16 MB): wider ranges
+/// are hashed, and sampled in large tables.
+pub const MAX_ID_BITMAP_BITS: u128 = 1 << 27;
+
 /// `super::repeats` for an integer column whose values span at most eight per row (ids
-/// numbered 1, 2, 3…): a bitmap over the range finds the repeats in one pass, without hashing
-/// and sorting every value. Same count and same examples; `None` for other columns.
-fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64, Vec<(u64, u64)>)> {
+/// numbered 1, 2, 3…) and at most `MAX_ID_BITMAP_BITS`: a bitmap over the range finds the
+/// repeats in one pass, without hashing and sorting every value. Same count and same examples;
+/// `None` for other columns.
+fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repeats> {
     use super::accum::ColumnView;
     let ints = || {
         table.views.iter().map(move |views| match &views[c] {
@@ -501,10 +540,10 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
         }
     });
     if lo > hi {
-        return Some((0, Vec::new()));
+        return Some(Repeats::default());
     }
     let span = (hi as i128 - lo as i128 + 1) as u128;
-    if span > 8 * table.rows.max(1) as u128 {
+    if span > 8 * table.rows.max(1) as u128 || span > MAX_ID_BITMAP_BITS {
         return None;
     }
     let mut bits = vec![0u64; (span as usize).div_ceil(64)];
@@ -523,14 +562,14 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<(u64,
         }
     });
     if count == 0 {
-        return Some((0, Vec::new()));
+        return Some(Repeats::default());
     }
     // The examples `repeats` would pick: the repeated values with the smallest hashes.
     repeated.sort_unstable();
     repeated.dedup();
     repeated.truncate(max_examples);
     let hashes = ints().flatten().flat_map(|a| a.iter().map(|v| v.map(|v| super::sketch::mix64(v as u64))));
-    Some((count, super::repeat_examples(hashes, &repeated, max_examples)))
+    Some(Repeats { count, examples: super::repeat_examples(hashes, &repeated, max_examples), estimate: None })
 }
 
 pub fn outliers(columns: &[ColumnProfile], out: &mut Vec<Alert>) {
@@ -856,17 +895,10 @@ mod tests {
             .collect();
         let dataset = Dataset::new("ids", schema, batches);
         let table = Table::new(&dataset);
-        let (count, examples) = integer_repeats(&table, 0, 8).expect("a narrow integer range");
-        let mut hashes = Vec::new();
-        let mut nulls = Vec::new();
-        table.for_each_batch(0, |_, v| {
-            for i in 0..v.len() {
-                hashes.push(v.hash(i));
-                nulls.push(v.is_null(i));
-            }
-        });
-        let expected = crate::core::profile::repeats(&hashes, |i| !nulls[i], 8);
-        assert!(count > 100, "{count}");
-        assert_eq!((count, examples), expected);
+        let ids = integer_repeats(&table, 0, 8).expect("a narrow integer range");
+        let expected = hashed_repeats(&table, 0, 8, RepeatLimits::default());
+        assert!(ids.count > 100, "{}", ids.count);
+        assert_eq!(ids, expected);
+        assert!(ids.estimate.is_none());
     }
 }

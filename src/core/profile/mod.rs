@@ -4,18 +4,20 @@
 //!
 //! Memory: per column, capped exact value counts (at most `EXACT_DISTINCT_CAP` distinct values),
 //! sketches and at most `RELATION_SAMPLE_ROWS` sampled numbers and category codes; passes over
-//! every row read the batches a short run at a time. What grows with the rows, because the
-//! report states it exactly for every row: the row hashes for exact duplicate rows (8 bytes a
-//! row, and a sorted copy of them while duplicates are counted) and the repeated-identifier
-//! check (a bitmap of at most one byte a row for integer ids, 9 bytes a row for other ids).
-//! Temporal columns other than Date32 are also cast to 64-bit integers where they are not
-//! already (8 bytes a row).
+//! every row read the batches a short run at a time. Repeats are counted exactly up to
+//! `EXACT_REPEAT_ROWS` rows (16 bytes a row at the peak: row hashes and a sorted copy) and on a
+//! hash sample of at most `SAMPLE_CAP` distinct hashes beyond that (see [`repeats`]); the
+//! repeated-identifier check of an integer column uses a bitmap over its range only while that
+//! range is under `MAX_ID_BITMAP_BITS`. Temporal columns other than Date32 are seen as 64-bit
+//! integers: timestamps and Date64 share their buffers; other types (times, durations of
+//! another width) are cast, 8 bytes a row.
 
 pub mod accum;
 mod alerts;
 mod columns;
 mod formats;
 mod relations;
+mod repeats;
 pub mod sketch;
 pub mod text;
 
@@ -29,6 +31,8 @@ use crate::core::error::Result;
 pub use accum::{Kind, TemporalUnit, EXACT_DISTINCT_CAP, SEGMENTS};
 pub use alerts::{Alert, AlertKind, Severity};
 pub use formats::{format_sizes, CodecSize, ColumnBytes, FormatSizes};
+pub(crate) use repeats::{count_groups, repeat_examples, repeats, HashSample, RepeatLimits, Repeats};
+pub use repeats::{Estimate, EXACT_REPEAT_ROWS, SAMPLE_CAP};
 pub use text::Shape;
 
 use accum::{ColumnAccumulator, ColumnView};
@@ -62,6 +66,9 @@ pub struct Profile {
     pub columns: Vec<ColumnProfile>,
     pub missing_cells: u64,
     pub duplicate_rows: u64,
+    /// Set when `duplicate_rows` is estimated (tables of more than `EXACT_REPEAT_ROWS` rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_rows_estimate: Option<Estimate>,
     pub missingness: Missingness,
     pub correlations: Correlations,
     /// The label column leakage was checked against, and whether it was guessed.
@@ -287,6 +294,24 @@ impl<'a> Table<'a> {
         })
     }
 
+    /// Every row's hash, as the first pass computes it, handed to `f` as (row, hash).
+    pub fn scan_row_hashes(&self, f: &mut dyn FnMut(u64, u64)) {
+        let mut hashes = Vec::with_capacity(PIECE_ROWS);
+        for (b, from, len) in self.pieces(PIECE_ROWS) {
+            hashes.clear();
+            hashes.resize(len, 0u64);
+            for view in &self.views[b] {
+                for (i, rh) in hashes.iter_mut().enumerate() {
+                    *rh = accum::mix_row(*rh, view.hash(from + i));
+                }
+            }
+            let start = self.offsets[b] + from as u64;
+            for (i, &h) in hashes.iter().enumerate() {
+                f(start + i as u64, h);
+            }
+        }
+    }
+
     /// Whether each sampled row (every row without a sample) of column `c` is missing.
     pub fn sampled_nulls(&self, c: usize) -> Vec<bool> {
         match &self.sample {
@@ -485,21 +510,26 @@ impl Timings {
 
 /// Profiles a dataset: one pass of accumulators, then the relations and alerts.
 pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
+    profile_with(dataset, options, RepeatLimits::default())
+}
+
+/// [`profile`] with the given limits of exact repeat counting.
+pub(crate) fn profile_with(dataset: &Dataset, options: &ProfileOptions, limits: RepeatLimits) -> Result<Profile> {
     let mut timings = Timings::start();
     let table = Table::new(dataset);
     timings.lap("views");
     let n = table.rows;
     let mut accs: Vec<ColumnAccumulator> = table.kinds.iter().map(|(k, _)| ColumnAccumulator::new(*k)).collect();
-    let mut row_hashes = vec![0u64; n as usize];
+    let mut row_hashes = repeats::RowHashes::new(n, limits);
     let mut codes = relations::CodeStream::new(&table);
     // Pieces of at most `PIECE_ROWS` rows: the per-row codes the accumulators hand over to the
     // code stream never outgrow one piece.
     for (b, from, len) in table.pieces(PIECE_ROWS) {
         let start = (table.offsets[b] + from as u64) as usize;
         let whole = len == table.views[b].first().map_or(0, ColumnView::len);
+        let hashes = row_hashes.piece(start, len);
         for (c, (acc, view)) in accs.iter_mut().zip(&table.views[b]).enumerate() {
             let t = timings.now();
-            let hashes = &mut row_hashes[start..start + len];
             if whole {
                 acc.add(view, start as u64, n, hashes);
             } else {
@@ -507,6 +537,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
             }
             timings.add_column(c, t);
         }
+        row_hashes.piece_done(start as u64);
         let t = timings.now();
         codes.add(&accs, &table, start as u64, len);
         timings.add_codes(t);
@@ -516,8 +547,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     }
     timings.lap("first pass");
     timings.columns(&table);
-    let (duplicate_rows, duplicate_examples) = duplicate_rows(&row_hashes);
-    drop(row_hashes);
+    let duplicates = row_hashes.finish(&table);
     timings.lap("duplicate rows");
 
     let mut columns: Vec<ColumnProfile> =
@@ -550,7 +580,7 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     timings.lap("alerts: missing");
     alerts::inconsistent(&table, &columns, &accs, &mut alerts);
     timings.lap("alerts: inconsistent");
-    alerts::duplicates(&table, &columns, duplicate_rows, &duplicate_examples, &mut alerts);
+    alerts::duplicates(&table, &columns, &duplicates, limits, &mut alerts);
     timings.lap("alerts: duplicates");
     alerts::outliers(&columns, &mut alerts);
     timings.lap("alerts: outliers");
@@ -569,10 +599,11 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     )];
     if table.sample.is_some() {
         method_notes.push(format!(
-            "Relations between columns that need a pass per pair of columns (Pearson correlations, Cramér's V, missingness associations and the leakage check) use a random sample of {} of the {} rows: one row drawn at random from each of {} equal blocks, the same sample every time. Counts, missing values, minimum, maximum, mean, quantiles, histograms, outliers, duplicates, dependencies and derived columns cover every row.",
+            "Relations between columns that need a pass per pair of columns (Pearson correlations, Cramér's V, missingness associations and the leakage check) use a random sample of {} of the {} rows: one row drawn at random from each of {} equal blocks, the same sample every time. Counts, missing values, minimum, maximum, mean, quantiles, histograms, outliers, {}dependencies and derived columns cover every row.",
             crate::core::thousands(table.sample_rows()),
             crate::core::thousands(n),
-            crate::core::thousands(table.sample_rows())
+            crate::core::thousands(table.sample_rows()),
+            if duplicates.estimate.is_none() { "duplicates, " } else { "" }
         ));
     }
     if correlations.spearman_rows < n {
@@ -584,12 +615,22 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
     method_notes.push(
         "Exact duplicate rows are found by a 64-bit hash of every row (a false match among a million rows has a chance of about 1 in 30 million).".into(),
     );
+    if let Some(e) = &duplicates.estimate {
+        method_notes.push(format!(
+            "This table has more than {} rows, so duplicate rows were counted on a sample to keep memory bounded: the rows whose hash falls in a fixed 1-in-{} share of hash values. Every copy of a row has the same hash, so copies are kept or dropped together and the count among the kept rows, scaled up, is an unbiased estimate (standard error ±{}). Repeated identifiers in columns with more than {} rows are estimated the same way where their values are not integers in a narrow range.",
+            crate::core::thousands(limits.exact_rows),
+            crate::core::thousands((1.0 / e.sampled_fraction).round() as u64),
+            crate::core::thousands(e.standard_error.round() as u64),
+            crate::core::thousands(limits.exact_rows),
+        ));
+    }
     Ok(Profile {
         dataset: dataset.name.clone(),
         rows: n,
         columns,
         missing_cells,
-        duplicate_rows,
+        duplicate_rows: duplicates.count,
+        duplicate_rows_estimate: duplicates.estimate,
         missingness,
         correlations,
         label,
@@ -597,145 +638,4 @@ pub fn profile(dataset: &Dataset, options: &ProfileOptions) -> Result<Profile> {
         alerts,
         method_notes,
     })
-}
-
-/// Rows that repeat an earlier row exactly: how many, and (row, first row) examples.
-fn duplicate_rows(row_hashes: &[u64]) -> (u64, Vec<(u64, u64)>) {
-    // `repeats` with every row kept, in short runs of out-of-line calls (see `RowTally::add`).
-    const BITS: u32 = 16;
-    const RUN: usize = 1 << 16;
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for run in row_hashes.chunks(RUN) {
-        count_buckets(run, &mut starts);
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut sorted = vec![0u64; row_hashes.len()];
-    let mut next = starts.clone();
-    for run in row_hashes.chunks(RUN) {
-        scatter_buckets(run, &mut next, &mut sorted);
-    }
-    for w in starts.windows(2) {
-        sorted[w[0]..w[1]].sort_unstable();
-    }
-    let mut repeated = Vec::new();
-    let mut count = 0u64;
-    // Overlapping runs, so that every neighbouring pair is compared once.
-    let mut from = 0;
-    while from + 1 < sorted.len() {
-        let to = (from + RUN).min(sorted.len() - 1);
-        count += count_repeats(&sorted[from..=to], &mut repeated, 10);
-        from = to;
-    }
-    let examples =
-        if count > 0 { repeat_examples(row_hashes.iter().map(|&h| Some(h)), &repeated, 10) } else { Vec::new() };
-    (count, examples)
-}
-
-#[inline(never)]
-fn count_buckets(hashes: &[u64], starts: &mut [usize]) {
-    for &h in hashes {
-        starts[(h >> 48) as usize + 1] += 1;
-    }
-}
-
-#[inline(never)]
-fn scatter_buckets(hashes: &[u64], next: &mut [usize], out: &mut [u64]) {
-    for &h in hashes {
-        let b = (h >> 48) as usize;
-        out[next[b]] = h;
-        next[b] += 1;
-    }
-}
-
-/// Neighbours of sorted `hashes` that are equal: their number; the first `max` distinct
-/// repeated hashes go to `repeated`.
-#[inline(never)]
-fn count_repeats(sorted: &[u64], repeated: &mut Vec<u64>, max: usize) -> u64 {
-    let mut count = 0;
-    for w in sorted.windows(2) {
-        if w[0] == w[1] {
-            count += 1;
-            if repeated.last() != Some(&w[0]) && repeated.len() < max {
-                repeated.push(w[0]);
-            }
-        }
-    }
-    count
-}
-
-/// Entries of `hashes` (for which `keep` holds) equal to an earlier one: their number, and up
-/// to `max_examples` (index, index of the first occurrence). Sorting finds the count without a
-/// hash table the size of the column; only repeated hashes are then located.
-pub(crate) fn repeats(hashes: &[u64], keep: impl Fn(usize) -> bool, max_examples: usize) -> (u64, Vec<(u64, u64)>) {
-    let sorted = sort_hashes(hashes.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, &h)| h));
-    let mut repeated = Vec::new();
-    let mut count = 0u64;
-    for w in sorted.windows(2) {
-        if w[0] == w[1] {
-            count += 1;
-            if repeated.last() != Some(&w[0]) && repeated.len() < max_examples {
-                repeated.push(w[0]);
-            }
-        }
-    }
-    let examples = if count > 0 {
-        repeat_examples(hashes.iter().enumerate().map(|(i, &h)| keep(i).then_some(h)), &repeated, max_examples)
-    } else {
-        Vec::new()
-    };
-    (count, examples)
-}
-
-/// Up to `max_examples` (index, index of the first occurrence) of entries whose hash is in
-/// `repeated` (sorted) and occurred before; `None` entries are skipped.
-pub(crate) fn repeat_examples(
-    hashes: impl Iterator<Item = Option<u64>>,
-    repeated: &[u64],
-    max_examples: usize,
-) -> Vec<(u64, u64)> {
-    let mut examples = Vec::new();
-    let mut first: accum::PrehashedMap<u64> = accum::PrehashedMap::default();
-    for (i, h) in hashes.enumerate() {
-        if examples.len() >= max_examples {
-            break;
-        }
-        let Some(h) = h else { continue };
-        if repeated.binary_search(&h).is_err() {
-            continue;
-        }
-        match first.get(&h) {
-            Some(&f) => examples.push((i as u64, f)),
-            None => {
-                first.insert(h, i as u64);
-            }
-        }
-    }
-    examples
-}
-
-/// Sorts 64-bit hashes: one counting pass and one scatter by the top 16 bits, then each small
-/// bucket on its own (hashes are spread evenly, so buckets hold a handful each). About three
-/// times faster than a comparison sort of a million hashes, natively and in wasm.
-fn sort_hashes(hashes: impl Iterator<Item = u64> + Clone) -> Vec<u64> {
-    const BITS: u32 = 16;
-    let mut starts = vec![0usize; (1 << BITS) + 1];
-    for h in hashes.clone() {
-        starts[(h >> (64 - BITS)) as usize + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut out = vec![0u64; starts[1 << BITS]];
-    let mut next = starts.clone();
-    for h in hashes {
-        let b = (h >> (64 - BITS)) as usize;
-        out[next[b]] = h;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    out
 }

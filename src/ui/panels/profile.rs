@@ -72,10 +72,12 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
             </h3>
             <p class="meta">
                 {format!(
-                    "{} missing cells ({}), {} duplicate rows. Profiled in {:.2} s.",
+                    "{} missing cells ({}), {}{} duplicate rows{}. Profiled in {:.2} s.",
                     thousands(profile.missing_cells),
                     percent(profile.missing_cells, profile.rows * profile.columns.len() as u64),
+                    if profile.duplicate_rows_estimate.is_some() { "about " } else { "" },
                     thousands(profile.duplicate_rows),
+                    profile.duplicate_rows_estimate.as_ref().map(|e| format!(" ({})", e.describe())).unwrap_or_default(),
                     elapsed_ms / 1000.0
                 )}
             </p>
