@@ -381,3 +381,62 @@ fn sketches_on_many_rows_are_within_their_bounds() {
     let a = alert(&p, AlertKind::DerivedColumn, &["amount", "quantity", "unit_price"]);
     assert!(a.detail.contains("of 1000000 rows"), "{}", a.detail);
 }
+
+/// Columns the profile reads through a converted copy (Int32 and UInt16 as Int64, LargeUtf8 and
+/// dictionary text as Utf8) are converted a piece at a time rather than kept whole; the profile
+/// is the same as of the plain types, across batch boundaries.
+#[test]
+fn converted_column_types_profile_like_plain_ones() {
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{Field, Schema};
+    use std::sync::Arc;
+    let plain = load("lesson_patients.csv");
+    let narrow_type = |c: usize, f: &Field| match f.data_type() {
+        DataType::Int64 if c % 2 == 0 => DataType::Int32,
+        DataType::Int64 => DataType::UInt16,
+        DataType::Utf8 if c % 2 == 0 => DataType::LargeUtf8,
+        DataType::Utf8 => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+        t => t.clone(),
+    };
+    let fields: Vec<Field> = plain
+        .schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(c, f)| f.as_ref().clone().with_data_type(narrow_type(c, f)))
+        .collect();
+    let narrowed_schema = Arc::new(Schema::new(fields));
+    assert!(narrowed_schema.fields().iter().filter(|f| f.data_type() != &DataType::Float64).count() >= 4);
+    // Batches of 97 rows, in both tables.
+    let rebatch = |d: &Dataset, schema: Arc<Schema>| -> Vec<RecordBatch> {
+        let whole = arrow_select::concat::concat_batches(&d.schema, &d.batches).unwrap();
+        (0..whole.num_rows())
+            .step_by(97)
+            .map(|s| {
+                let part = whole.slice(s, 97.min(whole.num_rows() - s));
+                let columns: Vec<ArrayRef> = part
+                    .columns()
+                    .iter()
+                    .zip(schema.fields())
+                    .map(|(col, f)| arrow_cast::cast(col, f.data_type()).unwrap())
+                    .collect();
+                RecordBatch::try_new(schema.clone(), columns).unwrap()
+            })
+            .collect()
+    };
+    let plain = Dataset::new("lesson", plain.schema.clone(), rebatch(&plain, plain.schema.clone()));
+    let narrowed = Dataset::new("lesson", narrowed_schema.clone(), rebatch(&plain, narrowed_schema));
+    assert!(narrowed.batches.len() > 5);
+    let options = ProfileOptions { label: Some("readmitted".into()), ..Default::default() };
+    let without_types = |p: Profile| {
+        let mut v = serde_json::to_value(p).unwrap();
+        for col in v["columns"].as_array_mut().unwrap() {
+            col["data_type"] = Value::Null;
+        }
+        v
+    };
+    let a = without_types(profile(&plain, &options).unwrap());
+    let b = without_types(profile(&narrowed, &options).unwrap());
+    assert!(a["alerts"].as_array().unwrap().len() >= 5);
+    assert_eq!(a, b);
+}

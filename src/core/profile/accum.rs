@@ -122,6 +122,7 @@ pub fn kind_of(dt: &DataType) -> (Kind, Option<TemporalUnit>) {
 }
 
 /// A column of one batch in the form the accumulators read.
+#[derive(Clone)]
 pub enum ColumnView {
     Int(Int64Array),
     Float(Float64Array),
@@ -135,6 +136,18 @@ pub enum ColumnView {
 }
 
 impl ColumnView {
+    /// Whether [`ColumnView::new`] shares a column of this type's buffers rather than making
+    /// a converted copy (timestamps and Date64 are reinterpreted as Int64, without a copy).
+    pub fn shares_buffers(dt: &DataType, kind: Kind) -> bool {
+        match kind {
+            Kind::Integer => *dt == DataType::Int64,
+            Kind::Float => *dt == DataType::Float64,
+            Kind::Temporal => matches!(dt, DataType::Date32 | DataType::Date64 | DataType::Timestamp(..)),
+            Kind::Text => *dt == DataType::Utf8,
+            Kind::Boolean | Kind::Other => true,
+        }
+    }
+
     pub fn new(col: &ArrayRef, kind: Kind) -> ColumnView {
         let cast = |to: &DataType| arrow_cast::cast(col, to).ok();
         match kind {

@@ -68,13 +68,13 @@ fn rows_where(
     max: usize,
 ) -> Vec<u64> {
     let mut out = Vec::new();
-    for (b, views) in table.views.iter().enumerate() {
-        let v = &views[c];
+    for b in 0..table.batches() {
+        let v = table.view(b, c);
         for i in 0..v.len() {
             if out.len() >= max {
                 return out;
             }
-            if pred(v, i) {
+            if pred(&v, i) {
                 out.push(table.offsets[b] + i as u64);
             }
         }
@@ -509,20 +509,21 @@ pub const MAX_ID_BITMAP_BITS: u128 = 1 << 27;
 /// `None` for other columns.
 fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repeats> {
     use super::accum::ColumnView;
+    // An integer column's views are all `Int` (every integer type casts to Int64).
+    if table.kinds[c].0 != Kind::Integer {
+        return None;
+    }
     let ints = || {
-        table.views.iter().map(move |views| match &views[c] {
+        (0..table.batches()).filter_map(move |b| match table.view(b, c).into_owned() {
             ColumnView::Int(a) => Some(a),
             _ => None,
         })
     };
-    if ints().any(|a| a.is_none()) {
-        return None;
-    }
     // Every present value, array by array (a plain loop over the values where none is missing).
-    fn each_present<'a>(arrays: impl Iterator<Item = &'a arrow_array::Int64Array>, mut f: impl FnMut(&[i64])) {
+    fn each_present(arrays: impl Iterator<Item = arrow_array::Int64Array>, mut f: impl FnMut(&[i64])) {
         let mut present = Vec::new();
         for a in arrays {
-            match arrow_array::Array::nulls(a) {
+            match arrow_array::Array::nulls(&a) {
                 None => f(a.values()),
                 Some(nulls) => {
                     present.clear();
@@ -533,7 +534,7 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repea
         }
     }
     let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    each_present(ints().flatten(), |vs| {
+    each_present(ints(), |vs| {
         for &v in vs {
             lo = lo.min(v);
             hi = hi.max(v);
@@ -549,13 +550,23 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repea
     let mut bits = vec![0u64; (span as usize).div_ceil(64)];
     let mut count = 0u64;
     let mut repeated: Vec<u64> = Vec::new();
-    each_present(ints().flatten(), |vs| {
+    // The examples `repeats` would pick: the repeated values with the smallest hashes (kept
+    // to a few times `max_examples` as they come).
+    let smallest = |repeated: &mut Vec<u64>| {
+        repeated.sort_unstable();
+        repeated.dedup();
+        repeated.truncate(max_examples);
+    };
+    each_present(ints(), |vs| {
         for &v in vs {
             let k = (v - lo) as usize;
             let (word, bit) = (k / 64, 1u64 << (k % 64));
             if bits[word] & bit != 0 {
                 count += 1;
                 repeated.push(super::sketch::mix64(v as u64));
+                if repeated.len() >= 4 * max_examples.max(1) {
+                    smallest(&mut repeated);
+                }
             } else {
                 bits[word] |= bit;
             }
@@ -564,11 +575,10 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repea
     if count == 0 {
         return Some(Repeats::default());
     }
-    // The examples `repeats` would pick: the repeated values with the smallest hashes.
-    repeated.sort_unstable();
-    repeated.dedup();
-    repeated.truncate(max_examples);
-    let hashes = ints().flatten().flat_map(|a| a.iter().map(|v| v.map(|v| super::sketch::mix64(v as u64))));
+    smallest(&mut repeated);
+    let hashes = ints().flat_map(|a| {
+        (0..a.len()).map(move |i| arrow_array::Array::is_valid(&a, i).then(|| super::sketch::mix64(a.value(i) as u64)))
+    });
     Some(Repeats { count, examples: super::repeat_examples(hashes, &repeated, max_examples), estimate: None })
 }
 

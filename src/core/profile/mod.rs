@@ -21,6 +21,8 @@ mod repeats;
 pub mod sketch;
 pub mod text;
 
+use std::borrow::Cow;
+
 use arrow_array::RecordBatch;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use serde::{Deserialize, Serialize};
@@ -193,7 +195,10 @@ pub struct Correlations {
 pub(crate) struct Table<'a> {
     pub dataset: &'a Dataset,
     pub kinds: Vec<(Kind, Option<TemporalUnit>)>,
-    pub views: Vec<Vec<ColumnView>>,
+    /// Per batch and column, the view where it shares the column's buffers; `None` where the
+    /// view is a converted copy (an Int32 or Decimal column, say), made on each use instead so
+    /// that no copy of a whole column lives through the profile (see [`Table::view`]).
+    views: Vec<Vec<Option<ColumnView>>>,
     pub offsets: Vec<u64>,
     pub rows: u64,
     /// The rows relations between columns are computed on (`None`: every row); see `RowSample`.
@@ -214,12 +219,38 @@ impl<'a> Table<'a> {
             .map(|b| {
                 offsets.push(rows);
                 rows += b.num_rows() as u64;
-                b.columns().iter().zip(&kinds).map(|(c, (k, _))| ColumnView::new(c, *k)).collect()
+                b.columns()
+                    .iter()
+                    .zip(&kinds)
+                    .map(|(c, (k, _))| ColumnView::shares_buffers(c.data_type(), *k).then(|| ColumnView::new(c, *k)))
+                    .collect()
             })
             .collect();
         let sampled_nums = kinds.iter().map(|_| std::cell::OnceCell::new()).collect();
         let sample = relation_sample(rows, RELATION_SAMPLE_ROWS);
         Table { dataset, kinds, views, offsets, rows, sample, sampled_nums }
+    }
+
+    /// Column `c` of batch `b` as the accumulators read it.
+    pub fn view(&self, b: usize, c: usize) -> Cow<'_, ColumnView> {
+        match &self.views[b][c] {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(ColumnView::new(self.dataset.batches[b].column(c), self.kinds[c].0)),
+        }
+    }
+
+    /// Rows `from..from + len` of that view, converting only those rows where it is a copy.
+    pub fn view_part(&self, b: usize, c: usize, from: usize, len: usize) -> Cow<'_, ColumnView> {
+        match &self.views[b][c] {
+            Some(v) if from == 0 && len == v.len() => Cow::Borrowed(v),
+            Some(v) => Cow::Owned(v.slice(from, len)),
+            None => Cow::Owned(ColumnView::new(&self.dataset.batches[b].column(c).slice(from, len), self.kinds[c].0)),
+        }
+    }
+
+    /// How many batches the table has.
+    pub fn batches(&self) -> usize {
+        self.offsets.len()
     }
 
     /// How many rows the relations between columns are computed on.
@@ -248,8 +279,8 @@ impl<'a> Table<'a> {
         let mut rows = rows.peekable();
         let mut out = Vec::with_capacity(rows.size_hint().0);
         // Batch by batch: the rows in each are read with the view's type known.
-        for (views, &start) in self.views.iter().zip(&self.offsets) {
-            let view = &views[c];
+        for (b, &start) in self.offsets.iter().enumerate() {
+            let view = self.view(b, c);
             let end = start + view.len() as u64;
             let here = std::iter::from_fn(|| rows.next_if(|&r| r < end)).map(|r| (r - start) as usize);
             view.numbers_at(here, &mut out);
@@ -260,26 +291,23 @@ impl<'a> Table<'a> {
     /// The number in row `row` of column `c` (NaN where missing or not finite).
     pub fn number_at(&self, row: u64, c: usize) -> f64 {
         let (b, i) = self.locate(row);
-        self.views[b][c].number(i).unwrap_or(f64::NAN)
+        self.view(b, c).number(i).unwrap_or(f64::NAN)
     }
 
     /// Rows `range` of batch `b`, column `c`, as numbers into `out` (NaN where missing or not
     /// finite).
     pub fn batch_numbers(&self, b: usize, c: usize, range: std::ops::Range<usize>, out: &mut Vec<f64>) {
         out.clear();
-        let v = &self.views[b][c];
-        let start = range.start;
-        match v {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values()[range].iter().map(|&x| x as f64)),
-            ColumnView::Days(a) => out.extend(a.values()[range].iter().map(|&x| f64::from(x))),
-            ColumnView::Float(a) => {
-                out.extend(a.values()[range].iter().map(|&x| if x.is_finite() { x } else { f64::NAN }))
-            }
-            _ => out.extend(range.map(|i| v.number(i).unwrap_or(f64::NAN))),
+        let v = self.view_part(b, c, range.start, range.len());
+        match &*v {
+            ColumnView::Int(a) | ColumnView::Temporal(a) => out.extend(a.values().iter().map(|&x| x as f64)),
+            ColumnView::Days(a) => out.extend(a.values().iter().map(|&x| f64::from(x))),
+            ColumnView::Float(a) => out.extend(a.values().iter().map(|&x| if x.is_finite() { x } else { f64::NAN })),
+            _ => out.extend((0..v.len()).map(|i| v.number(i).unwrap_or(f64::NAN))),
         }
         if let Some(nulls) = v.nulls() {
             for (o, x) in out.iter_mut().enumerate() {
-                if nulls.is_null(start + o) {
+                if nulls.is_null(o) {
                     *x = f64::NAN;
                 }
             }
@@ -288,8 +316,8 @@ impl<'a> Table<'a> {
 
     /// The table in pieces of at most `rows` rows: (batch, start in batch, length).
     pub fn pieces(&self, rows: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        self.views.iter().enumerate().flat_map(move |(b, views)| {
-            let len = views.first().map_or(0, ColumnView::len);
+        self.dataset.batches.iter().enumerate().flat_map(move |(b, batch)| {
+            let len = batch.num_rows();
             (0..len).step_by(rows.max(1)).map(move |s| (b, s, rows.min(len - s)))
         })
     }
@@ -300,9 +328,10 @@ impl<'a> Table<'a> {
         for (b, from, len) in self.pieces(PIECE_ROWS) {
             hashes.clear();
             hashes.resize(len, 0u64);
-            for view in &self.views[b] {
+            for c in 0..self.width() {
+                let view = self.view_part(b, c, from, len);
                 for (i, rh) in hashes.iter_mut().enumerate() {
-                    *rh = accum::mix_row(*rh, view.hash(from + i));
+                    *rh = accum::mix_row(*rh, view.hash(i));
                 }
             }
             let start = self.offsets[b] + from as u64;
@@ -317,13 +346,17 @@ impl<'a> Table<'a> {
         match &self.sample {
             Some(rows) => {
                 let mut b = 0;
+                let mut view = self.view(0, c);
                 rows.iter()
                     .map(|&r| {
                         let r = u64::from(r);
-                        while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                            b += 1;
+                        if b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
+                            while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
+                                b += 1;
+                            }
+                            view = self.view(b, c);
                         }
-                        self.views[b][c].is_null((r - self.offsets[b]) as usize)
+                        view.is_null((r - self.offsets[b]) as usize)
                     })
                     .collect()
             }
@@ -369,8 +402,8 @@ impl<'a> Table<'a> {
 
     /// Calls `f(row, view_of_column, index)` for every row, batch by batch.
     pub fn for_each_batch(&self, c: usize, mut f: impl FnMut(u64, &ColumnView)) {
-        for (b, views) in self.views.iter().enumerate() {
-            f(self.offsets[b], &views[c]);
+        for (b, &start) in self.offsets.iter().enumerate() {
+            f(start, &self.view(b, c));
         }
     }
 }
@@ -526,15 +559,10 @@ pub(crate) fn profile_with(dataset: &Dataset, options: &ProfileOptions, limits: 
     // code stream never outgrow one piece.
     for (b, from, len) in table.pieces(PIECE_ROWS) {
         let start = (table.offsets[b] + from as u64) as usize;
-        let whole = len == table.views[b].first().map_or(0, ColumnView::len);
         let hashes = row_hashes.piece(start, len);
-        for (c, (acc, view)) in accs.iter_mut().zip(&table.views[b]).enumerate() {
+        for (c, acc) in accs.iter_mut().enumerate() {
             let t = timings.now();
-            if whole {
-                acc.add(view, start as u64, n, hashes);
-            } else {
-                acc.add(&view.slice(from, len), start as u64, n, hashes);
-            }
+            acc.add(&table.view_part(b, c, from, len), start as u64, n, hashes);
             timings.add_column(c, t);
         }
         row_hashes.piece_done(start as u64);
