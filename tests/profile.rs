@@ -392,9 +392,9 @@ fn converted_column_types_profile_like_plain_ones() {
     use std::sync::Arc;
     let plain = load("lesson_patients.csv");
     let narrow_type = |c: usize, f: &Field| match f.data_type() {
-        DataType::Int64 if c % 2 == 0 => DataType::Int32,
+        DataType::Int64 if c.is_multiple_of(2) => DataType::Int32,
         DataType::Int64 => DataType::UInt16,
-        DataType::Utf8 if c % 2 == 0 => DataType::LargeUtf8,
+        DataType::Utf8 if c.is_multiple_of(2) => DataType::LargeUtf8,
         DataType::Utf8 => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
         t => t.clone(),
     };
