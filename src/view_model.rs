@@ -95,6 +95,14 @@ pub fn heat_color(v: Option<f64>) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// "12 duplicate rows", or for an estimate "about 1,200 duplicate rows (estimated from …)".
+pub fn duplicate_rows(count: u64, estimate: Option<&crate::core::profile::Estimate>) -> String {
+    match estimate {
+        None => format!("{} duplicate rows", thousands(count)),
+        Some(e) => format!("about {} duplicate rows ({})", thousands(count), e.describe()),
+    }
+}
+
 /// A share as a percentage for people: "12.5%", "<0.1%", "0%".
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 || part == 0 {
@@ -197,6 +205,12 @@ mod tests {
         assert_eq!(stat(-0.5), "-0.5");
         assert_eq!(stat(42.0), "42");
         assert_eq!(stat(0.00001), "1.000e-5");
+        assert_eq!(duplicate_rows(12, None), "12 duplicate rows");
+        let e = crate::core::profile::Estimate { sampled_fraction: 1.0 / 8.0, exact_part: 10, standard_error: 310.4 };
+        assert_eq!(
+            duplicate_rows(12_000, Some(&e)),
+            "about 12,000 duplicate rows (estimated from a 1-in-8 sample of hash values, standard error ±310)"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::ui::components::charts::{Bar, BarList, Heatmap, Histogram, Missingnes
 use crate::ui::components::step::ReadOnlySummary;
 use crate::ui::glossary::Term;
 use crate::ui::state::AppState;
-use crate::view_model::{bytes, percent, stat, thousands};
+use crate::view_model::{bytes, duplicate_rows, percent, stat, thousands};
 
 #[component]
 pub fn ProfilePanel() -> impl IntoView {
@@ -72,12 +72,10 @@ fn ProfileReport(profile: Profile, elapsed_ms: f64) -> impl IntoView {
             </h3>
             <p class="meta">
                 {format!(
-                    "{} missing cells ({}), {}{} duplicate rows{}. Profiled in {:.2} s.",
+                    "{} missing cells ({}), {}. Profiled in {:.2} s.",
                     thousands(profile.missing_cells),
                     percent(profile.missing_cells, profile.rows * profile.columns.len() as u64),
-                    if profile.duplicate_rows_estimate.is_some() { "about " } else { "" },
-                    thousands(profile.duplicate_rows),
-                    profile.duplicate_rows_estimate.as_ref().map(|e| format!(" ({})", e.describe())).unwrap_or_default(),
+                    duplicate_rows(profile.duplicate_rows, profile.duplicate_rows_estimate.as_ref()),
                     elapsed_ms / 1000.0
                 )}
             </p>
