@@ -329,10 +329,7 @@ impl<'a> Table<'a> {
             hashes.clear();
             hashes.resize(len, 0u64);
             for c in 0..self.width() {
-                let view = self.view_part(b, c, from, len);
-                for (i, rh) in hashes.iter_mut().enumerate() {
-                    *rh = accum::mix_row(*rh, view.hash(i));
-                }
+                self.view_part(b, c, from, len).mix_hashes(&mut hashes);
             }
             let start = self.offsets[b] + from as u64;
             for (i, &h) in hashes.iter().enumerate() {

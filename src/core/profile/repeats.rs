@@ -7,8 +7,9 @@
 //!   not at all, and the repeats among the kept hashes, multiplied by 2^level, are an unbiased
 //!   estimate of the repeats. When the kept hashes reach the cap, `level` goes up by one and
 //!   about half of them are dropped.
-//! - a Misra–Gries summary of `HEAVY_SLOTS` counters over every hash, which holds every value
-//!   with more than n/(`HEAVY_SLOTS` + 1) copies. Left to the sample, one such value (a blank
+//! - a Misra–Gries summary of `HEAVY_SLOTS` counters over the hashes of one entry in
+//!   `FREQUENT_EVERY` (chosen by a hash of the entry's index, so one lookup a row is not paid
+//!   for every row), which holds every value with more than about n/(`HEAVY_SLOTS` + 1) copies. Left to the sample, one such value (a blank
 //!   row repeated a million times, say) would be all or nothing of the estimate; instead the
 //!   values it flags are counted exactly (by a second pass when the sample dropped them) and
 //!   only the rest is scaled up. The flagged set depends on the hashes' values, not on their
@@ -28,6 +29,9 @@ pub const SAMPLE_CAP: usize = 7 << 16;
 
 /// Counters of the Misra–Gries summary of frequent hashes.
 pub const HEAVY_SLOTS: usize = 1024;
+
+/// The summary sees one entry in this many (a power of two).
+pub const FREQUENT_EVERY: u64 = 16;
 
 /// The limits above, as values (tests use small ones).
 #[derive(Debug, Clone, Copy)]
@@ -125,7 +129,8 @@ pub(crate) struct HashSample {
     cap: usize,
     groups: PrehashedMap<Group>,
     frequent: Frequent,
-    entries: u64,
+    /// Entries the summary saw.
+    seen: u64,
     /// The most groups held at once (what the memory bound is about).
     most_held: usize,
 }
@@ -136,9 +141,10 @@ impl HashSample {
             level: 0,
             mask: 0,
             cap: cap.max(2),
-            groups: PrehashedMap::default(),
+            // Sized once: the table never grows, as it is thinned before it would.
+            groups: PrehashedMap::with_capacity_and_hasher(cap.max(2), Default::default()),
             frequent: Frequent { slots: HEAVY_SLOTS, counts: PrehashedMap::default() },
-            entries: 0,
+            seen: 0,
             most_held: 0,
         }
     }
@@ -146,8 +152,10 @@ impl HashSample {
     /// Entry `index` with hash `h`.
     #[inline]
     pub fn add(&mut self, index: u64, h: u64) {
-        self.entries += 1;
-        self.frequent.add(h);
+        if super::sketch::mix64(index) & (FREQUENT_EVERY - 1) == 0 {
+            self.seen += 1;
+            self.frequent.add(h);
+        }
         if h & self.mask != 0 {
             return;
         }
@@ -182,14 +190,14 @@ impl HashSample {
     }
 
     /// The frequent hashes, counted exactly rather than sampled: those the summary still holds
-    /// with a count of at least max(2, n / 65,536) (a count above that bound is a value with
-    /// many copies, not one that happened to be held at the end). Empty while nothing was
-    /// dropped: then every count is exact anyway.
+    /// with a count of at least max(2, seen / 65,536) (a value with many copies, not one that
+    /// happened to be held at the end). Empty while nothing was dropped: then every count is
+    /// exact anyway.
     fn frequent(&self) -> Vec<u64> {
         if self.level == 0 {
             return Vec::new();
         }
-        let least = (self.entries >> 16).max(2);
+        let least = (self.seen >> 16).max(2);
         let mut f: Vec<u64> = self.frequent.counts.iter().filter(|(_, &c)| c >= least).map(|(&h, _)| h).collect();
         f.sort_unstable();
         f
