@@ -5,19 +5,17 @@
 //! typed table and not the text. Rows that cannot be loaded are set aside with their line number.
 
 mod block;
+mod columns;
 
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, PrimitiveBuilder, StringBuilder,
-    TimestampMicrosecondBuilder,
-};
-use arrow_array::types::ArrowPrimitiveType;
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
 use self::block::{LineBlock, BLOCK_ROWS};
+use self::columns::{Text, Values};
 use super::infer::{self, Cell, ColumnEvidence, ColumnType, DateOrder};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
 use super::{
@@ -416,38 +414,31 @@ fn mark_quoted_empty(raw: &[u8], ends: &[usize], delimiter: u8, quote: u8, escap
 /// empty string (when it has an empty field).
 type SampledRow = (u64, Vec<Vec<u8>>, Option<Vec<bool>>);
 
-/// Column builders of one type each.
+/// Column builders of one type each (see [`columns`]).
 enum ColumnBuilder {
-    Bool(BooleanBuilder),
-    I64(Int64Builder),
-    F64(Float64Builder),
+    Bool(Values<bool>),
+    I64(Values<i64>),
+    F64(Values<f64>),
     /// With the column's precision and scale.
-    Dec(Decimal128Builder, u8, i8),
-    Date(Date32Builder, DateOrder),
+    Dec(Values<i128>, u8, i8),
+    Date(Values<i32>, DateOrder),
     /// With the date order and whether values carry an offset.
-    Ts(TimestampMicrosecondBuilder, DateOrder, bool),
-    Str(StringBuilder),
+    Ts(Values<i64>, DateOrder, bool),
+    Str(Text),
 }
 
 impl ColumnBuilder {
     fn new(t: ColumnType, capacity: usize) -> Self {
         match t {
-            ColumnType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
-            ColumnType::Int64 => ColumnBuilder::I64(Int64Builder::with_capacity(capacity)),
-            ColumnType::Float64 => ColumnBuilder::F64(Float64Builder::with_capacity(capacity)),
-            ColumnType::Decimal { precision, scale } => ColumnBuilder::Dec(
-                Decimal128Builder::with_capacity(capacity)
-                    .with_precision_and_scale(precision, scale)
-                    .expect("inferred precision and scale are valid"),
-                precision,
-                scale,
-            ),
-            ColumnType::Date { order } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity), order),
-            ColumnType::Timestamp { order, utc } => {
-                let b = TimestampMicrosecondBuilder::with_capacity(capacity);
-                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b }, order, utc)
+            ColumnType::Boolean => ColumnBuilder::Bool(Values::with_capacity(capacity)),
+            ColumnType::Int64 => ColumnBuilder::I64(Values::with_capacity(capacity)),
+            ColumnType::Float64 => ColumnBuilder::F64(Values::with_capacity(capacity)),
+            ColumnType::Decimal { precision, scale } => {
+                ColumnBuilder::Dec(Values::with_capacity(capacity), precision, scale)
             }
-            ColumnType::String => ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8)),
+            ColumnType::Date { order } => ColumnBuilder::Date(Values::with_capacity(capacity), order),
+            ColumnType::Timestamp { order, utc } => ColumnBuilder::Ts(Values::with_capacity(capacity), order, utc),
+            ColumnType::String => ColumnBuilder::Str(Text::with_capacity(capacity, capacity * 8)),
         }
     }
 
@@ -499,12 +490,18 @@ impl ColumnBuilder {
 
     fn finish(&mut self) -> ArrayRef {
         match self {
-            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
-            ColumnBuilder::I64(b) => Arc::new(b.finish()),
-            ColumnBuilder::F64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Dec(b, ..) => Arc::new(b.finish()),
-            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
-            ColumnBuilder::Ts(b, ..) => Arc::new(b.finish()),
+            ColumnBuilder::Bool(b) => Arc::new(b.finish_bool()),
+            ColumnBuilder::I64(b) => Arc::new(b.finish::<Int64Type>()),
+            ColumnBuilder::F64(b) => Arc::new(b.finish::<Float64Type>()),
+            ColumnBuilder::Dec(b, precision, scale) => Arc::new(
+                b.finish::<Decimal128Type>()
+                    .with_precision_and_scale(*precision, *scale)
+                    .expect("inferred precision and scale are valid"),
+            ),
+            ColumnBuilder::Date(b, _) => Arc::new(b.finish::<Date32Type>()),
+            ColumnBuilder::Ts(b, _, utc) => {
+                Arc::new(b.finish::<TimestampMicrosecondType>().with_timezone_opt(utc.then_some("UTC")))
+            }
             ColumnBuilder::Str(b) => Arc::new(b.finish()),
         }
     }
@@ -514,30 +511,9 @@ impl ColumnBuilder {
 /// means null), `None` a value that breaks the column's type.
 type Loads<T> = Option<Option<T>>;
 
-/// A typed builder that takes a value or a null, so [`append_all`] serves every column type.
+/// A typed column that takes a value or a null, so [`append_all`] serves every column type.
 trait AppendOption<T> {
     fn append_option(&mut self, v: Option<T>);
-}
-
-impl<P: ArrowPrimitiveType> AppendOption<P::Native> for PrimitiveBuilder<P> {
-    #[inline(always)]
-    fn append_option(&mut self, v: Option<P::Native>) {
-        PrimitiveBuilder::append_option(self, v)
-    }
-}
-
-impl AppendOption<bool> for BooleanBuilder {
-    #[inline(always)]
-    fn append_option(&mut self, v: Option<bool>) {
-        BooleanBuilder::append_option(self, v)
-    }
-}
-
-impl<'v> AppendOption<&'v str> for StringBuilder {
-    #[inline(always)]
-    fn append_option(&mut self, v: Option<&'v str>) {
-        StringBuilder::append_option(self, v)
-    }
 }
 
 /// Appends each value as `load` reads it (a null token as null); `false` when some value broke
