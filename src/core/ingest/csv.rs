@@ -14,7 +14,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
-use self::block::{LineBlock, BLOCK_ROWS};
+use self::block::{split_simple_quoted_line, LineBlock, BLOCK_ROWS};
 use self::columns::{Text, Values};
 use super::infer::{self, Cell, ColumnEvidence, ColumnType, DateOrder};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
@@ -86,6 +86,8 @@ struct RecordParser {
     column_blocks: bool,
     /// Lines split by the fast path and not yet loaded (empty between calls).
     block: LineBlock,
+    /// Field bounds of a line with quotes split by the fast path.
+    quoted_fields: Vec<(usize, usize)>,
 }
 
 impl RecordParser {
@@ -114,6 +116,7 @@ impl RecordParser {
             line_ends: Vec::with_capacity(64),
             column_blocks: true,
             block: LineBlock::default(),
+            quoted_fields: Vec::new(),
         }
     }
 
@@ -203,33 +206,60 @@ impl RecordParser {
     /// line count is advanced by the lines read here.
     ///
     /// While `table` takes blocks ([`TableState::block_rows`]), lines of the table's width are
-    /// gathered and loaded column by column; any other line first loads the block before it.
+    /// gathered and loaded column by column; any other line first loads the block before it. A
+    /// line with simple quoted fields ([`split_simple_quoted_line`]) joins the block too, and
+    /// ends the fast path when it cannot (csv-core reads it).
     fn quote_free_lines(&mut self, input: &[u8], table: &mut TableState) -> Result<usize> {
         let mut pos = 0;
         let mut line = self.rdr.line();
         let mut block_rows = self.block_rows(table);
-        while let Some(nl) = split_line(&input[pos..], self.delimiter, self.quote, &mut self.line_ends) {
+        loop {
+            let rest = &input[pos..];
+            let (nl, quoted) = match split_line(rest, self.delimiter, self.quote, &mut self.line_ends) {
+                Some(nl) => (nl, false),
+                None if block_rows > 0 => {
+                    match split_simple_quoted_line(
+                        rest,
+                        self.delimiter,
+                        self.quote,
+                        self.escape,
+                        &mut self.quoted_fields,
+                    ) {
+                        Some(nl) if self.quoted_fields.len() == table.types.len() => (nl, true),
+                        _ => break,
+                    }
+                }
+                None => break,
+            };
             let start = pos;
             let body = &input[pos..pos + nl];
             let body = body.strip_suffix(b"\r").unwrap_or(body);
             pos += nl + 1;
             line += 1;
             self.rdr.set_line(line);
-            if body.is_empty() {
+            if quoted {
+                self.block.push_fields(start, &self.quoted_fields, line - 1);
+            } else if body.is_empty() {
                 continue;
-            }
-            self.line_ends.push(body.len());
-            if block_rows > 0 && self.line_ends.len() == table.types.len() {
-                self.block.push(start, &self.line_ends, line - 1);
-                if self.block.rows() >= block_rows {
+            } else {
+                self.line_ends.push(body.len());
+                if block_rows == 0 || self.line_ends.len() != table.types.len() {
                     self.load_block(input, table)?;
+                    table.record(
+                        Fields { buf: body, ends: &self.line_ends, gap: 1 },
+                        None,
+                        line - 1,
+                        self.delimiter,
+                    )?;
                     block_rows = self.block_rows(table);
+                    continue;
                 }
-                continue;
+                self.block.push_split(start, &self.line_ends, line - 1);
             }
-            self.load_block(input, table)?;
-            table.record(Fields { buf: body, ends: &self.line_ends, gap: 1 }, None, line - 1, self.delimiter)?;
-            block_rows = self.block_rows(table);
+            if self.block.rows() >= block_rows {
+                self.load_block(input, table)?;
+                block_rows = self.block_rows(table);
+            }
         }
         self.load_block(input, table)?;
         Ok(pos)
@@ -1516,6 +1546,22 @@ mod tests {
                 for pieces in [&[usize::MAX][..], &[1], &[3, 1, 7]] {
                     assert_blocks_same_as_rows(text, pieces, &options);
                 }
+            }
+        }
+    }
+
+    /// Lines with quoted fields join the blocks only when csv-core would read them as the bytes
+    /// between the quotes, with doubled-quote and with backslash escapes.
+    #[test]
+    fn quoted_lines_in_column_blocks_are_csv_core() {
+        let text: &[u8] = b"id,t,n\n1,\"a,b\",2\n2,\"x\\\"y\",3\n3,\"x\\\\\",4\n4,\"p\"\"q\",5\n5,\"\",6\n\
+            6,\"m\nl\",7\n7,\"s\",\"8\"\n8,\"r\"\r\n9,\"t\",9,9\n10,plain,10\n";
+        for escape in [Escape::Doubled, Escape::Backslash] {
+            let mut options = IngestOptions { sample_rows: 1, batch_rows: 3, ..Default::default() };
+            options.dialect.escape = Some(escape);
+            for pieces in [&[usize::MAX][..], &[1], &[5, 2]] {
+                assert_same_as_csv_core(text, pieces, &options);
+                assert_blocks_same_as_rows(text, pieces, &options);
             }
         }
     }
