@@ -4,16 +4,18 @@
 //! types; after that every record goes straight into typed column builders, so memory holds the
 //! typed table and not the text. Rows that cannot be loaded are set aside with their line number.
 
+mod block;
+mod columns;
+
 use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
-};
+use arrow_array::types::{Date32Type, Decimal128Type, Float64Type, Int64Type, TimestampMicrosecondType};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
+use self::block::{split_simple_quoted_line, LineBlock, BLOCK_ROWS};
+use self::columns::{Text, Values};
 use super::infer::{self, Cell, ColumnEvidence, ColumnType, DateOrder};
 use super::sniff::{self, Dialect, Escape, TextEncoding};
 use super::{
@@ -42,6 +44,9 @@ pub struct CsvLoader {
     stream: Option<Box<Stream>>,
     /// Whether the fast path for lines without quotes may run (tests compare it with csv-core).
     fast_lines: bool,
+    /// Whether the fast path may load its lines column by column (tests compare it with the
+    /// row-by-row path).
+    column_blocks: bool,
 }
 
 struct Stream {
@@ -77,6 +82,12 @@ struct RecordParser {
     csv_core_read: bool,
     /// Field ends of a line split by the fast path (delimiter positions, then the line's end).
     line_ends: Vec<usize>,
+    /// Whether the fast path may gather lines into `block` (see [`block`]).
+    column_blocks: bool,
+    /// Lines split by the fast path and not yet loaded (empty between calls).
+    block: LineBlock,
+    /// Field bounds of a line with quotes split by the fast path.
+    quoted_fields: Vec<(usize, usize)>,
 }
 
 impl RecordParser {
@@ -103,6 +114,9 @@ impl RecordParser {
                 && d.delimiter != d.quote,
             csv_core_read: false,
             line_ends: Vec::with_capacity(64),
+            column_blocks: true,
+            block: LineBlock::default(),
+            quoted_fields: Vec::new(),
         }
     }
 
@@ -190,22 +204,81 @@ impl RecordParser {
     /// Stops at the first other line, which csv-core then reads. Called only between records, so
     /// csv-core's state (the start of a record) is the same before and after these lines; its
     /// line count is advanced by the lines read here.
+    ///
+    /// While `table` takes blocks ([`TableState::block_rows`]), lines of the table's width are
+    /// gathered and loaded column by column; any other line first loads the block before it. A
+    /// line with simple quoted fields ([`split_simple_quoted_line`]) joins the block too, and
+    /// ends the fast path when it cannot (csv-core reads it).
     fn quote_free_lines(&mut self, input: &[u8], table: &mut TableState) -> Result<usize> {
         let mut pos = 0;
         let mut line = self.rdr.line();
-        while let Some(nl) = split_line(&input[pos..], self.delimiter, self.quote, &mut self.line_ends) {
+        let mut block_rows = self.block_rows(table);
+        loop {
+            let rest = &input[pos..];
+            let (nl, quoted) = match split_line(rest, self.delimiter, self.quote, &mut self.line_ends) {
+                Some(nl) => (nl, false),
+                None if block_rows > 0 => {
+                    match split_simple_quoted_line(
+                        rest,
+                        self.delimiter,
+                        self.quote,
+                        self.escape,
+                        &mut self.quoted_fields,
+                    ) {
+                        Some(nl) if self.quoted_fields.len() == table.types.len() => (nl, true),
+                        _ => break,
+                    }
+                }
+                None => break,
+            };
+            let start = pos;
             let body = &input[pos..pos + nl];
             let body = body.strip_suffix(b"\r").unwrap_or(body);
             pos += nl + 1;
             line += 1;
             self.rdr.set_line(line);
-            if body.is_empty() {
+            if quoted {
+                self.block.push_fields(start, &self.quoted_fields, line - 1);
+            } else if body.is_empty() {
                 continue;
+            } else {
+                self.line_ends.push(body.len());
+                if block_rows == 0 || self.line_ends.len() != table.types.len() {
+                    self.load_block(input, table)?;
+                    table.record(
+                        Fields { buf: body, ends: &self.line_ends, gap: 1 },
+                        None,
+                        line - 1,
+                        self.delimiter,
+                    )?;
+                    block_rows = self.block_rows(table);
+                    continue;
+                }
+                self.block.push_split(start, &self.line_ends, line - 1);
             }
-            self.line_ends.push(body.len());
-            table.record(Fields { buf: body, ends: &self.line_ends, gap: 1 }, None, line - 1, self.delimiter)?;
+            if self.block.rows() >= block_rows {
+                self.load_block(input, table)?;
+                block_rows = self.block_rows(table);
+            }
         }
+        self.load_block(input, table)?;
         Ok(pos)
+    }
+
+    /// The rows the next block may hold (0: load row by row), for an empty block.
+    fn block_rows(&mut self, table: &TableState) -> usize {
+        let rows = if self.column_blocks { table.block_rows() } else { 0 };
+        self.block.clear(table.types.len());
+        rows
+    }
+
+    /// Loads the gathered lines of `input` (if any) and empties the block.
+    fn load_block(&mut self, input: &[u8], table: &mut TableState) -> Result<()> {
+        if self.block.rows() > 0 {
+            table.load_block(&self.block, input)?;
+            self.block.clear(table.types.len());
+        }
+        Ok(())
     }
 
     /// At end of input: reports an unterminated quote, else flushes the last record.
@@ -265,6 +338,17 @@ fn byte_eq_mask(w: u64, rep: u64) -> u64 {
     !(((x & LO7).wrapping_add(LO7)) | x | LO7)
 }
 
+/// The high bit of every byte of `w` equal to `b` (`rep` is `b` in all eight bytes), and maybe
+/// of a byte `b ^ 1` just above one: the classic zero-byte test, two operations fewer than
+/// [`byte_eq_mask`]. Its lowest bit is exact, and every byte equal to `b` is marked, so "is there
+/// such a byte before the first line feed" is answered exactly; only a count can be too high.
+#[inline(always)]
+fn byte_eq_mask_low(w: u64, rep: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = w ^ rep;
+    x.wrapping_sub(ONES) & !x & !LO7
+}
+
 /// Finds the end of the first line of `s` when the line can be split on delimiters alone: it
 /// ends with a line feed, and has no quote byte and no carriage return except one just before
 /// the line feed. Returns the line feed's index, with the delimiters' positions in `ends`
@@ -278,16 +362,19 @@ fn split_line(s: &[u8], delimiter: u8, quote: u8, ends: &mut Vec<usize>) -> Opti
     let mut i = 0;
     while i + 8 <= s.len() {
         let w = u64::from_le_bytes(s[i..i + 8].try_into().expect("eight bytes"));
-        let nl = byte_eq_mask(w, lf);
+        // Only the first line feed, and whether a quote or carriage return comes before it,
+        // matter: the cheaper test is exact for both. (Delimiters need the exact one.)
+        let nl = byte_eq_mask_low(w, lf);
         // Bits of the bytes before the line feed (all of them without one).
         let before = if nl == 0 { u64::MAX } else { (nl & nl.wrapping_neg()) - 1 };
-        let quotes = byte_eq_mask(w, q) & before;
-        let crs = byte_eq_mask(w, cr) & before;
+        let quotes = byte_eq_mask_low(w, q) & before;
+        let crs = byte_eq_mask_low(w, cr) & before;
         if quotes != 0 {
             return None;
         }
         if crs != 0 {
-            // Allowed only as the byte just before the line feed.
+            // Allowed only as the byte just before the line feed (a second mark, true or not,
+            // refuses the line: csv-core reads it).
             let at = i + (crs.trailing_zeros() / 8) as usize;
             if crs & (crs - 1) != 0 || s.get(at + 1) != Some(&b'\n') {
                 return None;
@@ -371,38 +458,31 @@ fn mark_quoted_empty(raw: &[u8], ends: &[usize], delimiter: u8, quote: u8, escap
 /// empty string (when it has an empty field).
 type SampledRow = (u64, Vec<Vec<u8>>, Option<Vec<bool>>);
 
-/// Column builders of one type each.
+/// Column builders of one type each (see [`columns`]).
 enum ColumnBuilder {
-    Bool(BooleanBuilder),
-    I64(Int64Builder),
-    F64(Float64Builder),
+    Bool(Values<bool>),
+    I64(Values<i64>),
+    F64(Values<f64>),
     /// With the column's precision and scale.
-    Dec(Decimal128Builder, u8, i8),
-    Date(Date32Builder, DateOrder),
+    Dec(Values<i128>, u8, i8),
+    Date(Values<i32>, DateOrder),
     /// With the date order and whether values carry an offset.
-    Ts(TimestampMicrosecondBuilder, DateOrder, bool),
-    Str(StringBuilder),
+    Ts(Values<i64>, DateOrder, bool),
+    Str(Text),
 }
 
 impl ColumnBuilder {
     fn new(t: ColumnType, capacity: usize) -> Self {
         match t {
-            ColumnType::Boolean => ColumnBuilder::Bool(BooleanBuilder::with_capacity(capacity)),
-            ColumnType::Int64 => ColumnBuilder::I64(Int64Builder::with_capacity(capacity)),
-            ColumnType::Float64 => ColumnBuilder::F64(Float64Builder::with_capacity(capacity)),
-            ColumnType::Decimal { precision, scale } => ColumnBuilder::Dec(
-                Decimal128Builder::with_capacity(capacity)
-                    .with_precision_and_scale(precision, scale)
-                    .expect("inferred precision and scale are valid"),
-                precision,
-                scale,
-            ),
-            ColumnType::Date { order } => ColumnBuilder::Date(Date32Builder::with_capacity(capacity), order),
-            ColumnType::Timestamp { order, utc } => {
-                let b = TimestampMicrosecondBuilder::with_capacity(capacity);
-                ColumnBuilder::Ts(if utc { b.with_timezone("UTC") } else { b }, order, utc)
+            ColumnType::Boolean => ColumnBuilder::Bool(Values::with_capacity(capacity)),
+            ColumnType::Int64 => ColumnBuilder::I64(Values::with_capacity(capacity)),
+            ColumnType::Float64 => ColumnBuilder::F64(Values::with_capacity(capacity)),
+            ColumnType::Decimal { precision, scale } => {
+                ColumnBuilder::Dec(Values::with_capacity(capacity), precision, scale)
             }
-            ColumnType::String => ColumnBuilder::Str(StringBuilder::with_capacity(capacity, capacity * 8)),
+            ColumnType::Date { order } => ColumnBuilder::Date(Values::with_capacity(capacity), order),
+            ColumnType::Timestamp { order, utc } => ColumnBuilder::Ts(Values::with_capacity(capacity), order, utc),
+            ColumnType::String => ColumnBuilder::Str(Text::with_capacity(capacity, capacity * 8)),
         }
     }
 
@@ -418,72 +498,100 @@ impl ColumnBuilder {
         }
     }
 
-    /// Parses a non-null value as the column's type and appends it: what [`parse_cell`] then
-    /// [`commit`] do, in one step. A value that does not fit is appended as null, and `false`
-    /// returned.
+    /// Appends `values` parsed as the column's type, a null token as null: the one loop for
+    /// a block of the column (see [`block`]) and for a single value of a row. A value that does
+    /// not fit is appended as null, and `false` returned. The type is matched once per call,
+    /// so a block's values go through a loop specialised to it.
     #[inline(always)]
-    fn append_parsed(&mut self, v: &[u8], nan_is_null: bool) -> bool {
+    fn append_values<'v>(
+        &mut self,
+        values: impl Iterator<Item = &'v [u8]>,
+        nulls: &NullTokens,
+        nan_is_null: bool,
+    ) -> bool {
         match self {
             // SAFETY: as in `commit`, every field is valid UTF-8.
-            ColumnBuilder::Str(b) => b.append_value(unsafe { std::str::from_utf8_unchecked(v) }),
-            ColumnBuilder::I64(b) => match infer::parse_i64(v) {
-                Some(x) => b.append_value(x),
-                None => {
-                    b.append_null();
-                    return false;
-                }
-            },
-            ColumnBuilder::F64(b) => match infer::parse_f64_exact(v) {
-                Some((f, true)) if f.is_nan() && nan_is_null => b.append_null(),
-                Some((f, true)) => b.append_value(f),
-                _ => {
-                    b.append_null();
-                    return false;
-                }
-            },
-            ColumnBuilder::Bool(b) => match infer::parse_bool(v) {
-                Some(x) => b.append_value(x),
-                None => {
-                    b.append_null();
-                    return false;
-                }
-            },
-            ColumnBuilder::Dec(b, precision, scale) => match infer::parse_decimal(v, *precision, *scale) {
-                Some(x) => b.append_value(x),
-                None => {
-                    b.append_null();
-                    return false;
-                }
-            },
-            ColumnBuilder::Date(b, order) => match infer::parse_date(v, *order) {
-                Some(x) => b.append_value(x),
-                None => {
-                    b.append_null();
-                    return false;
-                }
-            },
-            ColumnBuilder::Ts(b, order, utc) => match infer::parse_timestamp(v, *order) {
-                Some((ts, tz)) if tz == *utc => b.append_value(ts),
-                _ => {
-                    b.append_null();
-                    return false;
-                }
-            },
+            ColumnBuilder::Str(b) => {
+                append_all(b, values, nulls, |v| Some(Some(unsafe { std::str::from_utf8_unchecked(v) })))
+            }
+            ColumnBuilder::I64(b) => append_all(b, values, nulls, |v| infer::parse_i64(v).map(Some)),
+            ColumnBuilder::F64(b) => append_all(b, values, nulls, |v| load_f64(v, nan_is_null)),
+            ColumnBuilder::Bool(b) => append_all(b, values, nulls, |v| infer::parse_bool(v).map(Some)),
+            ColumnBuilder::Dec(b, precision, scale) => {
+                let (precision, scale) = (*precision, *scale);
+                append_all(b, values, nulls, |v| infer::parse_decimal(v, precision, scale).map(Some))
+            }
+            ColumnBuilder::Date(b, order) => {
+                let order = *order;
+                append_all(b, values, nulls, |v| infer::parse_date(v, order).map(Some))
+            }
+            ColumnBuilder::Ts(b, order, utc) => {
+                let (order, utc) = (*order, *utc);
+                append_all(b, values, nulls, |v| load_timestamp(v, order, utc).map(Some))
+            }
         }
-        true
     }
 
     fn finish(&mut self) -> ArrayRef {
         match self {
-            ColumnBuilder::Bool(b) => Arc::new(b.finish()),
-            ColumnBuilder::I64(b) => Arc::new(b.finish()),
-            ColumnBuilder::F64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Dec(b, ..) => Arc::new(b.finish()),
-            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
-            ColumnBuilder::Ts(b, ..) => Arc::new(b.finish()),
+            ColumnBuilder::Bool(b) => Arc::new(b.finish_bool()),
+            ColumnBuilder::I64(b) => Arc::new(b.finish::<Int64Type>()),
+            ColumnBuilder::F64(b) => Arc::new(b.finish::<Float64Type>()),
+            ColumnBuilder::Dec(b, precision, scale) => Arc::new(
+                b.finish::<Decimal128Type>()
+                    .with_precision_and_scale(*precision, *scale)
+                    .expect("inferred precision and scale are valid"),
+            ),
+            ColumnBuilder::Date(b, _) => Arc::new(b.finish::<Date32Type>()),
+            ColumnBuilder::Ts(b, _, utc) => {
+                Arc::new(b.finish::<TimestampMicrosecondType>().with_timezone_opt(utc.then_some("UTC")))
+            }
             ColumnBuilder::Str(b) => Arc::new(b.finish()),
         }
     }
+}
+
+/// What a non-null value loads as: `Some(Some(x))` the value, `Some(None)` a null (NaN where NaN
+/// means null), `None` a value that breaks the column's type.
+type Loads<T> = Option<Option<T>>;
+
+/// A typed column that takes a value or a null, so [`append_all`] serves every column type.
+trait AppendOption<T> {
+    fn append_option(&mut self, v: Option<T>);
+}
+
+/// Appends each value as `load` reads it (a null token as null); `false` when some value broke
+/// the type (it is appended as null).
+#[inline(always)]
+fn append_all<'v, T>(
+    b: &mut impl AppendOption<T>,
+    values: impl Iterator<Item = &'v [u8]>,
+    nulls: &NullTokens,
+    load: impl Fn(&'v [u8]) -> Loads<T>,
+) -> bool {
+    let mut fits = true;
+    for v in values {
+        let loaded = if nulls.is_null(v) { Some(None) } else { load(v) };
+        fits &= loaded.is_some();
+        b.append_option(loaded.flatten());
+    }
+    fits
+}
+
+/// A float column's value: exact in float64, else it breaks the type.
+#[inline(always)]
+fn load_f64(v: &[u8], nan_is_null: bool) -> Loads<f64> {
+    match infer::parse_f64_exact(v)? {
+        (f, true) => Some((!(f.is_nan() && nan_is_null)).then_some(f)),
+        _ => None,
+    }
+}
+
+/// A timestamp column's value: with an offset exactly when the column has one.
+#[inline(always)]
+fn load_timestamp(v: &[u8], order: DateOrder, utc: bool) -> Option<i64> {
+    let (ts, tz) = infer::parse_timestamp(v, order)?;
+    (tz == utc).then_some(ts)
 }
 
 /// The values that mean null (`IngestOptions::null_tokens`).
@@ -744,10 +852,9 @@ impl TableState {
                     continue;
                 }
                 let v = fields.get(c);
-                if self.nulls.is_null(v) {
-                    let cell = null_cell(quoted_empty, c, v, self.types[c]);
-                    commit(builder, cell, fields, c);
-                } else if !builder.append_parsed(v, nan_is_null) {
+                if quoted_empty_text(quoted_empty, c, v, self.types[c]) {
+                    commit(builder, Cell::Str, fields, c);
+                } else if !builder.append_values(std::iter::once(v), &self.nulls, nan_is_null) {
                     self.demoted[c] = true;
                 }
             }
@@ -787,8 +894,38 @@ impl TableState {
                 commit(builder, cell, fields, c);
             }
         }
-        self.report.rows_loaded += 1;
-        self.rows_in_batch += 1;
+        self.count_rows(1)
+    }
+
+    /// The rows a block of fast-path lines may hold now: none (0) unless the block path loads
+    /// them as the row path would, i.e. the types are set, no value can set a row aside, and
+    /// there are two or more columns (in a one-column table blank lines are rows, see
+    /// [`TableState::record`]); never past the end of the batch.
+    fn block_rows(&self) -> usize {
+        let typed = self.schema.is_some() && self.types.len() > 1;
+        if !typed || self.options.on_type_error != TypeErrorPolicy::FallbackToString {
+            return 0;
+        }
+        BLOCK_ROWS.min(self.options.batch_rows.saturating_sub(self.rows_in_batch)).max(1)
+    }
+
+    /// Loads a block of rows of the table's width column by column (see [`block`]): as many
+    /// [`TableState::typed_row`] calls would under the fall-back policy.
+    fn load_block(&mut self, block: &LineBlock, input: &[u8]) -> Result<()> {
+        let nan_is_null = self.options.nan_is_null;
+        for (c, builder) in self.builders.iter_mut().enumerate() {
+            if !builder.append_values(block.column(input, c), &self.nulls, nan_is_null) {
+                self.demoted[c] = true;
+            }
+        }
+        self.last_line = block.last_line();
+        self.count_rows(block.rows())
+    }
+
+    /// Counts `n` loaded rows, and ends the batch when it is full.
+    fn count_rows(&mut self, n: usize) -> Result<()> {
+        self.report.rows_loaded += n as u64;
+        self.rows_in_batch += n;
         if self.rows_in_batch >= self.options.batch_rows {
             self.flush_batch()?;
         }
@@ -807,12 +944,18 @@ impl TableState {
     }
 }
 
-/// The cell of a null-looking value: `""` in a text column is the empty string, not a missing
-/// value; so CSV written by Strata (null as nothing, empty text as `""`) reads back as it was.
+/// Whether field `c` is `""` in a text column: the empty string, not a missing value, even when
+/// the empty value is a null token; so CSV written by Strata (null as nothing, empty text as `""`)
+/// reads back as it was.
+#[inline(always)]
+fn quoted_empty_text(quoted_empty: Option<&[bool]>, c: usize, v: &[u8], t: ColumnType) -> bool {
+    v.is_empty() && t == ColumnType::String && quoted_empty.is_some_and(|q| q[c])
+}
+
+/// The cell of a null-looking value (see [`quoted_empty_text`]).
 #[inline(always)]
 fn null_cell(quoted_empty: Option<&[bool]>, c: usize, v: &[u8], t: ColumnType) -> Cell {
-    let quoted = quoted_empty.is_some_and(|q| q[c]);
-    if quoted && v.is_empty() && t == ColumnType::String {
+    if quoted_empty_text(quoted_empty, c, v, t) {
         Cell::Str
     } else {
         Cell::Null
@@ -851,27 +994,11 @@ fn parse_cell(t: ColumnType, v: &[u8], nan_is_null: bool) -> Option<Cell> {
     Some(match t {
         ColumnType::String => Cell::Str,
         ColumnType::Int64 => Cell::I64(infer::parse_i64(v)?),
-        ColumnType::Float64 => {
-            let (f, exact) = infer::parse_f64_exact(v)?;
-            if !exact {
-                return None;
-            }
-            if f.is_nan() && nan_is_null {
-                Cell::Null
-            } else {
-                Cell::F64(f)
-            }
-        }
+        ColumnType::Float64 => load_f64(v, nan_is_null)?.map_or(Cell::Null, Cell::F64),
         ColumnType::Boolean => Cell::Bool(infer::parse_bool(v)?),
         ColumnType::Decimal { precision, scale } => Cell::Dec(infer::parse_decimal(v, precision, scale)?),
         ColumnType::Date { order } => Cell::Date(infer::parse_date(v, order)?),
-        ColumnType::Timestamp { order, utc } => {
-            let (ts, tz) = infer::parse_timestamp(v, order)?;
-            if tz != utc {
-                return None;
-            }
-            Cell::Ts(ts)
-        }
+        ColumnType::Timestamp { order, utc } => Cell::Ts(load_timestamp(v, order, utc)?),
     })
 }
 
@@ -901,13 +1028,28 @@ impl CsvLoader {
 
     /// See `TextLoader::with_hasher`.
     pub fn with_hasher(name: &str, options: IngestOptions, hasher: SourceHasher) -> Self {
-        Self { name: name.to_string(), options, hasher, head: Vec::new(), stream: None, fast_lines: true }
+        Self {
+            name: name.to_string(),
+            options,
+            hasher,
+            head: Vec::new(),
+            stream: None,
+            fast_lines: true,
+            column_blocks: true,
+        }
     }
 
     /// Every record through csv-core (the reference the fast path is tested against).
     #[cfg(test)]
     fn without_fast_lines(mut self) -> Self {
         self.fast_lines = false;
+        self
+    }
+
+    /// Every line of the fast path loaded row by row (the reference for column blocks).
+    #[cfg(test)]
+    fn without_column_blocks(mut self) -> Self {
+        self.column_blocks = false;
         self
     }
 
@@ -959,6 +1101,7 @@ impl CsvLoader {
         table.report.dialect = Some(dialect.clone());
         let mut parser = RecordParser::new(&dialect);
         parser.fast_lines &= self.fast_lines;
+        parser.column_blocks = self.column_blocks;
         self.stream = Some(Box::new(Stream { parser, dialect, decoder, decoded_bytes: 0, table }));
         Ok(())
     }
@@ -1313,12 +1456,19 @@ mod tests {
     /// Loads `text` pushed in pieces of the given sizes (cycled), with or without the fast path,
     /// re-reading as the drivers do when a column fell back to text.
     fn load_pieces(text: &[u8], pieces: &[usize], options: &IngestOptions, fast: bool) -> Result<Loaded> {
+        load_pieces_with(text, pieces, options, |l| if fast { l } else { l.without_fast_lines() })
+    }
+
+    /// [`load_pieces`] with each pass's loader set up by `setup`.
+    fn load_pieces_with(
+        text: &[u8],
+        pieces: &[usize],
+        options: &IngestOptions,
+        setup: impl Fn(CsvLoader) -> CsvLoader,
+    ) -> Result<Loaded> {
         let mut retry = super::super::Retry::new(options);
         loop {
-            let mut loader = CsvLoader::new("t.csv", retry.options().clone());
-            if !fast {
-                loader = loader.without_fast_lines();
-            }
+            let mut loader = setup(CsvLoader::new("t.csv", retry.options().clone()));
             let mut rest = text;
             let mut i = 0;
             while !rest.is_empty() {
@@ -1345,6 +1495,97 @@ mod tests {
             }
             (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
             (a, b) => panic!("{:?}: fast {:?}, csv-core {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
+        }
+    }
+
+    /// Column blocks and the row-by-row fast path load the same table and report, or fail alike.
+    fn assert_blocks_same_as_rows(text: &[u8], pieces: &[usize], options: &IngestOptions) {
+        let blocks = load_pieces_with(text, pieces, options, |l| l);
+        let rows = load_pieces_with(text, pieces, options, CsvLoader::without_column_blocks);
+        match (blocks, rows) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.schema, b.schema, "{:?}", String::from_utf8_lossy(text));
+                assert_eq!(a.batches, b.batches, "{:?}", String::from_utf8_lossy(text));
+                assert_eq!(a.report, b.report, "{:?}", String::from_utf8_lossy(text));
+            }
+            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
+            (a, b) => panic!("{:?}: blocks {:?}, rows {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
+        }
+    }
+
+    /// One row of a typed table (int, float, date, bool, text) for the block tests: well-formed
+    /// for most `kind`s, else with nulls, a value that breaks its column's type, too few or too
+    /// many fields, or quoted fields (which csv-core reads).
+    fn typed_table_row(i: usize, v: i64, kind: usize) -> String {
+        match kind {
+            6 => format!("{i},NA,,,"),
+            7 => format!("{i},x{v},2024-01-01,false,t"),
+            8 => format!("{i},1.5,2024-13-4{},true,t", v % 10),
+            9 => format!("{i},1.5"),
+            10 => format!("{i},1.5,2024-01-01,true,t,extra"),
+            11 => format!("{i},\"2.5\",2024-01-01,\"true\",\"a,b\""),
+            12 => format!("{i},NaN,2024-02-29,TRUE,\"\""),
+            13 => format!("{i},{v}e3,2024/01/01,yes,"),
+            14 => format!("0{i},-{v}.5,2023-02-29,False,NA"),
+            _ => format!("{i},{v}.{:02},2024-0{}-1{},{},n{v}", i % 100, 1 + v % 9, v % 10, v % 2 == 0),
+        }
+    }
+
+    #[test]
+    fn column_blocks_match_rows_on_the_cases_above() {
+        let cases: [&[u8]; 5] = [
+            b"a,b\n1,2\n3\n4,5,6\n7,8\n",
+            b"a,b\r\n1,\"x\r\ny\"\r\n2\r\n3,z\r\n",
+            b"a,b\n1,2\n3,4",
+            b"a,b\n1,2\n3,\"never closed\n4,5\n",
+            b"a,b\n1,2\n\n3,x\n4,NA\n",
+        ];
+        for text in cases {
+            for batch_rows in [1, 2, 1000] {
+                let options = IngestOptions { sample_rows: 1, batch_rows, ..Default::default() };
+                for pieces in [&[usize::MAX][..], &[1], &[3, 1, 7]] {
+                    assert_blocks_same_as_rows(text, pieces, &options);
+                }
+            }
+        }
+    }
+
+    /// Lines with quoted fields join the blocks only when csv-core would read them as the bytes
+    /// between the quotes, with doubled-quote and with backslash escapes.
+    #[test]
+    fn quoted_lines_in_column_blocks_are_csv_core() {
+        let text: &[u8] = b"id,t,n\n1,\"a,b\",2\n2,\"x\\\"y\",3\n3,\"x\\\\\",4\n4,\"p\"\"q\",5\n5,\"\",6\n\
+            6,\"m\nl\",7\n7,\"s\",\"8\"\n8,\"r\"\r\n9,\"t\",9,9\n10,plain,10\n";
+        for escape in [Escape::Doubled, Escape::Backslash] {
+            let mut options = IngestOptions { sample_rows: 1, batch_rows: 3, ..Default::default() };
+            options.dialect.escape = Some(escape);
+            for pieces in [&[usize::MAX][..], &[1], &[5, 2]] {
+                assert_same_as_csv_core(text, pieces, &options);
+                assert_blocks_same_as_rows(text, pieces, &options);
+            }
+        }
+    }
+
+    /// Blocks are cut at the block size and at batch ends, and a column broken in a later block
+    /// falls back to text.
+    #[test]
+    fn column_blocks_across_block_and_batch_ends() {
+        let mut text = String::from("id,amount,day,flag,note\n");
+        for i in 0..5000 {
+            let kind = if i == 4321 {
+                7
+            } else if i % 997 == 0 {
+                11
+            } else {
+                0
+            };
+            text.push_str(&typed_table_row(i, i as i64 * 7, kind));
+            text.push('\n');
+        }
+        for batch_rows in [1000, 1024, 1500, 65536] {
+            let options = IngestOptions { sample_rows: 10, batch_rows, ..Default::default() };
+            assert_blocks_same_as_rows(text.as_bytes(), &[usize::MAX], &options);
+            assert_blocks_same_as_rows(text.as_bytes(), &[4093, 1], &options);
         }
     }
 
@@ -1454,6 +1695,43 @@ mod tests {
         }
     }
 
+    /// [`split_line`] by its definition, a byte at a time.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn split_line_reference(s: &[u8], delimiter: u8, quote: u8, ends: &mut Vec<usize>) -> Option<usize> {
+        ends.clear();
+        let nl = s.iter().position(|&b| b == b'\n')?;
+        let line = &s[..nl];
+        let body = line.strip_suffix(b"\r").unwrap_or(line);
+        if body.iter().any(|&b| b == quote || b == b'\r') {
+            return None;
+        }
+        ends.extend(body.iter().enumerate().filter(|(_, &b)| b == delimiter).map(|(i, _)| i));
+        Some(nl)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// Lines of the bytes the word tests look for and of those one above them (which the
+        /// cheaper zero-byte test can mark after a true match): `split_line` is its definition.
+        #[test]
+        fn split_line_is_its_definition(
+            bytes in proptest::collection::vec(proptest::sample::select(
+                b",-\"#\r\x0c\n\x0b;:a".to_vec()), 0..40),
+            semicolon in proptest::bool::ANY,
+        ) {
+            let d = if semicolon { b';' } else { b',' };
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            let a = split_line(&bytes, d, b'"', &mut got);
+            let b = split_line_reference(&bytes, d, b'"', &mut want);
+            proptest::prop_assert_eq!(a, b, "{:?}", String::from_utf8_lossy(&bytes));
+            if a.is_some() {
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
+    }
+
     #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 400, ..Default::default() })]
@@ -1492,6 +1770,40 @@ mod tests {
                 ..Default::default()
             };
             assert_same_as_csv_core(text.as_bytes(), &pieces, &options);
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        /// Random typed tables with nulls, values that break a column's type, ragged and quoted
+        /// rows, blank lines and CRLF, in random pieces, small samples and batches, under every
+        /// policy: loading the fast path's lines column by column gives exactly what loading them
+        /// row by row gives.
+        #[test]
+        fn column_blocks_are_rows_on_random_tables(
+            rows in proptest::collection::vec((0usize..24, 0i64..100_000, 0usize..12), 0..300),
+            pieces in proptest::collection::vec(1usize..2048, 1..4),
+            batch_rows in 1usize..40,
+            sample_rows in 1usize..20,
+            policy in 0usize..4,
+            nan_is_null in proptest::bool::ANY,
+        ) {
+            let mut text = String::from("id,amount,day,flag,note\n");
+            for (i, &(kind, v, end)) in rows.iter().enumerate() {
+                text.push_str(&typed_table_row(i, v, kind));
+                text.push_str(match end { 0 => "\r\n", 1 => "\n\n", _ => "\n" });
+            }
+            let options = IngestOptions {
+                sample_rows,
+                batch_rows,
+                nan_is_null,
+                on_type_error: if policy % 2 == 0 { TypeErrorPolicy::FallbackToString } else { TypeErrorPolicy::SetAside },
+                on_ragged: if policy / 2 == 0 { RaggedPolicy::SetAside } else { RaggedPolicy::Pad },
+                ..Default::default()
+            };
+            assert_blocks_same_as_rows(text.as_bytes(), &pieces, &options);
         }
     }
 

@@ -409,16 +409,9 @@ fn date_parts(s: &[u8]) -> Option<(u32, usize, u32, usize, u32, usize)> {
 /// Parses a date in the given part order. Years have four digits; day and month one or two.
 #[inline]
 pub fn parse_date(s: &[u8], order: DateOrder) -> Option<i32> {
-    // The common `YYYY-MM-DD` (or with '/' or '.'), read in place; the same result as below.
-    if order == DateOrder::Ymd && s.len() == 10 && s[4] == s[7] && matches!(s[4], b'-' | b'/' | b'.') {
-        let d = |i: usize| s[i].wrapping_sub(b'0') as u32;
-        if [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&i| d(i) <= 9) {
-            let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-            let (m, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
-            if y == 0 {
-                return days_from_civil(0, m, day);
-            }
-            return days_from_civil_ad(y, m, day);
+    if order == DateOrder::Ymd {
+        if let Some(ymd) = ymd_digits(s) {
+            return ymd;
         }
     }
     let (a, al, b, bl, c, cl) = date_parts(s)?;
@@ -429,6 +422,40 @@ pub fn parse_date(s: &[u8], order: DateOrder) -> Option<i32> {
         _ => return None,
     };
     days_from_civil(y as i32, m, d)
+}
+
+/// The common `YYYY-MM-DD` (or with '/' or '.') read in place, eight bytes at a time: the same
+/// result as the general parser in [`parse_date`]. `None` when `s` has another shape (the general
+/// parser decides), `Some(None)` for digits that are no valid date.
+#[inline(always)]
+fn ymd_digits(s: &[u8]) -> Option<Option<i32>> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH_NIBBLES: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    const SIXES: u64 = 0x0606_0606_0606_0606;
+    let s: &[u8; 10] = s.try_into().ok()?;
+    let sep = s[4];
+    if s[7] != sep || !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    // All ten bytes with '0' for the separators: every byte must be 0x30..=0x39, i.e. its high
+    // nibble is 3, and still 3 after adding 6 (no carry crosses bytes once the first holds).
+    let word = u64::from_le_bytes(s[..8].try_into().expect("eight bytes"));
+    let head = (word & !0xff00_00ff_0000_0000) | 0x3000_0030_0000_0000;
+    let tail = u16::from_le_bytes([s[8], s[9]]) as u64;
+    // `bytes` masks the bytes of `w` to test.
+    let digits = |w: u64, bytes: u64| {
+        let (zeros, high) = (ZEROS & bytes, HIGH_NIBBLES & bytes);
+        w & high == zeros && w.wrapping_add(SIXES & bytes) & high == zeros
+    };
+    if !digits(head, u64::MAX) || !digits(tail, 0xffff) {
+        return None;
+    }
+    let d = head - ZEROS;
+    let byte = |i: u32| ((d >> (8 * i)) & 0xff) as u32;
+    let y = byte(0) * 1000 + byte(1) * 100 + byte(2) * 10 + byte(3);
+    let m = byte(5) * 10 + byte(6);
+    let day = (s[8] - b'0') as u32 * 10 + (s[9] - b'0') as u32;
+    Some(if y == 0 { days_from_civil(0, m, day) } else { days_from_civil_ad(y, m, day) })
 }
 
 /// Parses `DATE[T| ]HH:MM[:SS[.fraction]][Z|±HH[:]MM]` into microseconds since the epoch.
@@ -792,6 +819,17 @@ mod tests {
         texts.extend(all.iter().map(String::as_str));
         for t in texts {
             assert_eq!(parse_date(t.as_bytes(), DateOrder::Ymd), general(t.as_bytes()), "{t}");
+        }
+        // Every byte at every position, around the bytes the eight-at-a-time digit test must
+        // refuse ('/', ':', bytes whose high nibble is 3 or that carry when 6 is added).
+        for base in [&b"2024-01-02"[..], b"1999/12/31", b"0000.02.29"] {
+            for i in 0..base.len() {
+                for b in 0..=255u8 {
+                    let mut t = base.to_vec();
+                    t[i] = b;
+                    assert_eq!(parse_date(&t, DateOrder::Ymd), general(&t), "{:?}", String::from_utf8_lossy(&t));
+                }
+            }
         }
     }
 
