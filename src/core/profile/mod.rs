@@ -8,9 +8,10 @@
 //! `EXACT_REPEAT_ROWS` rows (16 bytes a row at the peak: row hashes and a sorted copy) and on a
 //! hash sample of at most `SAMPLE_CAP` distinct hashes beyond that (see [`repeats`]); the
 //! repeated-identifier check of an integer column uses a bitmap over its range only while that
-//! range is under `MAX_ID_BITMAP_BITS`. Temporal columns other than Date32 are seen as 64-bit
-//! integers: timestamps and Date64 share their buffers; other types (times, durations of
-//! another width) are cast, 8 bytes a row.
+//! range is under `MAX_ID_BITMAP_BITS` (16 MB). Columns are read through views that share their
+//! buffers (Int64, Float64, Utf8, dates, timestamps, booleans); a column that needs a converted
+//! copy (Int32 as Int64, dictionary text as Utf8…) is converted a piece at a time where it is
+//! read (see [`Table::view`]), never whole.
 
 pub mod accum;
 mod alerts;
