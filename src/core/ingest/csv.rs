@@ -1483,34 +1483,32 @@ mod tests {
         }
     }
 
+    /// Two loads of `text`, named, give the same table and report, or fail alike.
+    fn assert_same_load(text: &[u8], (name_a, a): (&str, Result<Loaded>), (name_b, b): (&str, Result<Loaded>)) {
+        let shown = String::from_utf8_lossy(text);
+        match (a, b) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.schema, b.schema, "{shown:?}");
+                assert_eq!(a.batches, b.batches, "{shown:?}");
+                assert_eq!(a.report, b.report, "{shown:?}");
+            }
+            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{shown:?}"),
+            (a, b) => panic!("{shown:?}: {name_a} {:?}, {name_b} {:?}", a.err(), b.err()),
+        }
+    }
+
     /// The fast path and csv-core alone load the same table and report, or fail alike.
     fn assert_same_as_csv_core(text: &[u8], pieces: &[usize], options: &IngestOptions) {
         let fast = load_pieces(text, pieces, options, true);
         let reference = load_pieces(text, &[usize::MAX], options, false);
-        match (fast, reference) {
-            (Ok(a), Ok(b)) => {
-                assert_eq!(a.schema, b.schema, "{:?}", String::from_utf8_lossy(text));
-                assert_eq!(a.batches, b.batches, "{:?}", String::from_utf8_lossy(text));
-                assert_eq!(a.report, b.report, "{:?}", String::from_utf8_lossy(text));
-            }
-            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
-            (a, b) => panic!("{:?}: fast {:?}, csv-core {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
-        }
+        assert_same_load(text, ("fast", fast), ("csv-core", reference));
     }
 
     /// Column blocks and the row-by-row fast path load the same table and report, or fail alike.
     fn assert_blocks_same_as_rows(text: &[u8], pieces: &[usize], options: &IngestOptions) {
         let blocks = load_pieces_with(text, pieces, options, |l| l);
         let rows = load_pieces_with(text, pieces, options, CsvLoader::without_column_blocks);
-        match (blocks, rows) {
-            (Ok(a), Ok(b)) => {
-                assert_eq!(a.schema, b.schema, "{:?}", String::from_utf8_lossy(text));
-                assert_eq!(a.batches, b.batches, "{:?}", String::from_utf8_lossy(text));
-                assert_eq!(a.report, b.report, "{:?}", String::from_utf8_lossy(text));
-            }
-            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{:?}", String::from_utf8_lossy(text)),
-            (a, b) => panic!("{:?}: blocks {:?}, rows {:?}", String::from_utf8_lossy(text), a.err(), b.err()),
-        }
+        assert_same_load(text, ("blocks", blocks), ("rows", rows));
     }
 
     /// One row of a typed table (int, float, date, bool, text) for the block tests: well-formed
