@@ -252,8 +252,6 @@ impl ColumnView {
         }
     }
 
-    /// A 64-bit hash of the value at `i` (nulls share one hash); the same hash pass one uses.
-    #[inline]
     /// Folds each value's [`ColumnView::hash`] into its row's hash in `rows` (one per row of
     /// the view), with a loop per type rather than a dispatch per value.
     pub fn mix_hashes(&self, rows: &mut [u64]) {
@@ -267,23 +265,26 @@ impl ColumnView {
             };
         }
         match self {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => each!(|i| mix64(a.value(i) as u64)),
-            ColumnView::Days(a) => each!(|i| mix64(i64::from(a.value(i)) as u64)),
-            ColumnView::Float(a) => each!(|i| mix64(canonical_bits(a.value(i)) ^ 0xF10A7)),
+            ColumnView::Int(a) | ColumnView::Temporal(a) => each!(|i| int_hash(a.value(i))),
+            ColumnView::Days(a) => each!(|i| int_hash(i64::from(a.value(i)))),
+            ColumnView::Float(a) => each!(|i| float_hash(a.value(i))),
+            ColumnView::Bool(a) => each!(|i| bool_hash(a.value(i))),
             ColumnView::Text(a) => each!(|i| hash_bytes(a.value(i).as_bytes())),
-            _ => each!(|i| self.hash(i)),
+            ColumnView::Other(_) => each!(|i| self.hash(i)),
         }
     }
 
+    /// A 64-bit hash of the value at `i` (nulls share one hash); the same hash pass one uses.
+    #[inline]
     pub fn hash(&self, i: usize) -> u64 {
         if self.is_null(i) {
             return NULL_HASH;
         }
         match self {
-            ColumnView::Int(a) | ColumnView::Temporal(a) => mix64(a.value(i) as u64),
-            ColumnView::Days(a) => mix64(i64::from(a.value(i)) as u64),
-            ColumnView::Float(a) => mix64(canonical_bits(a.value(i)) ^ 0xF10A7),
-            ColumnView::Bool(a) => mix64(u64::from(a.value(i)) + 0xB001),
+            ColumnView::Int(a) | ColumnView::Temporal(a) => int_hash(a.value(i)),
+            ColumnView::Days(a) => int_hash(i64::from(a.value(i))),
+            ColumnView::Float(a) => float_hash(a.value(i)),
+            ColumnView::Bool(a) => bool_hash(a.value(i)),
             ColumnView::Text(a) => hash_bytes(a.value(i).as_bytes()),
             ColumnView::Other(a) => {
                 let options = arrow_cast::display::FormatOptions::default();
@@ -294,6 +295,24 @@ impl ColumnView {
             }
         }
     }
+}
+
+/// The hash of an integer (or of a date or time as its integer): the one place it is defined,
+/// for the first pass, [`ColumnView::hash`] and [`ColumnView::mix_hashes`] alike.
+#[inline(always)]
+pub(crate) fn int_hash(v: i64) -> u64 {
+    mix64(v as u64)
+}
+
+/// The hash of a number: -0.0 and 0.0 hash alike, as do all NaNs.
+#[inline(always)]
+fn float_hash(x: f64) -> u64 {
+    mix64(canonical_bits(x) ^ 0xF10A7)
+}
+
+#[inline(always)]
+fn bool_hash(b: bool) -> u64 {
+    mix64(u64::from(b) + 0xB001)
 }
 
 /// -0.0 equals 0.0 and every NaN is one value.
@@ -779,7 +798,7 @@ impl ColumnAccumulator {
                 let (values, temporal) = ($values, $temporal);
                 each_valid!(|i, row| {
                     let v = i64::from(values[i]);
-                    let h = mix64(v as u64);
+                    let h = int_hash(v);
                     if !temporal {
                         self.zeros += u64::from(v == 0);
                         self.negatives += u64::from(v < 0);
@@ -803,7 +822,7 @@ impl ColumnAccumulator {
                 let values = a.values();
                 each_valid!(|i, row| {
                     let x = values[i];
-                    let h = mix64(canonical_bits(x) ^ 0xF10A7);
+                    let h = float_hash(x);
                     if x.is_finite() {
                         self.zeros += u64::from(x == 0.0);
                         self.negatives += u64::from(x < 0.0);
@@ -823,7 +842,7 @@ impl ColumnAccumulator {
             }
             ColumnView::Bool(a) => each_valid!(|i, row| {
                 let b = a.value(i);
-                let h = mix64(u64::from(b) + 0xB001);
+                let h = bool_hash(b);
                 (h, self.count_value(h, row, f64::from(u8::from(b)), None))
             }),
             ColumnView::Text(a) => each_valid!(|i, row| {

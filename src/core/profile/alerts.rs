@@ -563,7 +563,7 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repea
             let (word, bit) = (k / 64, 1u64 << (k % 64));
             if bits[word] & bit != 0 {
                 count += 1;
-                repeated.push(super::sketch::mix64(v as u64));
+                repeated.push(super::accum::int_hash(v));
                 if repeated.len() >= 4 * max_examples.max(1) {
                     smallest(&mut repeated);
                 }
@@ -577,7 +577,7 @@ fn integer_repeats(table: &Table, c: usize, max_examples: usize) -> Option<Repea
     }
     smallest(&mut repeated);
     let hashes = ints().flat_map(|a| {
-        (0..a.len()).map(move |i| arrow_array::Array::is_valid(&a, i).then(|| super::sketch::mix64(a.value(i) as u64)))
+        (0..a.len()).map(move |i| arrow_array::Array::is_valid(&a, i).then(|| super::accum::int_hash(a.value(i))))
     });
     Some(Repeats { count, examples: super::repeat_examples(hashes, &repeated, max_examples), estimate: None })
 }

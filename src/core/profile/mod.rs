@@ -343,18 +343,17 @@ impl<'a> Table<'a> {
     pub fn sampled_nulls(&self, c: usize) -> Vec<bool> {
         match &self.sample {
             Some(rows) => {
+                // The view of the batch the last row was in (rows come in increasing order).
                 let mut b = 0;
                 let mut view = self.view(0, c);
                 rows.iter()
                     .map(|&r| {
-                        let r = u64::from(r);
-                        if b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                            while b + 1 < self.offsets.len() && self.offsets[b + 1] <= r {
-                                b += 1;
-                            }
+                        let (rb, i) = self.locate(u64::from(r));
+                        if rb != b {
+                            b = rb;
                             view = self.view(b, c);
                         }
-                        view.is_null((r - self.offsets[b]) as usize)
+                        view.is_null(i)
                     })
                     .collect()
             }
