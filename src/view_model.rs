@@ -95,10 +95,14 @@ pub fn heat_color(v: Option<f64>) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// "12 duplicate rows", or for an estimate "about 1,200 duplicate rows (estimated from …)".
+/// "12 duplicate rows", or for an estimate "about 1,200 duplicate rows (estimated from …)"; an
+/// estimate of none says what was looked at rather than "about 0 (±0)".
 pub fn duplicate_rows(count: u64, estimate: Option<&crate::core::profile::Estimate>) -> String {
     match estimate {
         None => format!("{} duplicate rows", thousands(count)),
+        Some(e) if count == 0 => {
+            format!("no duplicate rows in a 1-in-{} sample of hash values", thousands(e.one_in()))
+        }
         Some(e) => format!("about {} duplicate rows ({})", thousands(count), e.describe()),
     }
 }
@@ -211,6 +215,8 @@ mod tests {
             duplicate_rows(12_000, Some(&e)),
             "about 12,000 duplicate rows (estimated from a 1-in-8 sample of hash values, standard error ±310)"
         );
+        let none = crate::core::profile::Estimate { sampled_fraction: 1.0 / 64.0, exact_part: 0, standard_error: 0.0 };
+        assert_eq!(duplicate_rows(0, Some(&none)), "no duplicate rows in a 1-in-64 sample of hash values");
     }
 
     #[test]

@@ -644,7 +644,7 @@ pub(crate) fn profile_with(dataset: &Dataset, options: &ProfileOptions, limits: 
         method_notes.push(format!(
             "This table has more than {} rows, so duplicate rows were counted on a sample to keep memory bounded: the rows whose hash falls in a fixed 1-in-{} share of hash values. Every copy of a row has the same hash, so copies are kept or dropped together and the count among the kept rows, scaled up, is an unbiased estimate (standard error ±{}). Repeated identifiers in columns with more than {} rows are estimated the same way where their values are not integers in a narrow range.",
             crate::core::thousands(limits.exact_rows),
-            crate::core::thousands((1.0 / e.sampled_fraction).round() as u64),
+            crate::core::thousands(e.one_in()),
             crate::core::thousands(e.standard_error.round() as u64),
             crate::core::thousands(limits.exact_rows),
         ));

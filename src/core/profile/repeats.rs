@@ -58,10 +58,15 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// N of the "1-in-N" sample.
+    pub fn one_in(&self) -> u64 {
+        (1.0 / self.sampled_fraction).round() as u64
+    }
+
     pub fn describe(&self) -> String {
         format!(
             "estimated from a 1-in-{} sample of hash values, standard error ±{}",
-            crate::core::thousands((1.0 / self.sampled_fraction).round() as u64),
+            crate::core::thousands(self.one_in()),
             crate::core::thousands(self.standard_error.round() as u64)
         )
     }
